@@ -59,3 +59,10 @@ def new_document(
 def is_failed(document: Document) -> bool:
     """Whether a step has failed this document (later steps leave it alone)."""
     return bool(document.get("errors"))
+
+
+def fail(document: Document, step: str | None, code: str, message: str) -> dict[str, Any]:
+    """Record why ``document`` failed (``step`` None: outside any step) and return the entry."""
+    error = {"step": step, "code": code, "message": message}
+    document.setdefault("errors", []).append(error)
+    return error

@@ -1,0 +1,181 @@
+"""The ``presspipe`` command: a thin shell over the library (pipeline, runner, sources).
+
+Exit status: 0 all went well; 1 some inputs or documents failed (the rest were written);
+2 the command could not start (bad pipeline, bad arguments, plugin clash).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import nullcontext
+from pathlib import Path
+from typing import IO, Any
+
+from tqdm import tqdm
+
+import presspipe
+from presspipe.document import Document, is_failed
+from presspipe.errors import PresspipeError
+from presspipe.pipeline import load_pipeline, pipeline_file_schema
+from presspipe.registry import Registry, load_registry
+from presspipe.runner import Runner
+from presspipe.sources import InputProblem, read_inputs
+from presspipe.validate import document_schema
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        registry = load_registry()
+        for error in registry.errors():
+            print(f"presspipe: warning: {error}", file=sys.stderr)
+        status: int = args.command(args, registry)
+        return status
+    except PresspipeError as error:
+        print(f"presspipe: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("presspipe: interrupted", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="presspipe", description=__doc__.splitlines()[0] if __doc__ else None
+    )
+    parser.add_argument("--version", action="version", version=f"presspipe {presspipe.__version__}")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run a pipeline over input files, directories or stdin")
+    run.add_argument("pipeline", help="pipeline YAML file, or the name of an installed pipeline (news)")
+    run.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory (recursive) or - for stdin")
+    run.add_argument("--out", "-o", type=Path, help="output file (default: standard output)")
+    run.add_argument(
+        "--format", default="jsonl", help="export format (default jsonl; see `presspipe plugins`)"
+    )
+    run.add_argument("--batch-size", type=_positive, default=32, help="documents per batch (default 32)")
+    run.set_defaults(command=cmd_run)
+
+    validate = commands.add_parser("validate", help="check a pipeline file without running it")
+    validate.add_argument("pipeline")
+    validate.set_defaults(command=cmd_validate)
+
+    plugins = commands.add_parser("plugins", help="list plugins, their steps, exporters and versions")
+    plugins.add_argument("--json", action="store_true", help="print JSON")
+    plugins.set_defaults(command=cmd_plugins)
+
+    schema = commands.add_parser("schema", help="print a JSON Schema")
+    schema.add_argument(
+        "which", choices=["document", "pipeline"], help="the output document, or pipeline files"
+    )
+    schema.add_argument(
+        "--pipeline", help="with 'document': include the keys this pipeline's steps add to the core schema"
+    )
+    schema.set_defaults(command=cmd_schema)
+    return parser
+
+
+def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
+    pipeline = load_pipeline(args.pipeline, registry)
+    exporter = registry.exporter(args.format)
+    runner = Runner(pipeline, registry)
+    counts = {"done": 0, "failed": 0, "skipped": 0}
+    started = time.perf_counter()
+    progress = tqdm(unit="doc", disable=not sys.stderr.isatty(), file=sys.stderr)
+
+    def documents() -> Iterator[Document]:
+        for item in read_inputs(args.inputs):
+            if isinstance(item, InputProblem):
+                counts["skipped"] += 1
+                progress.write(f"presspipe: skipped {item}", file=sys.stderr)
+            else:
+                yield item
+
+    def finished() -> Iterator[Document]:
+        for document in runner.run(documents(), batch_size=args.batch_size):
+            if is_failed(document):
+                counts["failed"] += 1
+                reasons = "; ".join(f"{e['step'] or 'check'}: {e['message']}" for e in document["errors"])
+                progress.write(f"presspipe: failed {document['source']['uri']}: {reasons}", file=sys.stderr)
+            else:
+                counts["done"] += 1
+            progress.update()
+            yield document
+
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+    with args.out.open("w", encoding="utf-8") if args.out else nullcontext(sys.stdout) as out:
+        _write(out, exporter.export(finished()))
+    progress.close()
+    seconds = time.perf_counter() - started
+    total = counts["done"] + counts["failed"]
+    print(
+        f"presspipe: {total} documents: {counts['done']} done, {counts['failed']} failed; "
+        f"{counts['skipped']} inputs skipped; {seconds:.1f} s, {total / seconds if seconds else 0:.1f} documents/s"
+        + (f"; output in {args.out}" if args.out else ""),
+        file=sys.stderr,
+    )
+    return 1 if counts["failed"] or counts["skipped"] else 0
+
+
+def _write(out: IO[str], chunks: Iterator[str]) -> None:
+    """Write chunks as they come, flushing so a killed run keeps what it wrote."""
+    for chunk in chunks:
+        out.write(chunk)
+        if chunk.endswith("\n"):
+            out.flush()
+
+
+def cmd_validate(args: argparse.Namespace, registry: Registry) -> int:
+    pipeline = load_pipeline(args.pipeline, registry)
+    steps = ", ".join(step.name for step in pipeline.steps)
+    print(f"{pipeline.path}: pipeline '{pipeline.name}' is valid ({len(pipeline.steps)} steps: {steps})")
+    return 0
+
+
+def cmd_plugins(args: argparse.Namespace, registry: Registry) -> int:
+    rows: list[dict[str, Any]] = [
+        {
+            "name": plugin.name,
+            "module": plugin.module,
+            "version": plugin.version,
+            "steps": [{"name": s, "version": registry.steps[s].version} for s in plugin.steps],
+            "exporters": list(plugin.exporters),
+        }
+        for plugin in registry.plugins
+    ]
+    failed = [{"name": name, "error": why} for name, why in registry.failed.items()]
+    if args.json:
+        print(json.dumps({"plugins": rows, "failed": failed}, indent=2))
+        return 0
+    for row in rows:
+        print(f"{row['name']} {row['version'] or ''} ({row['module']})")
+        for step in row["steps"]:
+            print(f"  step {step['name']} {step['version']}")
+        for exporter in row["exporters"]:
+            print(f"  exporter {exporter}")
+    for row in failed:
+        print(f"{row['name']} FAILED TO LOAD: {row['error']}")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace, registry: Registry) -> int:
+    if args.which == "pipeline":
+        schema = pipeline_file_schema(registry)
+    else:
+        adds = load_pipeline(args.pipeline, registry).adds() if args.pipeline else None
+        schema = document_schema(adds)
+    print(json.dumps(schema, indent=2))
+    return 0
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number

@@ -1,0 +1,145 @@
+"""Reading inputs into raw documents: files, directories, JSONL records and stdin.
+
+``read_inputs`` yields a ``Document`` per input document and an ``InputProblem`` per input
+that cannot become one (empty, binary, not UTF-8, unknown extension, bad JSONL line), so a
+bad file is named and the run goes on. It reads lazily: one file at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from presspipe.document import Document, new_document
+
+TEXT_EXTENSIONS = frozenset({".txt"})
+HTML_EXTENSIONS = frozenset({".html", ".htm"})
+JSONL_EXTENSIONS = frozenset({".jsonl"})
+KNOWN_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | JSONL_EXTENSIONS
+JSONL_FIELDS = ("text", "html", "id", "meta", "uri")
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """An input that could not be read as a document, and why."""
+
+    uri: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.uri}: {self.message}"
+
+
+Input = Document | InputProblem
+
+
+def read_inputs(inputs: Iterable[str], stdin: BinaryIO | None = None) -> Iterator[Input]:
+    """Documents from paths (files or directories, recursively) and ``-`` (standard input)."""
+    for name in inputs:
+        if name == "-":
+            yield from read_bytes((stdin or sys.stdin.buffer).read(), "<stdin>", _sniff_stdin)
+        elif os.path.isdir(name):
+            yield from read_directory(Path(name))
+        elif os.path.isfile(name):
+            yield from read_file(Path(name))
+        else:
+            yield InputProblem(name, "no such file or directory")
+
+
+def read_directory(directory: Path) -> Iterator[Input]:
+    """Every non-hidden file below ``directory``, in sorted order."""
+    for root, dirs, names in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if not name.startswith("."):
+                yield from read_file(Path(root) / name)
+
+
+def read_file(path: Path) -> Iterator[Input]:
+    suffix = path.suffix.lower()
+    if suffix not in KNOWN_EXTENSIONS:
+        known = ", ".join(sorted(KNOWN_EXTENSIONS))
+        yield InputProblem(str(path), f"unknown extension '{suffix or '(none)'}'; presspipe reads {known}")
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        yield InputProblem(str(path), f"cannot be read: {error.strerror}")
+        return
+    yield from read_bytes(data, str(path), lambda _text: suffix)
+
+
+def read_bytes(data: bytes, uri: str, kind: Callable[[str], str]) -> Iterator[Input]:
+    """Documents from the bytes of one input; ``kind(text)`` gives the extension to read it as."""
+    if b"\x00" in data[:8192]:
+        yield InputProblem(uri, "binary file (it holds NUL bytes); presspipe reads text, HTML and JSONL")
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        yield InputProblem(
+            uri, f"not valid UTF-8 (byte {error.start}: {data[error.start : error.start + 1]!r})"
+        )
+        return
+    if not text.strip():
+        yield InputProblem(uri, "empty file")
+        return
+    suffix = kind(text)
+    if suffix in HTML_EXTENSIONS:
+        yield new_document(html=text, uri=uri)
+    elif suffix in JSONL_EXTENSIONS:
+        yield from read_jsonl(text, uri)
+    else:
+        yield new_document(text=text, uri=uri)
+
+
+def read_jsonl(text: str, uri: str) -> Iterator[Input]:
+    """One document per JSONL line: an object with ``text`` or ``html``, optionally ``id``, ``meta``, ``uri``."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{uri}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield InputProblem(where, f"invalid JSON: {error.msg} at column {error.colno}")
+            continue
+        problem = _record_problem(record)
+        if problem:
+            yield InputProblem(where, problem)
+            continue
+        yield new_document(
+            text=record.get("text"),
+            html=record.get("html"),
+            id=record.get("id"),
+            meta=record.get("meta"),
+            uri=record.get("uri", where),
+        )
+
+
+def _record_problem(record: object) -> str | None:
+    if not isinstance(record, dict):
+        return "a JSONL line must be an object with a 'text' or an 'html' field"
+    unknown = sorted(set(record) - set(JSONL_FIELDS))
+    if unknown:
+        return f"unknown field(s) {', '.join(map(repr, unknown))}; fields are {', '.join(JSONL_FIELDS)}"
+    if ("text" in record) == ("html" in record):
+        return "give exactly one of 'text' and 'html'"
+    body = record.get("text", record.get("html"))
+    if not isinstance(body, str) or not body.strip():
+        return "'text' or 'html' must be a non-empty string"
+    for field, kind in (("id", str), ("uri", str), ("meta", dict)):
+        if field in record and not isinstance(record[field], kind):
+            return f"'{field}' must be a{'n object' if kind is dict else ' string'}"
+    return None
+
+
+def _sniff_stdin(text: str) -> str:
+    """Standard input is JSONL when it starts with '{', HTML when it starts with '<', else text."""
+    start = text.lstrip()[:1]
+    return ".jsonl" if start == "{" else ".html" if start == "<" else ".txt"

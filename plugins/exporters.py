@@ -1,0 +1,56 @@
+"""The built-in export formats: JSON Lines and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+
+from presspipe import Document, ExporterSpec, hookimpl
+
+CSV_COLUMNS = ("id", "uri", "title", "published", "entities", "quotes", "summary", "errors")
+
+
+def export_jsonl(documents: Iterable[Document]) -> Iterator[str]:
+    """One JSON object per line, UTF-8 as it is (no ``\\u`` escapes)."""
+    for document in documents:
+        yield json.dumps(document, ensure_ascii=False) + "\n"
+
+
+def export_csv(documents: Iterable[Document]) -> Iterator[str]:
+    """One row per document: its id, source, title, date, entity names, quote count, summary, errors."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        chunk = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return chunk
+
+    writer.writerow(CSV_COLUMNS)
+    yield flush()
+    for document in documents:
+        meta = document.get("meta") or {}
+        writer.writerow(
+            [
+                document.get("id"),
+                (document.get("source") or {}).get("uri"),
+                meta.get("title"),
+                meta.get("published"),
+                "; ".join(entity["name"] for entity in document.get("entities", [])),
+                len(document.get("quotes", [])),
+                (document.get("summary") or {}).get("text", ""),
+                "; ".join(f"{e.get('step')}: {e.get('message')}" for e in document.get("errors", [])),
+            ]
+        )
+        yield flush()
+
+
+@hookimpl
+def presspipe_exporters() -> list[ExporterSpec]:
+    return [
+        ExporterSpec("jsonl", "application/x-ndjson", ".jsonl", export_jsonl, "one JSON document per line"),
+        ExporterSpec("csv", "text/csv", ".csv", export_csv, "one row per document, main fields only"),
+    ]
