@@ -1,0 +1,88 @@
+"""A plugin the core tests register beside the installed ones: small steps with known behaviour."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from presspipe import Document, RunContext, StepSpec, hookimpl
+
+
+class Upper:
+    """Rewrites the text (provides ``text``)."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+
+    def __call__(self, documents: list[Document], context: RunContext) -> list[Document]:
+        for document in documents:
+            document["text"] = document["text"].upper()
+        return documents
+
+
+class Words:
+    """Annotates: the first ``limit`` words as spans, under the plugin's own key ``words``."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.limit = config["limit"]
+
+    def __call__(self, documents: list[Document], context: RunContext) -> list[Document]:
+        for document, doc in zip(documents, context.parse(documents), strict=True):
+            document["words"] = [
+                {"text": t.text, "start": t.idx, "end": t.idx + len(t.text)} for t in doc if not t.is_space
+            ][: self.limit]
+        return documents
+
+
+class Boom:
+    """Raises on any document whose text contains 'boom'; leaves the rest alone."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        pass
+
+    def __call__(self, documents: list[Document], context: RunContext) -> list[Document]:
+        for document in documents:
+            if "boom" in document["text"]:
+                raise ValueError("found a boom")
+            document["boomed"] = False
+        return documents
+
+
+class BadSpan:
+    """Writes a span whose text does not match the document text (a bug the check must catch)."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        pass
+
+    def __call__(self, documents: list[Document], context: RunContext) -> list[Document]:
+        for document in documents:
+            document["words"] = [{"text": "nope", "start": 0, "end": 2}]
+        return documents
+
+
+WORDS_SCHEMA = {
+    "type": "array",
+    "items": {"type": "object", "required": ["text", "start", "end"]},
+}
+
+
+@hookimpl
+def presspipe_steps() -> list[StepSpec]:
+    return [
+        StepSpec("demo.upper", Upper, "1.0", provides=("text",)),
+        StepSpec(
+            "demo.words",
+            Words,
+            "1.0",
+            config_schema={
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"limit": {"type": "integer", "minimum": 1, "default": 5}},
+            },
+            requires=("text",),
+            provides=("words",),
+            adds={"words": WORDS_SCHEMA},
+        ),
+        StepSpec("demo.boom", Boom, "1.0", provides=("boomed",), adds={"boomed": {"type": "boolean"}}),
+        StepSpec("demo.badspan", BadSpan, "1.0", provides=("words",), adds={"words": WORDS_SCHEMA}),
+        StepSpec("demo.needs_words", Upper, "1.0", requires=("words",), provides=()),
+    ]

@@ -1,0 +1,62 @@
+"""Export formats: the built-in JSONL and CSV, and one a plugin adds through the hook."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from presspipe import ExporterSpec, hookimpl
+from presspipe.cli import main
+from presspipe.registry import load_registry
+
+DOCUMENTS = [
+    {
+        "id": "a",
+        "source": {"uri": "a.txt"},
+        "meta": {"title": "Café, “quoted”", "published": "2026-01-06T07:03:00"},
+        "entities": [{"name": "Donald Trump"}, {"name": "Moscow"}],
+        "quotes": [{}, {}],
+        "summary": {"text": "Line one.\nLine two."},
+        "errors": [],
+    },
+    {"id": "b", "meta": {}, "errors": [{"step": "x.y", "message": "broke"}]},
+]
+
+
+def test_jsonl_is_one_utf8_object_per_line():
+    chunks = list(load_registry().exporter("jsonl").export(iter(DOCUMENTS)))
+    assert len(chunks) == 2 and all(c.endswith("\n") for c in chunks)
+    assert "“quoted”" in chunks[0]
+    assert [json.loads(c)["id"] for c in chunks] == ["a", "b"]
+
+
+def test_csv_has_a_header_and_a_row_per_document():
+    text = "".join(load_registry().exporter("csv").export(iter(DOCUMENTS)))
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows[0]["title"] == "Café, “quoted”"
+    assert rows[0]["entities"] == "Donald Trump; Moscow"
+    assert rows[0]["quotes"] == "2" and rows[0]["summary"] == "Line one.\nLine two."
+    assert rows[1]["errors"] == "x.y: broke"
+
+
+class TitlesPlugin:
+    @hookimpl
+    def presspipe_exporters(self) -> list[ExporterSpec]:
+        return [
+            ExporterSpec(
+                "titles", "text/plain", ".txt", lambda docs: (f"{d['meta'].get('title', '')}\n" for d in docs)
+            )
+        ]
+
+
+def test_a_plugin_adds_an_export_format():
+    registry = load_registry(extra={"titles": TitlesPlugin()})
+    assert registry.exporter_plugin["titles"] == "titles"
+    assert "".join(registry.exporter("titles").export(iter(DOCUMENTS))) == "Café, “quoted”\n\n"
+
+
+def test_unknown_format_on_the_command_line_exits_2(tmp_path, capsys):
+    (tmp_path / "p.yaml").write_text("name: e\nsteps:\n  - use: entities.spacy\n", encoding="utf-8")
+    assert main(["run", str(tmp_path / "p.yaml"), str(tmp_path), "--format", "xml"]) == 2
+    assert "[E105] unknown export format 'xml'" in capsys.readouterr().err

@@ -1,0 +1,81 @@
+"""Reading inputs: every good document read, every bad input named with a reason."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from presspipe.sources import InputProblem, read_inputs
+
+
+def write_mixed_directory(root: Path) -> None:
+    (root / "sub").mkdir(parents=True)
+    (root / "a.txt").write_text("A plain article.", encoding="utf-8")
+    (root / "sub" / "b.html").write_text("<html><body><p>Hello</p></body></html>", encoding="utf-8")
+    (root / "c.jsonl").write_text(
+        json.dumps({"text": "one", "id": "doc-1", "meta": {"title": "T"}})
+        + "\n\n{broken\n"
+        + json.dumps({"html": "<p>two</p>"})
+        + "\n"
+        + json.dumps({"text": "x", "html": "y"})
+        + "\n"
+        + json.dumps({"body": "z"})
+        + "\n",
+        encoding="utf-8",
+    )
+    (root / "empty.txt").write_text("  \n", encoding="utf-8")
+    (root / "binary.txt").write_bytes(b"\x89PNG\x00\x00\x01")
+    (root / "latin1.txt").write_bytes("café".encode("latin-1"))
+    (root / "notes.docx").write_bytes(b"PK")
+    (root / ".hidden.txt").write_text("skip me", encoding="utf-8")
+
+
+def test_directory_of_mixed_files(tmp_path):
+    write_mixed_directory(tmp_path)
+    items = list(read_inputs([str(tmp_path)]))
+    documents = [i for i in items if not isinstance(i, InputProblem)]
+    problems = {Path(p.uri).name: p.message for p in items if isinstance(p, InputProblem)}
+    assert [(d["source"]["media_type"], d["id"]) for d in documents][:2] == [
+        ("text/plain", documents[0]["id"]),
+        ("text/plain", "doc-1"),
+    ]
+    assert {d["source"]["media_type"] for d in documents} == {"text/plain", "text/html"}
+    assert len(documents) == 4  # a.txt, c.jsonl line 1 and 4, sub/b.html
+    assert documents[1]["meta"] == {"title": "T"}
+    assert problems["c.jsonl:3"].startswith("invalid JSON")
+    assert problems["c.jsonl:5"] == "give exactly one of 'text' and 'html'"
+    assert "unknown field(s) 'body'" in problems["c.jsonl:6"]
+    assert problems["empty.txt"] == "empty file"
+    assert problems["binary.txt"].startswith("binary file")
+    assert problems["latin1.txt"].startswith("not valid UTF-8 (byte 3")
+    assert problems["notes.docx"].startswith("unknown extension '.docx'")
+    assert ".hidden.txt" not in problems and all("skip me" != d["text"] for d in documents)
+
+
+def test_missing_path_is_named(tmp_path):
+    [problem] = list(read_inputs([str(tmp_path / "nope.txt")]))
+    assert isinstance(problem, InputProblem) and problem.message == "no such file or directory"
+
+
+def test_html_document_waits_in_the_html_key(tmp_path):
+    (tmp_path / "p.htm").write_text("<p>Hi</p>", encoding="utf-8")
+    [document] = list(read_inputs([str(tmp_path / "p.htm")]))
+    assert document["html"] == "<p>Hi</p>" and document["text"] == ""
+
+
+def test_stdin_is_sniffed_as_jsonl_html_or_text():
+    def read(data: bytes):
+        return list(read_inputs(["-"], stdin=io.BytesIO(data)))
+
+    assert read(b"plain words")[0]["text"] == "plain words"
+    assert read(b"  <p>x</p>")[0]["html"] == "  <p>x</p>"
+    assert [d["id"] for d in read(b'{"text": "a", "id": "1"}\n{"text": "b", "id": "2"}\n')] == ["1", "2"]
+
+
+def test_ids_are_content_hashes_unless_given(tmp_path):
+    (tmp_path / "x.txt").write_text("same", encoding="utf-8")
+    (tmp_path / "y.txt").write_text("same", encoding="utf-8")
+    x, y = read_inputs([str(tmp_path)])
+    assert x["id"] == y["id"] and len(x["id"]) == 16
+    assert x["source"]["uri"].endswith("x.txt")
