@@ -37,7 +37,8 @@ Grouping (one entity per real-world thing)
        label is not in ``labels`` are dropped; mentions of any of ``labels`` plus PERSON,
        ORG and GPE take part in the grouping, so an ORG-tagged "Trump" still joins PERSON
        "Donald Trump" when only PERSON is kept.
-    6. Name: the longest form among the mentions (trimmed, without a leading ``the``,
+    6. Name: the canonical name of an alias group (``United States`` even where the text
+       only says ``U.S.``), else the longest form among the mentions (trimmed, without a leading ``the``,
        whitespace collapsed); ties go to the most frequent, then to the one with more
        accented letters (``Nicolás`` over ``Nicolas``), then to the earliest.
 
@@ -70,7 +71,7 @@ from presspipe.analysis import DEFAULT_MODEL
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-VERSION = "0.2.0"
+VERSION = "0.1.0"
 
 DEFAULT_LABELS = ["PERSON", "ORG", "GPE", "NORP"]
 
@@ -113,96 +114,23 @@ BUILTIN_ALIASES: dict[str, list[str]] = {
     "European Union": ["EU", "E.U."],
 }
 
-# Titles stripped from PERSON and ORG mentions: they never start an organisation's name.
-PERSON_TITLES = frozenset(
-    [
-        "mr",
-        "mr.",
-        "mrs",
-        "mrs.",
-        "ms",
-        "ms.",
-        "mx",
-        "mx.",
-        "dr",
-        "dr.",
-        "sir",
-        "dame",
-        "president",
-        "vice-president",
-        "senator",
-        "sen",
-        "sen.",
-        "rep",
-        "rep.",
-        "representative",
-        "congressman",
-        "congresswoman",
-        "gov",
-        "gov.",
-        "governor",
-        "mayor",
-        "chancellor",
-        "premier",
-    ]
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Titles (folded: lower case, no dots) stripped from PERSON and ORG mentions: they never
+# start an organisation's name.
+PERSON_TITLES = _words(
+    """mr mrs ms mx dr sir dame president vice-president senator sen rep representative
+    congressman congresswoman gov governor mayor chancellor premier"""
 )
 # Titles stripped from PERSON mentions only ("General Motors" and "Secretary of State" are ORGs).
-PERSON_ONLY_TITLES = PERSON_TITLES | frozenset(
-    [
-        "prof",
-        "prof.",
-        "professor",
-        "vice",
-        "prime",
-        "minister",
-        "secretary",
-        "foreign",
-        "deputy",
-        "former",
-        "acting",
-        "late",
-        "then",
-        "general",
-        "gen",
-        "gen.",
-        "lt",
-        "lt.",
-        "col",
-        "col.",
-        "colonel",
-        "capt",
-        "capt.",
-        "captain",
-        "sgt",
-        "sgt.",
-        "sergeant",
-        "admiral",
-        "adm",
-        "adm.",
-        "commander",
-        "judge",
-        "justice",
-        "chairman",
-        "chairwoman",
-        "chair",
-        "speaker",
-        "ambassador",
-        "ayatollah",
-        "sheikh",
-        "rev",
-        "rev.",
-        "reverend",
-        "state",
-        "u.s.",
-        "us",
-        "ukrainian",
-        "russian",
-        "american",
-        "british",
-        "french",
-        "german",
-        "chinese",
-    ]
+PERSON_ONLY_TITLES = PERSON_TITLES | _words(
+    """prof professor vice prime minister secretary foreign deputy former acting late then
+    general gen lt col colonel capt captain sgt sergeant admiral adm commander judge justice
+    chairman chairwoman chair speaker ambassador ayatollah sheikh rev reverend state us
+    ukrainian russian american british french german chinese"""
 )
 # Words that can sit between titles ("Secretary of State") but never end a title run.
 TITLE_JOINERS = frozenset({"of", "the", "for"})
@@ -272,7 +200,7 @@ def trim_span(text: str, start: int, end: int, label: str) -> tuple[int, int]:
         last_title = -1
         for i, word in enumerate(words[:-1]):
             folded = fold(word.group()).rstrip(",")
-            if folded in titles or word.group().lower() in titles:
+            if folded in titles:
                 last_title = i
             elif folded not in TITLE_JOINERS or last_title < 0:
                 break
@@ -440,7 +368,10 @@ def build_entities(
     """The ``entities`` list of one document from its spaCy parse."""
     keep = frozenset(labels)
     text = document["text"]
-    mentions = collect_mentions(text, doc, keep | GROUPING_LABELS, alias_table(aliases))
+    table = alias_table(aliases)
+    canonical = {key: name for name in (*BUILTIN_ALIASES, *(aliases or {})) if (key := name_key(name))}
+    canonical = {table.get(key, key): name for key, name in canonical.items()}
+    mentions = collect_mentions(text, doc, keep | GROUPING_LABELS, table)
     groups = [g for g in group_mentions(mentions) if g.label() in keep]
     title = (document.get("meta") or {}).get("title")
     scores = salience_scores(groups, text, title if isinstance(title, str) else None)
@@ -452,7 +383,7 @@ def build_entities(
         entities.append(
             {
                 "id": f"E{number}",
-                "name": group.name(),
+                "name": canonical.get(group.key) or group.name(),
                 "label": group.label(),
                 "salience": score,
                 "mentions": [m.as_json() for m in sorted(group.mentions, key=lambda m: m.start)],

@@ -151,8 +151,13 @@ def test_aliases_option_adds_names() -> None:
         text, [("U.S.", "GPE"), ("America", "GPE")], aliases={"United States": ["America"]}
     )
     assert len(entities) == 1
-    assert entities[0]["name"] == "America"  # the longest form the text uses
+    assert entities[0]["name"] == "United States"  # the canonical name
     assert mention_texts(entities[0]) == ["U.S.", "America"]
+
+
+def test_alias_group_is_named_canonically() -> None:
+    entities = entities_of("The U.S. and the U.N. met.", [("U.S.", "GPE"), ("U.N.", "ORG")])
+    assert {e["name"] for e in entities} == {"United States", "United Nations"}
 
 
 def test_place_tagged_surname_does_not_join_a_person() -> None:
