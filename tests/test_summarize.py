@@ -8,9 +8,11 @@ from typing import Any
 import jsonschema
 import pytest
 
-from presspipe import Document, RunContext
+from presspipe import Document, PresspipeError, RunContext
 from presspipe.document import new_document
+from presspipe.pipeline import parse_pipeline
 from presspipe.plugins.summarize import CONFIG_SCHEMA, ExtractiveSummarizer, presspipe_steps
+from presspipe.registry import load_registry
 from presspipe.validate import DocumentChecker
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_88ecee838c30f0fd.txt"
@@ -176,3 +178,22 @@ def test_summary_reads_the_shared_parse(context: RunContext) -> None:
     fresh.parse([document])
     ExtractiveSummarizer(config())([document], fresh)
     assert fresh.documents_parsed == 1
+
+
+def test_pipeline_yaml_options_reach_the_step(context: RunContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRESSPIPE_PLUGINS", "summarize")
+    registry = load_registry()
+    yaml_text = "name: s\nsteps:\n  - use: summarize.extractive\n    with: {method: lead, sentences: 2}\n"
+    (step,) = parse_pipeline(yaml_text, "s.yaml", registry).steps
+    assert step.config["words"] is None and step.config["position_weight"] == 0.9
+    document = new_document(text=ARTICLE)
+    (result,) = step.build()([document], context)
+    assert result["summary"]["method"] == "lead"
+    assert len(result["summary"]["sentences"]) == 2
+
+
+def test_pipeline_rejects_an_unknown_method(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRESSPIPE_PLUGINS", "summarize")
+    yaml_text = "name: s\nsteps:\n  - use: summarize.extractive\n    with: {method: lexrank}\n"
+    with pytest.raises(PresspipeError, match="method"):
+        parse_pipeline(yaml_text, "s.yaml", load_registry())
