@@ -1,0 +1,77 @@
+# ruff: noqa: RUF001 -- typographic quotation marks are what this code is about
+"""quotes.extract: quotations, their cue and their speaker, from the shared spaCy parse.
+
+See ``docs/steps/quotes.md`` for what the step outputs and ``extract.py`` for the rules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from presspipe import Document, RunContext, StepSpec, hookimpl
+from presspipe.analysis import DEFAULT_MODEL
+from presspipe.plugins.quotes.extract import Extractor, load_lexicon
+
+VERSION = "0.1.0"
+
+CONFIG_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "model": {"type": "string", "default": DEFAULT_MODEL, "description": "spaCy package name or path"},
+        "min_cue_count": {
+            "type": "integer",
+            "minimum": 1,
+            "default": 2,
+            "description": "a lemma is a cue when it cued a quotation at least this often in PolNeAR train",
+        },
+        "min_cue_ratio": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "default": 0.03,
+            "description": "... in at least this share of its occurrences there",
+        },
+        "single_marks": {
+            "enum": ["auto", "always", "never"],
+            "default": "auto",
+            "description": "when single marks (‘…’, '…') quote: auto = only in texts without double marks",
+        },
+        "carry_speaker": {
+            "type": "boolean",
+            "default": True,
+            "description": "a quote with no cue right after an attributed one in its paragraph keeps that speaker",
+        },
+    },
+}
+
+
+class QuoteExtractor:
+    """The ``quotes.extract`` step."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.model: str = config.get("model", DEFAULT_MODEL)
+        lexicon = load_lexicon(config.get("min_cue_count", 2), config.get("min_cue_ratio", 0.03))
+        self.extractor = Extractor(
+            lexicon, carry=config.get("carry_speaker", True), single=config.get("single_marks", "auto")
+        )
+
+    def __call__(self, documents: list[Document], context: RunContext) -> list[Document]:
+        for document, doc in zip(documents, context.parse(documents, self.model), strict=True):
+            document["quotes"] = self.extractor.extract(doc, document.get("entities") or [])
+        return documents
+
+
+@hookimpl
+def presspipe_steps() -> list[StepSpec]:
+    return [
+        StepSpec(
+            name="quotes.extract",
+            factory=QuoteExtractor,
+            version=VERSION,
+            description="Quotations with their speaker (resolved to a canonical entity) and cue.",
+            config_schema=CONFIG_SCHEMA,
+            requires=("text", "entities"),
+            provides=("quotes",),
+        )
+    ]

@@ -1,0 +1,496 @@
+# ruff: noqa: RUF001, RUF002, RUF003 -- typographic quotation marks are what this code is about
+"""The rules of ``quotes.extract``: quoted segments, their cue and their speaker.
+
+1. ``marks.find_segments`` pairs the quotation marks of each paragraph.
+2. Each segment is attached to a reporting cue through the dependency parse: the highest
+   verb of the cue lexicon (``cues.json``, counted from PolNeAR's train split) above the
+   quote, or a cue verb hanging off the quote ("..., he said"), or "according to".
+   Failing that, the neighbouring sentence of the same paragraph (``wrote: “...”``, or a
+   cue sentence right after the quote).
+3. The speaker is the cue's subject (inherited through ``adding``/``and told``, taken
+   from ``by`` in the passive, from the object of "according to"); a quote without a cue
+   right after an attributed quote in the same paragraph keeps that quote's speaker.
+4. Pronouns and descriptions ("the analyst") resolve to the person they refer to; the
+   speaker's ``entity`` is the canonical entity whose mention holds the speaker's head.
+5. Scare quotes and names in quotation marks are dropped: a short segment (three words or
+   fewer) with no cue, a one-word segment far below its cue, a title-case name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from presspipe.plugins.quotes.marks import Segment, find_segments, paragraphs
+
+SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+CLAUSE_BOUNDARY = {"advcl", "conj", "parataxis"}
+INHERIT_DEPS = {"conj", "xcomp", "advcl", "pcomp", "ccomp", "acl", "relcl", "parataxis"}
+PERSONAL_PRONOUNS = {"he", "she", "him", "her", "they", "them", "i", "we", "it"}
+RELATIVE_PRONOUNS = {"who", "that", "which", "whom"}
+CONTINUE_LEMMAS = {"continue", "add", "go"}
+SENTENCE_PUNCT = set(".!?:;,—–-([")
+NP_LEFT_DEPS = {
+    "det",
+    "amod",
+    "compound",
+    "poss",
+    "nmod",
+    "nummod",
+    "quantmod",
+    "case",
+    "punct",
+    "cc",
+    "conj",
+}
+NP_RIGHT_DEPS = {"compound", "flat", "case", "cc", "conj"}
+SIGNATURE = re.compile(r"[ \t]*[―—–-]{1,2}[ \t]*([A-Z][^\n―—–.,;]{0,60}?)[ \t.,;]*(?:\n|$)")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Cue lemmas with their reliability (share of occurrences in train that were cues)."""
+
+    weights: dict[str, float]
+
+    def weight(self, token: Token) -> float:
+        if token.pos_ not in ("VERB", "AUX") and token.lower_ != "according":
+            return 0.0
+        return self.weights.get(token.lemma_.lower(), 0.0)
+
+
+@cache
+def load_lexicon(min_count: int, min_ratio: float) -> Lexicon:
+    """The shipped cue lexicon: lemmas that cued a quotation (Content with a quotation mark) at
+    least ``min_count`` times in train, in at least ``min_ratio`` of their occurrences."""
+    data = json.loads(resources.files("presspipe.plugins.quotes").joinpath("cues.json").read_text("utf-8"))
+    weights = {}
+    for key, counts in data["cues"].items():
+        if " " in key or not key.isalpha():
+            continue
+        ratio = counts["quote"] / max(counts["total"], 1)
+        if counts["quote"] >= min_count and ratio >= min_ratio:
+            weights[key] = ratio
+    return Lexicon(weights)
+
+
+@dataclass
+class Attribution:
+    cue: Token | None
+    speaker: Token | None  # head of the speaker phrase
+    speaker_span: tuple[int, int] | None = None  # characters; set when copied from another quote
+    entity: str | None = None
+    depth: int = 0  # dependency steps from the quote to its cue
+
+
+class Extractor:
+    """Quote extraction over one parsed document and its canonical entities."""
+
+    def __init__(
+        self, lexicon: Lexicon, *, carry: bool = True, single: str = "auto", min_words_uncued: int = 4
+    ) -> None:
+        self.lexicon = lexicon
+        self.carry = carry
+        self.single = single
+        self.min_words_uncued = min_words_uncued
+
+    # -- public ---------------------------------------------------------------------------
+
+    def extract(self, doc: Doc, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        text = doc.text
+        self.doc = doc
+        self.text = text
+        self.mentions = sorted(
+            ((m["start"], m["end"], e) for e in entities for m in e.get("mentions", [])),
+            key=lambda item: item[0],
+        )
+        self.paragraph_spans = paragraphs(text)
+        quotes: list[dict[str, Any]] = []
+        previous: dict[str, Any] | None = None  # last attributed quote and its paragraph
+        previous_paragraph = -1
+        previous_end = -1
+        segments = find_segments(text, self.single)
+        self.quoted = [(s.start, s.end) for s in segments]
+        for segment in segments:
+            tokens = self._tokens(segment)
+            if not tokens:
+                continue
+            paragraph = self._paragraph(segment.start)
+            attribution = self._attribute(segment, tokens)
+            words = self._words(segment)
+            if (
+                attribution is None
+                and self.carry
+                and previous is not None
+                and previous_paragraph == paragraph
+            ):
+                between = text[previous_end : segment.start]
+                if segment.continues or self._no_other_speech(between):
+                    attribution = previous["attribution"]
+            elif (
+                attribution is None
+                and segment.continues
+                and previous is not None
+                and previous_paragraph == paragraph - 1
+            ):
+                attribution = previous["attribution"]
+            if not self._is_quotation(segment, tokens, words, attribution):
+                continue
+            quote = self._quote(len(quotes) + 1, segment, tokens, attribution)
+            quotes.append(quote)
+            if attribution is not None and quote["speaker"] is not None:
+                previous = {"attribution": attribution, "speaker": quote["speaker"]}
+                attribution.speaker_span = (quote["speaker"]["start"], quote["speaker"]["end"])
+                attribution.entity = quote["speaker"]["entity"]
+                previous_paragraph = paragraph
+                previous_end = segment.end
+            elif not segment.continues:
+                previous = None
+        return quotes
+
+    # -- segments -------------------------------------------------------------------------
+
+    def _tokens(self, segment: Segment) -> list[Token]:
+        span = self.doc.char_span(segment.start, segment.end, alignment_mode="expand")
+        if span is None:
+            return []
+        return [t for t in span if not t.is_space]
+
+    def _words(self, segment: Segment) -> list[str]:
+        inner = self.text[segment.start + 1 : segment.end - (1 if segment.closed else 0)]
+        return [w for w in inner.split() if any(c.isalnum() for c in w)]
+
+    def _paragraph(self, offset: int) -> int:
+        for index, (start, end) in enumerate(self.paragraph_spans):
+            if start <= offset < end:
+                return index
+        return -1
+
+    def _no_other_speech(self, between: str) -> bool:
+        """Whether the text between two quotes of a paragraph leaves the first speaker talking."""
+        return len(between.split()) <= 40
+
+    def _is_quotation(
+        self, segment: Segment, tokens: list[Token], words: list[str], attribution: Attribution | None
+    ) -> bool:
+        if not words:
+            return False
+        if segment.continues:
+            return True
+        if attribution is None or (attribution.speaker is None and attribution.speaker_span is None):
+            # no cue: only long, sentence-like segments are quotations
+            return len(words) >= self.min_words_uncued and not segment.single
+        if len(words) <= 3 and all(w[0].isupper() for w in words if w[0].isalpha()):
+            inner = self.text[segment.start + 1 : segment.end - 1].strip()
+            if not inner.endswith((".", "!", "?")) and not self._starts_sentence(segment):
+                return False  # a name or title: ‘Two Majors,’
+        if len(words) <= 2 and self._modifier(tokens):
+            return False  # an adjective in quotation marks: self-proclaimed “multipolar” world
+        # a lone word deep inside reported speech is a scare quote
+        return not (len(words) == 1 and attribution.depth >= 4)
+
+    def _modifier(self, tokens: list[Token]) -> bool:
+        inside = {t.i for t in tokens}
+        heads = [t for t in tokens if t.head.i not in inside and not t.is_punct]
+        return bool(heads) and all(t.dep_ in ("amod", "compound", "nmod", "poss") for t in heads)
+
+    def _starts_sentence(self, segment: Segment) -> bool:
+        before = self.text[: segment.start].rstrip()
+        return not before or before[-1] in ".!?:\n"
+
+    # -- attribution ----------------------------------------------------------------------
+
+    def _attribute(self, segment: Segment, tokens: list[Token]) -> Attribution | None:
+        inside = {t.i for t in tokens}
+        found = self._signed(segment) or self._cue_above(tokens, inside) or self._cue_beside(tokens, inside)
+        if found is None:
+            found = self._cue_nearby(segment, tokens, inside)
+        return found
+
+    def _cue_above(self, tokens: list[Token], inside: set[int]) -> Attribution | None:
+        """The highest cue verb on the path from the quote up its sentence's tree.
+
+        The climb goes through reported clauses ("Ditto said she expects “...”" gives Ditto)
+        but not out of a clause that has a cue with its own subject into a sibling clause
+        ("X described it as “...”, while Y said ... “...”" gives Y for the second quote).
+        """
+        best: Attribution | None = None
+        for token in tokens:
+            if token.head.i in inside or token.head.i == token.i:
+                continue
+            depth = 0
+            node = token.head
+            while True:
+                depth += 1
+                if node.i not in inside and self._is_cue(node):
+                    speaker = self._subject(node)
+                    if speaker is not None or best is None:
+                        best = Attribution(node, speaker, depth=depth)
+                if node.head.i == node.i:
+                    break
+                if (
+                    node.dep_ in CLAUSE_BOUNDARY
+                    and best is not None
+                    and best.cue is not None
+                    and any(c.dep_ in SUBJECTS for c in best.cue.children)
+                ):
+                    break
+                node = node.head
+            if best is not None:
+                return best
+        return best
+
+    def _cue_beside(self, tokens: list[Token], inside: set[int]) -> Attribution | None:
+        """A cue verb outside the quote whose head lies in it ("..., he said" parsed as a child)."""
+        sentences = {t.sent.start: t.sent for t in tokens}
+        for sent in sentences.values():
+            for token in sent:
+                if token.i in inside or not self._is_cue(token):
+                    continue
+                if token.head.i in inside or any(c.i in inside for c in token.children):
+                    speaker = self._subject(token)
+                    if speaker is not None:
+                        return Attribution(token, speaker, depth=1)
+        return None
+
+    def _cue_nearby(self, segment: Segment, tokens: list[Token], inside: set[int]) -> Attribution | None:
+        """A cue in the sentence before (ending in a colon or comma) or after the quote."""
+        first, last = tokens[0].sent, tokens[-1].sent
+        paragraph = self._paragraph(segment.start)
+        before_text = self.text[: segment.start].rstrip()
+        candidates: list[Span] = []
+        if first.start > 0:
+            prev = self.doc[first.start - 1].sent
+            if self._paragraph(prev.start_char) == paragraph:
+                candidates.append(prev)
+        if last.end < len(self.doc):
+            nxt = self.doc[last.end].sent
+            if self._paragraph(nxt.start_char) == paragraph and len(nxt) <= 12:
+                candidates.append(nxt)
+        # the quote's own sentence(s), for cues not linked to it by the parse
+        own = [first] if first == last else [first, last]
+        for sent in own:
+            cues = [t for t in sent if t.i not in inside and self._is_cue(t) and self._subject(t) is not None]
+            if cues:
+                cue = min(cues, key=lambda t: abs(t.i - tokens[0].i))
+                return Attribution(cue, self._subject(cue), depth=3)
+        for sent in candidates:
+            if sent.end <= tokens[0].i and not (
+                before_text.endswith(":") or sent.text.rstrip().endswith((":", ","))
+            ):
+                continue
+            cues = [t for t in sent if t.i not in inside and self._is_cue(t) and self._subject(t) is not None]
+            if cues:
+                root_cues = [t for t in cues if t.dep_ == "ROOT"] or cues
+                cue = root_cues[0]
+                return Attribution(cue, self._subject(cue), depth=3)
+        return None
+
+    def _is_cue(self, token: Token) -> bool:
+        if token.dep_ in ("amod", "compound", "nmod"):
+            return False  # "self-proclaimed"
+        return self.lexicon.weight(token) > 0 and not self._in_quote(token)
+
+    def _in_quote(self, token: Token) -> bool:
+        return any(start <= token.idx < end for start, end in self.quoted)
+
+    def _signed(self, segment: Segment) -> Attribution | None:
+        """A speaker named after a dash right after the quote: ``“...” ― Martha Aguilar``."""
+        match = SIGNATURE.match(self.text, segment.end)
+        if match is None:
+            return None
+        start, end = match.span(1)
+        entity = self._entity_at(start, end)
+        if entity is None and not self.text[start].isupper():
+            return None
+        return Attribution(None, None, speaker_span=(start, end), entity=entity["id"] if entity else None)
+
+    def _subject(self, verb: Token) -> Token | None:
+        """The speaker head of a cue: its subject, the agent of a passive, the object of "according to"."""
+        if verb.lower_ == "according":
+            for child in verb.children:
+                if child.lower_ == "to":
+                    objects = [c for c in child.children if c.dep_ == "pobj"]
+                    if objects:
+                        return objects[0]
+            return None
+        node: Token = verb
+        for _ in range(4):
+            subjects = [c for c in node.children if c.dep_ in SUBJECTS]
+            if subjects:
+                # two subjects ("analyst and ... Abbas Gallyamov told"): the one nearest the verb
+                verb_i = node.i
+                subject = min(subjects, key=lambda c: abs(c.i - verb_i))
+                if subject.dep_ == "nsubjpass":
+                    agents = [c for c in node.children if c.dep_ == "agent"]
+                    objects = [g for a in agents for g in a.children if g.dep_ == "pobj"]
+                    if objects:
+                        return objects[0]
+                if subject.lower_ in RELATIVE_PRONOUNS and node.dep_ == "relcl":
+                    return node.head
+                return None if self._in_quote(subject) else subject
+            if node.dep_ in INHERIT_DEPS and node.head.i != node.i:
+                node = node.head
+                continue
+            break
+        return self._subject_before(verb)
+
+    def _subject_before(self, verb: Token) -> Token | None:
+        """When the parse gives a cue no subject ("X, now jailed, wrote:"), the nearest subject
+        to its left in the sentence, outside quotes (a relative pronoun gives its antecedent)."""
+        for token in reversed(self.doc[verb.sent.start : verb.i]):
+            if token.dep_ in ("nsubj", "nsubjpass") and not self._in_quote(token):
+                if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
+                    return token.head.head
+                if token.pos_ in ("PRON", "PROPN", "NOUN"):
+                    return token
+                return None
+            if token.is_punct and token.text in ".;!?":
+                return None
+        return None
+
+    # -- output ---------------------------------------------------------------------------
+
+    def _quote(
+        self, number: int, segment: Segment, tokens: list[Token], attribution: Attribution | None
+    ) -> dict[str, Any]:
+        start, end = segment.start, segment.end
+        speaker: dict[str, Any] | None = None
+        cue: dict[str, Any] | None = None
+        if attribution is not None:
+            if attribution.speaker_span is not None:
+                s, e = attribution.speaker_span
+                speaker = {"text": self.text[s:e], "start": s, "end": e, "entity": attribution.entity}
+            elif attribution.speaker is not None:
+                speaker = self._speaker(attribution.speaker)
+                if speaker["start"] < end and start < speaker["end"]:
+                    speaker = None  # the "speaker" is part of the quote itself
+            if attribution.cue is not None:
+                cue_tokens = [attribution.cue]
+                if attribution.cue.lower_ == "according":
+                    cue_tokens += [c for c in attribution.cue.children if c.lower_ == "to"]
+                c_start = min(t.idx for t in cue_tokens)
+                c_end = max(t.idx + len(t) for t in cue_tokens)
+                cue = {"text": self.text[c_start:c_end], "start": c_start, "end": c_end}
+        return {
+            "id": f"Q{number}",
+            "text": self.text[start:end],
+            "start": start,
+            "end": end,
+            "kind": "direct" if self._is_direct(segment) else "partial",
+            "speaker": speaker,
+            "cue": cue,
+        }
+
+    def _is_direct(self, segment: Segment) -> bool:
+        inner = self.text[segment.start + 1 : segment.end].lstrip()
+        if not inner or not (inner[0].isupper() or inner[0].isdigit()):
+            return False
+        before = self.text[: segment.start].rstrip()
+        return not before or before[-1] in SENTENCE_PUNCT or before.endswith("\n")
+
+    def _speaker(self, head: Token) -> dict[str, Any]:
+        start, end = self._phrase(head)
+        return {
+            "text": self.text[start:end],
+            "start": start,
+            "end": end,
+            "entity": self._resolve(head, start, end),
+        }
+
+    def _phrase(self, head: Token) -> tuple[int, int]:
+        """The characters of the speaker's noun phrase: the head, its modifiers, no clauses."""
+        left = head.i
+        for child in head.lefts:
+            if child.dep_ in NP_LEFT_DEPS:
+                left = min(left, child.left_edge.i)
+        right = head.i
+        for child in head.rights:
+            if child.dep_ in NP_RIGHT_DEPS:
+                right = max(right, child.right_edge.i)
+            else:
+                break
+        tokens = [t for t in self.doc[left : right + 1] if not t.is_space]
+        while tokens and (tokens[0].is_punct or tokens[0].dep_ == "cc"):
+            tokens = tokens[1:]
+        while tokens and tokens[-1].is_punct:
+            tokens = tokens[:-1]
+        if not tokens:
+            tokens = [head]
+        return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+
+    # -- entities -------------------------------------------------------------------------
+
+    def _entity_at(self, start: int, end: int) -> dict[str, Any] | None:
+        for m_start, m_end, entity in self.mentions:
+            if m_start < end and start < m_end:
+                return entity
+        return None
+
+    def _resolve(self, head: Token, start: int, end: int) -> str | None:
+        entity = self._entity_at(head.idx, head.idx + len(head))
+        if entity is None:
+            for child in head.children:
+                if child.dep_ in ("appos", "compound", "flat", "npadvmod"):
+                    entity = self._entity_at(
+                        child.left_edge.idx, child.right_edge.idx + len(child.right_edge)
+                    )
+                    if entity is not None:
+                        break
+        if entity is None:
+            entity = self._named_inside(start, end)
+        if entity is None and head.dep_ == "appos":
+            entity = self._entity_at(head.head.idx, head.head.idx + len(head.head))
+        if entity is None and head.lower_ in PERSONAL_PRONOUNS:
+            entity = self._antecedent(head)
+        if entity is None and head.pos_ == "NOUN":
+            entity = self._description(head)
+        return entity["id"] if entity is not None else None
+
+    def _named_inside(self, start: int, end: int) -> dict[str, Any] | None:
+        """A PERSON or ORG named inside the speaker phrase, not as a possessive ("Russia’s ministry")."""
+        for m_start, m_end, entity in self.mentions:
+            if start <= m_start and m_end <= end and entity.get("label") in ("PERSON", "ORG"):
+                if self.text[m_end : m_end + 2] in ("’s", "'s"):
+                    continue
+                return entity
+        return None
+
+    def _antecedent(self, pronoun: Token) -> dict[str, Any] | None:
+        """The PERSON (he/she) or group (they) a pronoun most likely refers to: the nearest before."""
+        wanted = (
+            {"PERSON"} if pronoun.lower_ in ("he", "she", "him", "her", "i") else {"ORG", "NORP", "PERSON"}
+        )
+        best = None
+        for m_start, _m_end, entity in self.mentions:
+            if m_start >= pronoun.idx:
+                break
+            if entity.get("label") in wanted:
+                best = entity
+        return best
+
+    def _description(self, noun: Token) -> dict[str, Any] | None:
+        """The person a definite description ("the analyst") refers to: the nearest earlier
+        PERSON mention described by the same noun ("political analyst ... Abbas Gallyamov")."""
+        if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in noun.children):
+            return None
+        lemma = noun.lemma_.lower()
+        best = None
+        for m_start, m_end, entity in self.mentions:
+            if m_start >= noun.idx:
+                break
+            if entity.get("label") != "PERSON":
+                continue
+            span = self.doc.char_span(m_start, m_end, alignment_mode="expand")
+            if span is None:
+                continue
+            window = self.doc[max(span.sent.start, span.start - 8) : min(span.sent.end, span.end + 8)]
+            if any(t.lemma_.lower() == lemma for t in window):
+                best = entity
+        return best
