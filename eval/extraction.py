@@ -1,0 +1,151 @@
+"""Article extraction: presspipe's clean.html against the shipped baselines, one metric, one run.
+
+Usage::
+
+    python eval/extraction.py CORPUS [--config '{"favor_precision": false}'] [--pages N]
+
+CORPUS is the article-extraction benchmark directory (``html/<id>.html.gz``,
+``ground-truth.json``, ``baselines/<system>.json``; see its SOURCE.md). The metric is the
+benchmark's: ``\\w+`` tokens, multisets of word 4-gram shingles, per-page TP/FP/FN scaled to
+sum to 1 so every page weighs the same, summed over pages; precision, recall and F1 from
+the sums. Every system is scored by the same code on the same pages, in this run. The
+``±`` is the standard deviation of F1 over 1,000 bootstrap resamples of the pages.
+
+Nothing from the corpus is written anywhere. Exits 0 with "skipped: corpus not found"
+when CORPUS is absent, so CI can run it unconditionally.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+Counts = tuple[float, float, float]
+SHINGLE = 4
+
+
+def shingles(text: str, n: int = SHINGLE) -> Counter[tuple[str, ...]]:
+    """The multiset of word n-grams of ``text`` (a shorter text is one shingle of all its words)."""
+    tokens = re.findall(r"\w+", text)
+    if len(tokens) < n:
+        return Counter([tuple(tokens)]) if tokens else Counter()
+    return Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+
+
+def page_counts(gold: str, predicted: str) -> Counts:
+    """TP, FP, FN of one page, scaled so that they sum to 1."""
+    true, pred = shingles(gold), shingles(predicted)
+    tp = sum((true & pred).values())
+    fp = sum(pred.values()) - tp
+    fn = sum(true.values()) - tp
+    total = tp + fp + fn
+    return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
+
+
+def score(counts: Sequence[Counts]) -> tuple[float, float, float]:
+    """Precision, recall and F1 from per-page counts."""
+    tp = sum(c[0] for c in counts)
+    fp = sum(c[1] for c in counts)
+    fn = sum(c[2] for c in counts)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def bootstrap_std(counts: Sequence[Counts], rounds: int = 1000, seed: int = 0) -> float:
+    """Standard deviation of F1 over resamples of the pages (fixed seed: reproducible)."""
+    rng = random.Random(seed)
+    values = []
+    for _ in range(rounds):
+        sample = [counts[rng.randrange(len(counts))] for _ in counts]
+        values.append(score(sample)[2])
+    mean = sum(values) / len(values)
+    return float((sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5)
+
+
+def presspipe_outputs(
+    corpus: Path, ids: Sequence[str], urls: dict[str, str], config: dict[str, Any]
+) -> tuple[dict[str, str], dict[str, str], float]:
+    """``clean.html``'s text for each page, the errors it recorded, and seconds per page."""
+    from presspipe import RunContext
+    from presspipe.document import new_document
+    from presspipe.plugins.clean.html import CleanHtml
+
+    step = CleanHtml(config)
+    context = RunContext()
+    texts: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    started = time.perf_counter()
+    for page in ids:
+        html = gzip.decompress((corpus / "html" / f"{page}.html.gz").read_bytes()).decode("utf-8", "replace")
+        document = new_document(html=html, id=page, uri=urls.get(page))
+        step([document], context)
+        texts[page] = document["text"]
+        if document["errors"]:
+            errors[page] = document["errors"][-1]["code"]
+    return texts, errors, (time.perf_counter() - started) / max(len(ids), 1)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("corpus", type=Path, help="the article-extraction benchmark directory")
+    parser.add_argument("--config", default="{}", help="clean.html 'with:' config, as JSON")
+    parser.add_argument("--pages", type=int, default=0, help="score only the first N pages (0: all)")
+    parser.add_argument("--show", action="store_true", help="list presspipe's worst pages by F1")
+    args = parser.parse_args(argv)
+
+    truth_path = args.corpus / "ground-truth.json"
+    if not truth_path.is_file():
+        print(f"skipped: corpus not found at {args.corpus}")
+        return 0
+    truth: dict[str, dict[str, str]] = json.loads(truth_path.read_text(encoding="utf-8"))
+    ids = sorted(page for page in truth if (args.corpus / "html" / f"{page}.html.gz").is_file())
+    if args.pages:
+        ids = ids[: args.pages]
+    gold = {page: truth[page].get("articleBody") or "" for page in ids}
+    urls = {page: truth[page].get("url") or "" for page in ids}
+
+    systems: dict[str, dict[str, str]] = {}
+    config = json.loads(args.config)
+    texts, errors, seconds = presspipe_outputs(args.corpus, ids, urls, config)
+    systems["presspipe (clean.html)"] = texts
+    for path in sorted((args.corpus / "baselines").glob("*.json")):
+        shipped = json.loads(path.read_text(encoding="utf-8"))
+        output = shipped.get("output", {})
+        name = f"{path.stem} {shipped.get('version', '')}".strip()
+        systems[name] = {page: (output.get(page) or {}).get("articleBody") or "" for page in ids}
+
+    print(f"{len(ids)} pages; metric: word 4-gram shingles, per-page normalised (benchmark's)")
+    print(f"clean.html config: {json.dumps(config)}; {seconds * 1000:.0f} ms/page; errors: {len(errors)}")
+    print(f"{'system':<34} {'precision':>9} {'recall':>7} {'F1':>6} {'± (bootstrap)':>13}")
+    rows = []
+    for name, outputs in systems.items():
+        counts = [page_counts(gold[page], outputs.get(page, "")) for page in ids]
+        precision, recall, f1 = score(counts)
+        rows.append((f1, name, precision, recall, bootstrap_std(counts)))
+    for f1, name, precision, recall, std in sorted(rows, reverse=True):
+        print(f"{name:<34} {precision:>9.3f} {recall:>7.3f} {f1:>6.3f} {std:>13.3f}")
+    if errors:
+        print("presspipe errors:", ", ".join(f"{page[:12]} {code}" for page, code in sorted(errors.items())))
+    if args.show:
+        worst = sorted(ids, key=lambda page: score([page_counts(gold[page], texts[page])])[2])[:15]
+        for page in worst:
+            p, r, f = score([page_counts(gold[page], texts[page])])
+            print(f"  {page[:16]} P {p:.2f} R {r:.2f} F1 {f:.2f} {urls[page][:70]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

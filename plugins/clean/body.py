@@ -1,0 +1,272 @@
+# ruff: noqa: RUF001 -- typographic quotes and dashes are what these patterns are about
+"""The cleaning both steps share: from blocks of lines to body paragraphs, meta and removals.
+
+A *block* is what a blank line separates in scraped text, or one element (``<p>``,
+``<head>``, ``<list>``) of trafilatura's extraction. Rules look at one line at a time; what
+survives of a block is a body paragraph, and the paragraphs are joined by blank lines.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+import ftfy
+
+from presspipe.plugins.clean.dates import parse_dateline
+from presspipe.plugins.clean.rules import (
+    QUOTE_OPENERS,
+    SENTENCE_END,
+    URL,
+    Removal,
+    RuleSet,
+    find_duplicates,
+    match_caption,
+    match_footer,
+    match_line_rule,
+)
+
+HEAD_LINES = 4
+"""How many lines after the title may still be a dateline or a byline."""
+
+_SPACES = re.compile(r"[^\S\n]+")
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_BYLINE = re.compile(
+    r"^(?:by|written by|words by|text by)\s+(?P<names>[A-Z][\w.'’-]*(?:[ ,]+(?:and |& )?[A-Z][\w.'’-]*)*)"
+    r"(?:\s*[,|–—-]\s*.{0,60})?$"
+)
+_AGENCY_DATELINE = re.compile(
+    r"^(?P<dateline>(?:[A-Z][\w.'’ -]{1,40}?,?\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2}\s*)?)?"
+    r"\((?:Reuters|AP|AFP|Bloomberg|UPI|dpa|Xinhua|TASS|Kyodo|Yonhap|PA|ANSA|EFE|CNN|IANS|PTI)\)"
+    r"\s*[-–—:]\s*"
+    r"|[A-Z][A-Z.'’ ,-]{2,40}\s+[-–—]\s+)"
+)
+
+
+@dataclass
+class Block:
+    """A run of lines between blank lines; ``heading`` when the source marked it as one."""
+
+    lines: list[str]
+    heading: bool = False
+
+
+@dataclass
+class Cleaned:
+    """What the shared cleaning makes of a document's blocks."""
+
+    paragraphs: list[str] = field(default_factory=list)
+    headings: list[dict[str, Any]] = field(default_factory=list)
+    removed: list[Removal] = field(default_factory=list)
+    title: str | None = None
+    published: str | None = None
+    authors: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+def normalise(text: str) -> str:
+    """Fix broken encodings, unify spaces and line ends; keep curly quotes and blank lines."""
+    text = ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text)
+    text = "".join(" " if unicodedata.category(c) == "Zs" else c for c in text)
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def split_blocks(text: str) -> list[Block]:
+    """Blocks of non-empty lines. Text with no blank line at all has one block per line."""
+    if "\n\n" not in text.strip():
+        return [Block([line]) for line in text.split("\n") if line]
+    blocks = (chunk.split("\n") for chunk in re.split(r"\n{2,}", text))
+    return [Block([line for line in lines if line]) for lines in blocks if any(lines)]
+
+
+def looks_like_title(line: str) -> bool:
+    words = line.split()
+    return 0 < len(words) <= 30 and len(line) <= 250 and not line.endswith(".") and not URL.search(line)
+
+
+def looks_like_heading(line: str, following: str | None) -> bool:
+    """A short standalone line with no closing punctuation, heading a body paragraph."""
+    words = line.split()
+    if not (1 <= len(words) <= 10) or len(line) > 80 or following is None:
+        return False
+    if not (line[0].isupper() or line[0].isdigit()) or line[0] in QUOTE_OPENERS or URL.search(line):
+        return False
+    if line.endswith("?"):
+        if len(words) < 3:
+            return False
+    elif re.search(r"[.,;:!…”\"’')\]]$", line):
+        return False
+    return len(following.split()) >= 12 or bool(SENTENCE_END.search(following))
+
+
+def _head_part(part: str, rules: RuleSet) -> tuple[str, str] | None:
+    """``("dateline", iso)`` or ``("byline", names)`` for one part of a head line."""
+    if rules.on("dateline"):
+        iso = parse_dateline(part)
+        if iso is not None:
+            return "dateline", iso
+    if rules.on("byline"):
+        match = _BYLINE.match(part)
+        if match:
+            return "byline", match["names"]
+    return None
+
+
+def _take_head_line(line: str, rules: RuleSet, cleaned: Cleaned) -> bool:
+    """Take ``line`` into meta if it is made only of datelines and bylines ("By X | Jan 6")."""
+    parts = [part.strip() for part in re.split(r"\s[|•·]\s", line) if part.strip()]
+    found = [_head_part(part, rules) for part in parts]
+    if not found or any(item is None for item in found):
+        return False
+    for item in found:
+        assert item is not None
+        kind, value = item
+        if kind == "dateline":
+            cleaned.published = cleaned.published or value
+        else:
+            names = re.split(r"\s*(?:,|\band\b|&)\s*", value)
+            cleaned.authors.extend(name for name in names if name)
+    kinds = {kind for kind, _ in (item for item in found if item)}
+    kind = "dateline" if kinds == {"dateline"} else "byline"
+    cleaned.removed.append({"kind": kind, "text": line, "rule": kind})
+    return True
+
+
+def clean_blocks(
+    blocks: list[Block],
+    rules: RuleSet,
+    *,
+    find_title: bool,
+    find_headings: bool,
+    footer_lines: int,
+) -> Cleaned:
+    """Apply every rule to ``blocks``; ``find_title``/``find_headings`` guess them from layout."""
+    cleaned = Cleaned()
+    positions = [(b, i) for b, block in enumerate(blocks) for i in range(len(block.lines))]
+    drop: set[tuple[int, int]] = set()
+
+    # The head: a title line, then datelines and bylines.
+    head = list(positions[: HEAD_LINES + 1])
+    if find_title and rules.on("title") and len(blocks) > 1 and head:
+        b, i = head[0]
+        line = blocks[b].lines[i]
+        if looks_like_title(line):
+            cleaned.title = line
+            cleaned.removed.append({"kind": "title", "text": line, "rule": "title"})
+            drop.add((b, i))
+            head = head[1:]
+    for b, i in head:
+        if not _take_head_line(blocks[b].lines[i], rules, cleaned):
+            break
+        drop.add((b, i))
+
+    # Every other line: captions, credits, boilerplate; footers at the end only.
+    tail = set(positions[-footer_lines:]) if footer_lines else set()
+    for b, i in positions:
+        if (b, i) in drop or blocks[b].heading:
+            continue
+        line = blocks[b].lines[i]
+        removals = match_caption(line, rules)
+        if removals is None:
+            removal = match_line_rule(line, rules)
+            if removal is None and (b, i) in tail and len(blocks[b].lines) == 1:
+                removal = match_footer(line, rules)
+            removals = [removal] if removal else None
+        if removals:
+            cleaned.removed.extend(removals)
+            drop.add((b, i))
+
+    kept = [
+        Block([line for i, line in enumerate(block.lines) if (b, i) not in drop], block.heading)
+        for b, block in enumerate(blocks)
+    ]
+    kept = [block for block in kept if block.lines]
+    _cut_agency_dateline(kept, rules, cleaned)
+    kept = _drop_duplicates(kept, rules, cleaned)
+    _place_headings(kept, rules, cleaned, find_headings)
+    return cleaned
+
+
+def _cut_agency_dateline(blocks: list[Block], rules: RuleSet, cleaned: Cleaned) -> None:
+    body = next((block for block in blocks if not block.heading), None)
+    if body is None or not rules.on("agency_dateline"):
+        return
+    match = _AGENCY_DATELINE.match(body.lines[0])
+    if match and len(body.lines[0]) > match.end() + 20:
+        cleaned.removed.append(
+            {"kind": "dateline", "text": match["dateline"].strip(), "rule": "agency_dateline"}
+        )
+        body.lines[0] = body.lines[0][match.end() :]
+
+
+def _drop_duplicates(blocks: list[Block], rules: RuleSet, cleaned: Cleaned) -> list[Block]:
+    if not rules.on("duplicates"):
+        return blocks
+    texts = ["\n".join(block.lines) if not block.heading else "" for block in blocks]
+    duplicates = find_duplicates(texts)
+    for index in sorted(duplicates):
+        text = texts[index]
+        kind = "pull_quote" if text[:1] in QUOTE_OPENERS else "duplicate"
+        cleaned.removed.append({"kind": kind, "text": text, "rule": "duplicates"})
+    return [block for index, block in enumerate(blocks) if index not in duplicates]
+
+
+def _place_headings(blocks: list[Block], rules: RuleSet, cleaned: Cleaned, guess: bool) -> None:
+    """Fill ``cleaned.paragraphs``; headings go to ``cleaned.headings`` (when the rule is on)."""
+    pending: list[str] = []
+    for index, block in enumerate(blocks):
+        text = "\n".join(block.lines)
+        following = "\n".join(blocks[index + 1].lines) if index + 1 < len(blocks) else None
+        heading = block.heading or (guess and len(block.lines) == 1 and looks_like_heading(text, following))
+        if heading and rules.on("headings"):
+            pending.append(text)
+            continue
+        cleaned.paragraphs.append(text)
+        for title in pending:
+            cleaned.headings.append({"text": title, "before": len(cleaned.paragraphs) - 1})
+            cleaned.removed.append({"kind": "heading", "text": title, "rule": "headings"})
+        pending = []
+    for title in pending:  # a heading with nothing after it heads no paragraph
+        cleaned.removed.append({"kind": "heading", "text": title, "rule": "headings"})
+
+
+class CleanError(Exception):
+    """A per-document problem (empty page, not HTML, too large): recorded in ``errors``."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def record_error(document: dict[str, Any], step: str, error: CleanError) -> None:
+    """Fail ``document`` with ``error`` (once: a re-run does not add a second entry)."""
+    entry = {"step": step, "code": error.code, "message": error.message}
+    if entry not in document["errors"]:
+        document["errors"].append(entry)
+
+
+def store(document: dict[str, Any], cleaned: Cleaned, meta: dict[str, Any]) -> None:
+    """Write ``cleaned`` into ``document``: text, removed, and meta (the caller's values win)."""
+    found: dict[str, Any] = {
+        "title": cleaned.title,
+        "published": cleaned.published,
+        "authors": cleaned.authors or None,
+        **{key: value for key, value in meta.items() if value},
+        "headings": cleaned.headings,
+    }
+    merged = dict(document.get("meta") or {})
+    for key, value in found.items():
+        if value is not None and merged.get(key) in (None, "", []):
+            merged[key] = value
+    merged["headings"] = cleaned.headings
+    document["meta"] = merged
+    document["text"] = cleaned.text
+    document["removed"] = cleaned.removed

@@ -1,0 +1,155 @@
+"""clean.html: an HTML page -> article body (trafilatura), metadata, then the line rules."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import trafilatura
+
+from presspipe import Document, RunContext
+from presspipe.plugins.clean.body import (
+    Block,
+    Cleaned,
+    CleanError,
+    clean_blocks,
+    normalise,
+    record_error,
+    store,
+)
+from presspipe.plugins.clean.config import HTML_SCHEMA, build_rules, with_defaults
+from presspipe.plugins.clean.language import guess_language
+from presspipe.plugins.clean.rules import normalise_for_compare
+
+STEP = "clean.html"
+_TAG = re.compile(
+    r"<\s*(?:!doctype|html|head|body|div|p|article|main|section|span|title|meta|h[1-6])\b", re.I
+)
+_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?", re.I)
+
+
+class CleanHtml:
+    """The ``clean.html`` step. Documents without an ``html`` key pass through untouched."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = with_defaults(HTML_SCHEMA, config)
+        self.rules = build_rules(self.config)
+
+    def __call__(self, documents: list[Document], context: RunContext) -> list[Document]:
+        for document in documents:
+            if "html" not in document:
+                continue
+            try:
+                cleaned, meta = self.clean(document["html"], url=document.get("source", {}).get("uri"))
+            except CleanError as error:
+                record_error(document, STEP, error)
+                continue
+            store(document, cleaned, meta)
+            del document["html"]
+        return documents
+
+    def clean(self, html: str, url: str | None = None) -> tuple[Cleaned, dict[str, Any]]:
+        """Extract and clean one page: ``(cleaned body, meta found in the page)``."""
+        size = len(html.encode("utf-8", errors="replace"))
+        if size > self.config["max_bytes"]:
+            raise CleanError(
+                "clean.too_large", f"page has {size:,} bytes, over max_bytes={self.config['max_bytes']:,}"
+            )
+        if not html.strip():
+            raise CleanError("clean.empty", "the page is empty")
+        if not _TAG.search(html):
+            raise CleanError("clean.not_html", "the input has no HTML tags; use clean.text for plain text")
+        extracted = trafilatura.bare_extraction(
+            html,
+            url=url if url and url.startswith("http") else None,
+            favor_precision=self.config["favor_precision"],
+            include_comments=self.config["include_comments"],
+            include_tables=self.config["include_tables"],
+            no_fallback=not self.config["fallback"],
+            with_metadata=True,
+        )
+        body = getattr(extracted, "body", None)
+        blocks = to_blocks(body) if body is not None else []
+        if not blocks:
+            raise CleanError("clean.empty", "no article text found in the page")
+        title = normalise(extracted.title or "") or None  # type: ignore[union-attr]
+        removed_title = []
+        if title and normalise_for_compare(" ".join(blocks[0].lines)) == normalise_for_compare(title):
+            removed_title.append({"kind": "title", "text": " ".join(blocks[0].lines), "rule": "title"})
+            blocks = blocks[1:]
+        cleaned = clean_blocks(
+            blocks,
+            self.rules,
+            find_title=False,
+            find_headings=False,
+            footer_lines=self.config["footer_lines"],
+        )
+        if not cleaned.paragraphs:
+            raise CleanError("clean.empty", "no body text left after cleaning (everything was boilerplate)")
+        cleaned.removed[:0] = removed_title
+        cleaned.title = title
+        meta: dict[str, Any] = {
+            "published": cleaned.published or extracted.date,  # type: ignore[union-attr]
+            "authors": _authors(extracted.author) or cleaned.authors,  # type: ignore[union-attr]
+            "language": self._language(html, cleaned.text),
+        }
+        return cleaned, meta
+
+    def _language(self, html: str, text: str) -> str | None:
+        guess = guess_language(text) if self.config["detect_language"] else None
+        if guess:
+            return guess
+        declared = _LANG.search(html[:20_000])
+        return declared.group(1).lower() if declared else None
+
+
+def _authors(author: str | None) -> list[str]:
+    return [name.strip() for name in re.split(r";|\band\b", author or "") if name.strip()]
+
+
+def _raw(element: Any, skip: tuple[str, ...] = ()) -> str:
+    """The text of an element and its descendants, with ``<lb/>`` as a line break.
+
+    Cells and items are spaced apart; children tagged ``skip`` are left out (their tails kept).
+    """
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == "lb":
+            parts.append("\n")
+        elif child.tag not in skip:
+            spaced = child.tag in ("cell", "item", "row", "list", "p")
+            parts.append(f" {_raw(child, skip)} " if spaced else _raw(child, skip))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _text(element: Any, skip: tuple[str, ...] = ()) -> str:
+    return normalise(_raw(element, skip))
+
+
+def to_blocks(body: Any) -> list[Block]:
+    """trafilatura's XML body as blocks: a ``<head>`` is a heading, a list or table one line per item.
+
+    Text directly in the body (before the first element, or after one, as its tail) is a
+    paragraph of its own: trafilatura leaves unwrapped text there.
+    """
+    blocks: list[Block] = []
+
+    def loose(text: str | None) -> None:
+        lines = [line for line in normalise(text or "").split("\n") if line]
+        if lines:
+            blocks.append(Block(lines))
+
+    loose(body.text)
+    for element in body:
+        if isinstance(element.tag, str):
+            if element.tag in ("list", "table"):
+                items = element.iter("item") if element.tag == "list" else element.iter("row")
+                lines = [" ".join(_text(item, skip=("list",)).split()) for item in items]
+            else:
+                lines = _text(element).split("\n")
+            lines = [line for line in lines if line]
+            if lines:
+                blocks.append(Block(lines, heading=element.tag == "head"))
+        loose(element.tail)
+    return blocks

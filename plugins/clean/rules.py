@@ -1,0 +1,320 @@
+# ruff: noqa: RUF001 -- typographic quotes and dashes are what these patterns are about
+"""Line rules: the boilerplate of the news trade, one named rule per pattern family.
+
+Every rule looks at one line at a time (a line of scraped text, or a paragraph that
+trafilatura extracted) and says what to take out of it. A removal is recorded as
+``{"kind", "text", "rule"}`` so a user can audit every deletion. Rules are switched on and
+off, and extended with extra regular expressions, from the step's ``with:`` (see
+``config.py``).
+
+The patterns are deliberately anchored to the whole line and capped in length: a line of
+running prose that merely starts with "Read more" or mentions Reuters must survive.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+Removal = dict[str, str]
+"""``{"kind": ..., "text": ..., "rule": ...}``, one entry of a document's ``removed`` list."""
+
+MAX_BOILERPLATE_CHARS = 200
+"""Lines longer than this are prose, whatever they start with (captions excepted)."""
+
+# Photo agencies and picture desks that appear in credit lines. Extendable per pipeline.
+AGENCIES = (
+    "Getty Images",
+    "Getty",
+    "AFP",
+    "Reuters",
+    "AP Photo",
+    "AP",
+    "Associated Press",
+    "EPA",
+    "EPA-EFE",
+    "EFE",
+    "Shutterstock",
+    "Alamy",
+    "iStock",
+    "iStockphoto",
+    "PA Images",
+    "PA Wire",
+    "PA",
+    "Bloomberg",
+    "dpa",
+    "ANP",
+    "ANSA",
+    "Xinhua",
+    "Sipa",
+    "Sipa USA",
+    "NurPhoto",
+    "SOPA Images",
+    "LightRocket",
+    "Anadolu",
+    "Anadolu Agency",
+    "Middle East Images",
+    "TASS",
+    "Sputnik",
+    "Kyodo",
+    "Yonhap",
+    "Imago",
+    "Zuma Press",
+    "ZUMA Wire",
+    "Corbis",
+    "Pool",
+    "Wikimedia Commons",
+    "Flickr",
+    "Unsplash",
+    "Handout",
+)
+
+CREDIT_PREFIX = re.compile(
+    r"(?i)^[(\[]?\s*(?:photo(?:graph)?s?|image|picture|pic|illustration|video|graphic|credit|"
+    r"(?:photo|image|picture)\s+credit|courtesy(?: of)?)\s*(?::|by\b|©)\s*\S"
+)
+QUOTE_OPENERS = "“\"‘'«„"
+SENTENCE_END = re.compile(r"[.!?…][”\"’')\]]*$")
+URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
+@dataclass
+class RuleSet:
+    """The line rules one step runs, built once from its config."""
+
+    enabled: dict[str, bool]
+    extra: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
+    agencies: tuple[str, ...] = AGENCIES
+
+    def __post_init__(self) -> None:
+        names = sorted(self.agencies, key=len, reverse=True)
+        alternation = "|".join(re.escape(name) for name in names)
+        # An agency name standing as a word, typically after a slash or "via".
+        self._agency = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
+        self._agency_tail = re.compile(rf"(?:/|\bvia\s+|\bfor\s+|\(|^)\s*(?:{alternation})\)?\s*$")
+
+    def on(self, rule: str) -> bool:
+        return self.enabled.get(rule, True)
+
+    def extra_match(self, rule: str, line: str) -> bool:
+        return any(pattern.search(line) for pattern in self.extra.get(rule, ()))
+
+    # ------------------------------------------------------------------ credits
+
+    def is_credit(self, text: str) -> bool:
+        """Whether ``text`` (a whole line, or the tail after a ``|``) is a picture credit."""
+        text = text.strip()
+        if not text or len(text) > 160 or len(text.split()) > 16:
+            return False
+        if self.extra_match("credits", text):
+            return True
+        if CREDIT_PREFIX.match(text):
+            return True
+        if SENTENCE_END.search(text) and not text.endswith(")"):
+            return False  # credits do not end like sentences
+        # "Name/Agency", "Name/Agency via Getty Images", "Agency", "(Agency)"
+        return bool(self._agency_tail.search(text))
+
+    def split_caption(self, line: str) -> tuple[str, str] | None:
+        """``(caption, credit)`` when ``line`` is a caption that ends in a picture credit."""
+        if " | " in line or line.rstrip().endswith("|"):
+            caption, _, credit = line.rpartition("|")
+            if caption.strip() and self.is_credit(credit):
+                return caption.strip(), credit.strip()
+        # "Caption sentence. Photo: Name/Agency" and "Caption. (Photo by Name/Getty Images)"
+        match = re.match(
+            r"^(?P<caption>.*?[.!?”\"’])\s+(?P<credit>[(\[]?(?:photo(?:graph)?|image|picture|credit|"
+            r"illustration)\b.*)$",
+            line,
+            re.IGNORECASE,
+        )
+        if match and self.is_credit(match["credit"]):
+            return match["caption"].strip(), match["credit"].strip()
+        return None
+
+
+# ---------------------------------------------------------------------- line patterns
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+SEPARATOR_TAIL = r"\s*(?:[:\-–—|»>›…]+.*)?"
+
+LINE_RULES: dict[str, tuple[str, re.Pattern[str], str]] = {
+    # name: (kind, pattern over the whole line, description)
+    "read_more": (
+        "boilerplate",
+        _any(
+            r"(?:read|see) (?:more|also)|also read|related(?: articles?| stories| content| coverage| links?)?|"
+            r"more on (?:this|that)(?: story| topic)?|recommended(?: for you| reading)?|"
+            r"you (?:may|might) also (?:like|be interested in)|more from .{1,40}|"
+            r"continue reading|keep reading|more stories|top stories|most (?:read|popular)|trending"
+            + SEPARATOR_TAIL,
+            r"click here\b.*",
+        ),
+        '"Read more", "Related", "See also", "Continue reading", "Click here ..." lines',
+    ),
+    "sign_up": (
+        "boilerplate",
+        _any(
+            r"(?:sign up|subscribe|register)(?: now| today| here| free)?" + SEPARATOR_TAIL,
+            r"(?:sign up|subscribe|register) (?:for|to) (?:our|the|my|a free) .{0,60}"
+            r"(?:newsletters?|e-?mails?|alerts?|updates|digest|briefing|podcast|channel)\b.*",
+            r"(?:get|receive) (?:our|the) .{0,40}newsletters?\b.*",
+            r"join our (?:newsletter|mailing list)\b.*",
+            r"newsletter(?: sign[- ]?up)?" + SEPARATOR_TAIL,
+            r"already (?:a subscriber|have an account)\b.*",
+            r"(?:become a (?:member|subscriber)|support (?:our|independent) journalism)\b.*",
+        ),
+        '"Sign up for our newsletter", "Subscribe now", newsletter prompts',
+    ),
+    "follow_us": (
+        "boilerplate",
+        _any(
+            r"(?:follow|like|join|find|connect with) (?:us|@\w+|[\w .@-]{1,40}?) on "
+            r"(?:twitter|x|facebook|instagram|linkedin|telegram|tiktok|youtube|threads|bluesky|mastodon|"
+            r"whatsapp|google news)\b.*",
+            r"follow us\b.*",
+        ),
+        '"Follow us on ...", "Follow @name on X", "Like us on Facebook"',
+    ),
+    "share": (
+        "boilerplate",
+        _any(
+            r"(?:(?:share(?: this(?: article| story| page| post)?)?|share (?:on|via) \w+|tweet|e-?mail|print|"
+            r"copy(?: link)?|link copied|facebook|twitter|x|linkedin|whatsapp|pinterest|reddit|telegram|"
+            r"messenger|flipboard|save|bookmark|gift (?:this )?article)\s*[|·•,/]?\s*)+"
+        ),
+        "lines made only of share-button text (Share, Tweet, Email, Facebook, Copy link, ...)",
+    ),
+    "copyright": (
+        "boilerplate",
+        _any(r"(?:©|\(c\)|copyright\b).*", r".{0,150}\ball rights reserved\.?"),
+        'copyright lines ("© 2025 ...", "Copyright ...", "... All rights reserved.")',
+    ),
+    "bare_urls": (
+        "boilerplate",
+        _any(r"<?(?:https?://|www\.)\S+>?"),
+        "lines that are only a URL",
+    ),
+    "ads": (
+        "boilerplate",
+        _any(
+            r"(?:advertisement|advert|ad|sponsored(?: content)?|paid content|"
+            r"(?:story|article) continues (?:below|after)(?: (?:this )?(?:advertisement|ad))?|"
+            r"scroll to continue(?: with content)?)\s*[.:]?"
+        ),
+        '"Advertisement", "Story continues below" and similar ad slots',
+    ),
+    "comments": (
+        "boilerplate",
+        _any(
+            r"\d+\s+(?:comments?|replies|shares?)",
+            r"comments?\s*\(\d+\)",
+            r"(?:leave|post|add) a (?:comment|reply)\b.*",
+            r"comments are closed\.?",
+            r"(?:show|view|load|hide) (?:all )?comments?(?: \(\d+\))?",
+            r"join the (?:conversation|discussion)\b.*",
+        ),
+        "comment counters and prompts",
+    ),
+    "reporting_credits": (
+        "credit",
+        _any(
+            r"\((?:(?:additional )?reporting|writing|editing|compiled|edited|produced|translated|research)"
+            r" by\b[^)]*\)",
+            r"(?:additional )?reporting by [^.]{0,150};.*",
+        ),
+        'wire-service credit lines such as "(Reporting by ...; Editing by ...)"',
+    ),
+}
+
+FOOTER_PATTERNS = _any(
+    # "News Moderator - Name https://...", "Editor: Name", "Staff writer | Name"
+    r"(?:[\w.'’-]+\s){0,3}(?:moderator|editor|reporter|correspondent|writer|author|contributor|columnist|"
+    r"journalist)s?\s*[-–—:|]\s*\S.{0,100}",
+    r"(?:this (?:article|story|post) (?:was|is|has been)|originally published|first published|"
+    r"the views expressed|this content was)\b.*",
+)
+
+
+def line_rule_names() -> list[str]:
+    """Names of the pattern rules, in the order they run."""
+    return list(LINE_RULES)
+
+
+def match_line_rule(line: str, rules: RuleSet) -> Removal | None:
+    """The removal a boilerplate rule makes of the whole ``line``, or ``None``."""
+    if len(line) <= MAX_BOILERPLATE_CHARS:
+        for name, (kind, pattern, _description) in LINE_RULES.items():
+            if rules.on(name) and (pattern.fullmatch(line) or rules.extra_match(name, line)):
+                return {"kind": kind, "text": line, "rule": name}
+    if rules.extra_match("boilerplate", line):
+        return {"kind": "boilerplate", "text": line, "rule": "boilerplate"}
+    return None
+
+
+def match_caption(line: str, rules: RuleSet) -> list[Removal] | None:
+    """The removals of a caption line (its caption and credit), or ``None``."""
+    if rules.on("captions"):
+        parts = rules.split_caption(line)
+        if parts is not None:
+            caption, credit = parts
+            kind = "pull_quote" if caption[:1] in QUOTE_OPENERS else "caption"
+            return [
+                {"kind": kind, "text": caption, "rule": "captions"},
+                {"kind": "credit", "text": credit, "rule": "captions"},
+            ]
+    if rules.on("credits") and rules.is_credit(line):
+        return [{"kind": "credit", "text": line, "rule": "credits"}]
+    return None
+
+
+def match_footer(line: str, rules: RuleSet) -> Removal | None:
+    """A footer line (only asked about lines at the end of a document)."""
+    if not rules.on("footer"):
+        return None
+    words = len(URL.sub("", line).split())
+    staff_line = FOOTER_PATTERNS.fullmatch(line) and len(line) <= MAX_BOILERPLATE_CHARS
+    short_with_url = URL.search(line) and words <= 12
+    if staff_line or short_with_url or rules.extra_match("footer", line):
+        return {"kind": "footer", "text": line, "rule": "footer"}
+    return None
+
+
+def compile_patterns(patterns: Iterable[str], where: str) -> list[re.Pattern[str]]:
+    """Compile user regexes, naming the bad one (the loader reports it as a build error)."""
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern, re.IGNORECASE))
+        except re.error as error:
+            raise ValueError(f"{where}: invalid regular expression {pattern!r}: {error}") from None
+    return compiled
+
+
+def normalise_for_compare(text: str) -> str:
+    """Lower-case words only: how duplicates (captions repeating the body) are compared."""
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def find_duplicates(paragraphs: Sequence[str], min_words: int = 6) -> dict[int, int]:
+    """Paragraphs repeating part of a longer one: ``{index: index of the longer paragraph}``.
+
+    A pull quote repeats a paragraph's first sentence; a caption repeats a body sentence. The
+    longer paragraph stays. Paragraphs repeated whole are left alone: interviews repeat
+    their questions, and nothing says which copy is the stray one.
+    """
+    keys = [normalise_for_compare(p) for p in paragraphs]
+    duplicates: dict[int, int] = {}
+    for i, key in enumerate(keys):
+        if len(key.split()) < min_words:
+            continue
+        for j, other in enumerate(keys):
+            if i != j and len(other) > len(key) and f" {key} " in f" {other} ":
+                duplicates[i] = j
+                break
+    return duplicates

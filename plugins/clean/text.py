@@ -1,0 +1,64 @@
+"""clean.text: scraped plain text -> body paragraphs, with title, date and headings in meta."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from presspipe import Document, RunContext
+from presspipe.plugins.clean.body import (
+    Cleaned,
+    CleanError,
+    clean_blocks,
+    normalise,
+    record_error,
+    split_blocks,
+    store,
+)
+from presspipe.plugins.clean.config import TEXT_SCHEMA, build_rules, with_defaults
+from presspipe.plugins.clean.language import guess_language
+
+STEP = "clean.text"
+
+
+class CleanText:
+    """The ``clean.text`` step. Documents that are not ``text/plain`` pass through untouched."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = with_defaults(TEXT_SCHEMA, config)
+        self.rules = build_rules(self.config)
+
+    def __call__(self, documents: list[Document], context: RunContext) -> list[Document]:
+        for document in documents:
+            if document.get("source", {}).get("media_type") != "text/plain" or "html" in document:
+                continue
+            if "removed" in document:
+                continue  # already cleaned: cleaning twice would take a second "title"
+            try:
+                cleaned = self.clean(document.get("text") or "")
+            except CleanError as error:
+                record_error(document, STEP, error)
+                continue
+            language = guess_language(cleaned.text) if self.config["detect_language"] else None
+            store(document, cleaned, {"language": language})
+        return documents
+
+    def clean(self, raw: str) -> Cleaned:
+        """Clean one raw text; raises ``CleanError`` for an empty or oversized one."""
+        if len(raw) > self.config["max_chars"]:
+            raise CleanError(
+                "clean.too_large",
+                f"text has {len(raw):,} characters, over max_chars={self.config['max_chars']:,}",
+            )
+        text = normalise(raw)
+        if not text.strip():
+            raise CleanError("clean.empty", "the text is empty")
+        cleaned = clean_blocks(
+            split_blocks(text),
+            self.rules,
+            find_title=True,
+            find_headings=True,
+            footer_lines=self.config["footer_lines"],
+        )
+        if not cleaned.paragraphs:
+            raise CleanError("clean.empty", "no body text left after cleaning (everything was boilerplate)")
+        return cleaned
