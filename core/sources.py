@@ -38,26 +38,33 @@ class InputProblem:
 Input = Document | InputProblem
 
 
-def read_inputs(inputs: Iterable[str], stdin: BinaryIO | None = None) -> Iterator[Input]:
-    """Documents from paths (files or directories, recursively) and ``-`` (standard input)."""
+def read_inputs(
+    inputs: Iterable[str], stdin: BinaryIO | None = None, exclude: Path | None = None
+) -> Iterator[Input]:
+    """Documents from paths (files or directories, recursively) and ``-`` (standard input).
+
+    A directory's file that is ``exclude`` (the run's own output file) is passed over.
+    """
     for name in inputs:
         if name == "-":
             yield from read_bytes((stdin or sys.stdin.buffer).read(), "<stdin>", _sniff_stdin)
         elif os.path.isdir(name):
-            yield from read_directory(Path(name))
+            yield from read_directory(Path(name), exclude)
         elif os.path.isfile(name):
             yield from read_file(Path(name))
         else:
             yield InputProblem(name, "no such file or directory")
 
 
-def read_directory(directory: Path) -> Iterator[Input]:
-    """Every non-hidden file below ``directory``, in sorted order."""
+def read_directory(directory: Path, exclude: Path | None = None) -> Iterator[Input]:
+    """Every non-hidden file below ``directory`` but ``exclude``, in sorted order."""
+    excluded = exclude.resolve() if exclude else None
     for root, dirs, names in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
-            if not name.startswith("."):
-                yield from read_file(Path(root) / name)
+            path = Path(root) / name
+            if not name.startswith(".") and path.resolve() != excluded:
+                yield from read_file(path)
 
 
 def read_file(path: Path) -> Iterator[Input]:

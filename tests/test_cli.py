@@ -55,7 +55,15 @@ def test_run_over_mixed_directory_writes_good_documents_and_names_bad_files(tmp_
     assert sorted(d["text"] for d in good) == ["A plain article.", "one"]
     # HTML documents are written too, failed: this pipeline has no clean.html step.
     assert sorted(d["errors"][0]["code"] for d in documents if d["errors"]) == ["input.html", "input.html"]
-    for name in ("empty.txt", "binary.txt", "latin1.txt", "notes.docx", "c.jsonl:3", "c.jsonl:5", "c.jsonl:6"):
+    for name in (
+        "empty.txt",
+        "binary.txt",
+        "latin1.txt",
+        "notes.docx",
+        "c.jsonl:3",
+        "c.jsonl:5",
+        "c.jsonl:6",
+    ):
         assert f"skipped {inputs}" in result.stderr and name in result.stderr
     assert "Traceback" not in result.stderr
     last = result.stderr.strip().splitlines()[-1]

@@ -44,7 +44,15 @@ def test_example_plugin_installs_passes_its_tests_and_runs_in_a_pipeline(tmp_pat
     assert "  step wordcount.count 0.1.0" in plugins.stdout
 
     own_tests = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path / "presspipe-wordcount")],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            str(tmp_path / "presspipe-wordcount"),
+        ],
         env=env,
         capture_output=True,
         text=True,

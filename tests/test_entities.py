@@ -190,6 +190,26 @@ def test_surname_joins_the_dominant_namesake() -> None:
     assert {e["name"]: len(e["mentions"]) for e in entities} == {"Hillary Clinton": 3, "Chelsea Clinton": 1}
 
 
+def test_fathers_and_sons_and_first_names() -> None:
+    text = "George H.W. Bush and George W. Bush met Hillary Clinton. Hillary spoke, then-President Obama too."
+    entities = entities_of(
+        text,
+        [
+            ("George H.W. Bush", "PERSON"),
+            ("George W. Bush", "PERSON"),
+            ("Hillary Clinton", "PERSON"),
+            ("Hillary", "PERSON", 1),
+            ("then-President Obama", "PERSON"),
+        ],
+    )
+    assert {e["name"]: mention_texts(e) for e in entities} == {
+        "George H.W. Bush": ["George H.W. Bush"],
+        "George W. Bush": ["George W. Bush"],
+        "Hillary Clinton": ["Hillary Clinton", "Hillary"],
+        "Obama": ["Obama"],
+    }
+
+
 def test_middle_initial_and_accents_and_particles() -> None:
     text = "Donald J. Trump, Donald Trump, Nicolas Maduro and Nicolás Maduro; Bashar al-Assad and Assad."
     entities = entities_of(

@@ -18,7 +18,12 @@ TESTS = {
 
 
 def test_hooks_are_found():
-    assert HOOKS == ["presspipe_batch_done", "presspipe_document_failed", "presspipe_exporters", "presspipe_steps"]
+    assert HOOKS == [
+        "presspipe_batch_done",
+        "presspipe_document_failed",
+        "presspipe_exporters",
+        "presspipe_steps",
+    ]
 
 
 @pytest.mark.parametrize("hook", HOOKS)

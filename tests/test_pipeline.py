@@ -29,8 +29,12 @@ def test_valid_pipeline_fills_config_defaults(registry, write_pipeline):
 
 def test_pipeline_hash_follows_config_not_comments(registry, write_pipeline):
     a = load_pipeline(write_pipeline("name: d\nsteps:\n  - use: demo.words\n", "a.yaml"), registry)
-    b = load_pipeline(write_pipeline("# comment\nname: d\nsteps:\n  - use: demo.words  # x\n", "b.yaml"), registry)
-    c = load_pipeline(write_pipeline("name: d\nsteps:\n  - use: demo.words\n    with: {limit: 2}\n", "c.yaml"), registry)
+    b = load_pipeline(
+        write_pipeline("# comment\nname: d\nsteps:\n  - use: demo.words  # x\n", "b.yaml"), registry
+    )
+    c = load_pipeline(
+        write_pipeline("name: d\nsteps:\n  - use: demo.words\n    with: {limit: 2}\n", "c.yaml"), registry
+    )
     assert a.sha256 == b.sha256 != c.sha256
 
 
@@ -41,7 +45,9 @@ def test_yaml_syntax_error_gives_line_and_column(registry, write_pipeline):
 
 
 def test_unknown_step_suggests_closest_name_and_plugin(registry, write_pipeline):
-    error = load_error(registry, write_pipeline, "name: demo\nsteps:\n  - use: demo.upper\n  - use: demo.wrods\n")
+    error = load_error(
+        registry, write_pipeline, "name: demo\nsteps:\n  - use: demo.upper\n  - use: demo.wrods\n"
+    )
     assert error.code == "E003"
     assert "pipeline.yaml:4" in error.message
     assert "step 2" in error.message
@@ -58,20 +64,26 @@ def test_wrong_config_type_names_file_line_step_and_field(registry, write_pipeli
 
 
 def test_unknown_config_option_lists_known_options(registry, write_pipeline):
-    error = load_error(registry, write_pipeline, "name: d\nsteps:\n  - use: demo.words\n    with: {limmit: 3}\n")
+    error = load_error(
+        registry, write_pipeline, "name: d\nsteps:\n  - use: demo.words\n    with: {limmit: 3}\n"
+    )
     assert error.code == "E004"
     assert "limmit" in error.message and "limit" in error.message
 
 
 def test_text_rewrite_after_annotation_is_refused(registry, write_pipeline):
-    error = load_error(registry, write_pipeline, "name: d\nsteps:\n  - use: demo.words\n  - use: demo.upper\n")
+    error = load_error(
+        registry, write_pipeline, "name: d\nsteps:\n  - use: demo.words\n  - use: demo.upper\n"
+    )
     assert error.code == "E005"
     assert "pipeline.yaml:4" in error.message
     assert "Move demo.upper before demo.words" in error.message
 
 
 def test_missing_requirement_names_the_step_that_provides_it(registry, write_pipeline):
-    error = load_error(registry, write_pipeline, "name: d\nsteps:\n  - use: demo.needs_words\n  - use: demo.words\n")
+    error = load_error(
+        registry, write_pipeline, "name: d\nsteps:\n  - use: demo.needs_words\n  - use: demo.words\n"
+    )
     assert error.code == "E006"
     assert "'words'" in error.message and "Move demo.words before it" in error.message
 
@@ -109,7 +121,9 @@ def test_pipeline_file_schema_covers_every_step_config(registry, write_pipeline)
     schema = pipeline_file_schema(registry)
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
-    names = [branch["properties"]["use"]["const"] for branch in schema["properties"]["steps"]["items"]["oneOf"]]
+    names = [
+        branch["properties"]["use"]["const"] for branch in schema["properties"]["steps"]["items"]["oneOf"]
+    ]
     assert set(names) == set(registry.steps)
     good = {"name": "d", "steps": [{"use": "demo.words", "with": {"limit": 3}}]}
     bad = {"name": "d", "steps": [{"use": "demo.words", "with": {"limit": "x"}}]}

@@ -40,7 +40,9 @@ def make_runner(write_pipeline, yaml_text: str, observer: Observer | None = None
 
 def test_one_failing_document_does_not_sink_the_batch(write_pipeline):
     observer = Observer()
-    runner = make_runner(write_pipeline, "name: d\nsteps:\n  - use: demo.boom\n  - use: demo.words\n", observer)
+    runner = make_runner(
+        write_pipeline, "name: d\nsteps:\n  - use: demo.boom\n  - use: demo.words\n", observer
+    )
     batch = [new_document(text=t, id=t) for t in ("fine one", "a boom here", "fine two")]
     out = runner.process(batch)
     assert [d["id"] for d in out] == ["fine one", "a boom here", "fine two"]

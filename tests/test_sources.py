@@ -50,7 +50,7 @@ def test_directory_of_mixed_files(tmp_path):
     assert problems["binary.txt"].startswith("binary file")
     assert problems["latin1.txt"].startswith("not valid UTF-8 (byte 3")
     assert problems["notes.docx"].startswith("unknown extension '.docx'")
-    assert ".hidden.txt" not in problems and all("skip me" != d["text"] for d in documents)
+    assert ".hidden.txt" not in problems and all(d["text"] != "skip me" for d in documents)
 
 
 def test_missing_path_is_named(tmp_path):
@@ -79,3 +79,10 @@ def test_ids_are_content_hashes_unless_given(tmp_path):
     x, y = read_inputs([str(tmp_path)])
     assert x["id"] == y["id"] and len(x["id"]) == 16
     assert x["source"]["uri"].endswith("x.txt")
+
+
+def test_the_runs_own_output_file_is_not_read_as_input(tmp_path):
+    (tmp_path / "a.txt").write_text("text", encoding="utf-8")
+    (tmp_path / "out.jsonl").write_text('{"text": "old output"}\n', encoding="utf-8")
+    documents = list(read_inputs([str(tmp_path)], exclude=tmp_path / "out.jsonl"))
+    assert [d["text"] for d in documents] == ["text"]
