@@ -82,6 +82,9 @@ _CREDIT = re.compile(
     r"(\|\s*\S[^|]*$)|\b(Getty Images|AFP|Reuters|AP Photo|Shutterstock|EPA|Photo:|Image:|Credit:)",
 )
 _TERMINAL = tuple(".!?…:;\"'”\u2019)]")
+QUOTE_ONLY = 1.0
+"""A sentence with this share of its letters inside quotation marks is quote-only: one with
+an attribution outside the marks (``“...,” she said``) is not."""
 _OPEN_QUOTES = "“«„"
 _CLOSE_QUOTES = "”»"
 
@@ -157,7 +160,7 @@ def candidate_sentences(document: Document, doc: Doc, min_words: int = 5) -> lis
             sentence.skip = "caption"
         elif words < min_words:
             sentence.skip = "short"
-        elif _quoted_fraction(span) >= 0.8 or any(
+        elif _quoted_fraction(span) >= QUOTE_ONLY or any(
             qs <= start + 1 and end - 1 <= qe for qs, qe in quote_spans
         ):
             sentence.skip = "quote"
