@@ -139,3 +139,44 @@ def test_seeds_through_news_pipeline(tmp_path):
         "quotes.extract",
         "summarize.extractive",
     ]
+
+
+def run_with_stderr(stderr: int, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Maria Lopez lives in Madrid.", encoding="utf-8")
+    (tmp_path / "p.yaml").write_text(ENTITIES_ONLY, encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "presspipe", "run", str(tmp_path / "p.yaml"), str(tmp_path / "a.txt")],
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        check=True,
+    )
+
+
+def test_progress_bar_on_a_terminal_and_none_when_piped(tmp_path):
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a real terminal's size
+    run_with_stderr(follower, tmp_path)
+    os.close(follower)
+    on_terminal = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        on_terminal += chunk
+    os.close(leader)
+    assert b"1doc [" in on_terminal, on_terminal
+
+    piped = tmp_path / "stderr.txt"
+    with piped.open("wb") as file:
+        run_with_stderr(file.fileno(), tmp_path)
+    assert b"doc [" not in piped.read_bytes()
+    assert b"1 documents: 1 done" in piped.read_bytes()
