@@ -34,7 +34,7 @@ HEAD_LINES = 4
 _SPACES = re.compile(r"[^\S\n]+")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _BYLINE = re.compile(
-    r"^(?:by|written by|words by|text by)\s+(?P<names>[A-Z][\w.'’-]*(?:[ ,]+(?:and |& )?[A-Z][\w.'’-]*)*)"
+    r"^(?i:by|written by|words by|text by)\s+(?P<names>[A-Z][\w.'’-]*(?:[ ,]+(?:and |& )?[A-Z][\w.'’-]*)*)"
     r"(?:\s*[,|–—-]\s*.{0,60})?$"
 )
 _AGENCY_DATELINE = re.compile(

@@ -118,6 +118,12 @@ HTML_SCHEMA: dict[str, Any] = {
             "default": 5_000_000,
             "description": "a larger page (UTF-8 bytes) fails with error clean.too_large",
         },
+        "min_words": {
+            "type": "integer",
+            "minimum": 0,
+            "default": 10,
+            "description": "a page whose cleaned text has fewer words fails with error clean.empty (no article)",
+        },
         "favor_precision": {
             "type": "boolean",
             "default": True,

@@ -86,6 +86,12 @@ class CleanHtml:
         )
         if not cleaned.paragraphs:
             raise CleanError("clean.empty", "no body text left after cleaning (everything was boilerplate)")
+        words = len(cleaned.text.split())
+        if words < self.config["min_words"]:
+            raise CleanError(
+                "clean.empty",
+                f"no article found: {words} words of text, under min_words={self.config['min_words']}",
+            )
         cleaned.removed[:0] = removed_title
         cleaned.title = title
         meta: dict[str, Any] = {

@@ -92,6 +92,7 @@ class RuleSet:
         alternation = "|".join(re.escape(name) for name in names)
         # An agency name standing as a word, typically after a slash or "via".
         self._agency = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
+        self._agency_photo = re.compile(rf"^[(\[]?(?:{alternation})\s+(?:photo|images?|pictures?)\b", re.I)
         self._agency_tail = re.compile(rf"(?:/|\bvia\s+|\bfor\s+|\(|^)\s*(?:{alternation})\)?\s*$")
 
     def on(self, rule: str) -> bool:
@@ -109,7 +110,7 @@ class RuleSet:
             return False
         if self.extra_match("credits", text):
             return True
-        if CREDIT_PREFIX.match(text):
+        if CREDIT_PREFIX.match(text) or self._agency_photo.match(text):
             return True
         if SENTENCE_END.search(text) and not text.endswith(")"):
             return False  # credits do not end like sentences
@@ -148,10 +149,10 @@ LINE_RULES: dict[str, tuple[str, re.Pattern[str], str]] = {
     "read_more": (
         "boilerplate",
         _any(
-            r"(?:read|see) (?:more|also)|also read|related(?: articles?| stories| content| coverage| links?)?|"
+            r"(?:(?:read|see) (?:more|also)|also read|related(?: articles?| stories| content| coverage| links?)?|"
             r"more on (?:this|that)(?: story| topic)?|recommended(?: for you| reading)?|"
             r"you (?:may|might) also (?:like|be interested in)|more from .{1,40}|"
-            r"continue reading|keep reading|more stories|top stories|most (?:read|popular)|trending"
+            r"continue reading|keep reading|more stories|top stories|most (?:read|popular)|trending)"
             + SEPARATOR_TAIL,
             r"click here\b.*",
         ),

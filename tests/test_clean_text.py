@@ -1,0 +1,426 @@
+# ruff: noqa: RUF001 -- the seed and the tests are about typographic quotes
+"""clean.text: the seed article line by line, and each rule on text the tests write."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from presspipe import RunContext
+from presspipe.document import new_document
+from presspipe.pipeline import parse_pipeline
+from presspipe.plugins.clean.body import normalise
+from presspipe.plugins.clean.dates import parse_dateline
+from presspipe.plugins.clean.text import CleanText
+from presspipe.registry import Registry, load_registry
+from presspipe.runner import Runner
+from presspipe.validate import DocumentChecker
+
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_88ecee838c30f0fd.txt"
+BODY = (
+    "The committee met on Tuesday to discuss the budget for the coming year, officials said.\n\n"
+    "Members argued for several hours before agreeing on a compromise that satisfied nobody.\n\n"
+    "The final vote is expected next week, according to two people familiar with the plan."
+)
+
+
+def clean(text: str, config: dict[str, Any] | None = None) -> dict[str, Any]:
+    document = new_document(text=text, uri="test.txt")
+    CleanText(config or {})([document], RunContext())
+    return document
+
+
+def removed(document: dict[str, Any], kind: str | None = None) -> list[str]:
+    return [r["text"] for r in document["removed"] if kind is None or r["kind"] == kind]
+
+
+# --------------------------------------------------------------------------- the seed
+
+
+@pytest.fixture(scope="module")
+def seed() -> dict[str, Any]:
+    return clean(SEED.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def seed_lines() -> list[str]:
+    return [line for line in normalise(SEED.read_text(encoding="utf-8")).split("\n") if line]
+
+
+def test_seed_meta(seed: dict[str, Any]) -> None:
+    meta = seed["meta"]
+    assert meta["title"] == "Trump’s superpower flex in Venezuela delivers a humbling blow to Putin’s Russia"
+    assert meta["published"] == "2026-01-06T07:03:00"
+    assert meta["language"] == "en"
+    paragraphs = seed["text"].split("\n\n")
+    headings = {h["text"]: paragraphs[h["before"]] for h in meta["headings"]}
+    assert list(headings) == ["Unreliable ally", "Green with envy"]
+    assert headings["Unreliable ally"].startswith("For years, Russia has sought")
+    assert headings["Green with envy"].startswith("Moscow’s energy and military ties")
+    assert seed["errors"] == []
+
+
+def test_seed_text_has_no_caption_credit_footer_or_head(seed: dict[str, Any]) -> None:
+    text = seed["text"]
+    for leftover in (
+        "Getty Images",
+        "Pizzoferrato",
+        "Matt Cardy",
+        " | ",
+        "News Moderator",
+        "tomaskauer",
+        "Jan 6, 2026",
+        "Unreliable ally",
+        "Green with envy",
+        "humbling blow",
+    ):
+        assert leftover not in text
+    assert text.startswith("With his lightning raid")
+    assert text.endswith("obvious for everyone to see.”")
+
+
+def test_seed_every_body_sentence_exactly_once(seed: dict[str, Any], seed_lines: list[str]) -> None:
+    """Each body paragraph of the seed is in the text once, so is each of its sentences."""
+    body = [line for line in seed_lines[2:-1] if " | " not in line and len(line.split()) > 4]
+    assert len(body) == 30
+    text = seed["text"]
+    assert text.split("\n\n") == body
+    for paragraph in body:
+        for sentence in re.split(r"(?<=[.!?”])\s+(?=[“A-Z])", paragraph):
+            assert text.count(sentence) == 1, sentence
+    # The two captions repeat body text: that text stays, once.
+    assert text.count("Moscow didn’t lift a finger to stop Azerbaijan") == 1
+    assert text.count("All of Russia is asking itself why we don’t deal with our enemies") == 1
+
+
+def test_seed_everything_removed_is_listed(seed: dict[str, Any], seed_lines: list[str]) -> None:
+    paragraphs = seed["text"].split("\n\n")
+    gone = removed(seed)
+    for line in seed_lines:
+        if line in paragraphs:
+            continue
+        caption, _, credit = line.rpartition(" | ")
+        assert line in gone or (caption in gone and credit in gone), line
+    kinds = sorted(r["kind"] for r in seed["removed"])
+    assert kinds == sorted(
+        ["title", "dateline", "caption", "credit", "pull_quote", "credit", "footer", "heading", "heading"]
+    )
+    assert removed(seed, "credit") == [
+        "Anthony Pizzoferrato/Middle East Images/AFP via Getty Images",
+        "Matt Cardy/Getty Images",
+    ]
+    assert removed(seed, "footer") == ["News Moderator - Tomas Kauer https://www.tomaskauer.com/"]
+    assert all(r["rule"] for r in seed["removed"])
+
+
+def test_seed_unicode(seed: dict[str, Any]) -> None:
+    text = seed["text"]
+    assert "\u00a0" not in text
+    assert "“multipolar”" in text and "Putin’s" in text  # curly quotes stay curly
+    assert not any(line != line.strip() for line in text.split("\n"))
+    assert "\n\n\n" not in text
+
+
+def test_seed_document_is_schema_valid(seed: dict[str, Any]) -> None:
+    assert DocumentChecker().problems(seed) == []
+
+
+def test_seed_through_the_runner() -> None:
+    registry: Registry = load_registry()
+    pipeline = parse_pipeline("name: t\nsteps:\n  - use: clean.text\n", "t.yaml", registry)
+    document = new_document(text=SEED.read_text(encoding="utf-8"), uri=str(SEED))
+    [done] = list(Runner(pipeline, registry).run([document]))
+    assert done["errors"] == []
+    assert done["meta"]["title"].startswith("Trump’s superpower flex")
+
+
+def test_idempotent() -> None:
+    raw = new_document(text=SEED.read_text(encoding="utf-8"))
+    once, twice = copy.deepcopy(raw), copy.deepcopy(raw)
+    step = CleanText({})
+    step([once], RunContext())
+    step([twice], RunContext())
+    assert once == twice
+    again = copy.deepcopy(once)
+    step([again], RunContext())  # a cleaned document is not cleaned a second time
+    assert again == once
+
+
+# --------------------------------------------------------------------------- head
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("Jan 6, 2026\u00a0-\u00a007:03", "2026-01-06T07:03:00"),
+        ("6 January 2026", "2026-01-06"),
+        ("Published: Tuesday, January 6, 2026 at 7:03 a.m. EST", "2026-01-06T07:03:00-05:00"),
+        ("2026-01-06T07:03:00Z", "2026-01-06T07:03:00+00:00"),
+        ("Updated 6 Jan 2026 07.03 GMT", "2026-01-06T07:03:00+00:00"),
+        ("01/06/2026 07:03", "2026-01-06T07:03:00"),
+        ("Monday 12 May 2025 10.15 BST", "2025-05-12T10:15:00+01:00"),
+        ("He arrived on Jan 6, 2026.", None),
+        ("Green with envy", None),
+        ("March 3", None),
+    ],
+)
+def test_datelines(line: str, iso: str | None) -> None:
+    assert parse_dateline(line) == iso
+
+
+def test_title_byline_and_dateline() -> None:
+    document = clean(f"Council agrees budget\n\nBy Jane Doe and John Smith | 6 January 2026\n\n{BODY}")
+    assert document["meta"]["title"] == "Council agrees budget"
+    assert document["meta"]["authors"] == ["Jane Doe", "John Smith"]
+    assert document["meta"]["published"] == "2026-01-06"
+    assert document["text"] == BODY
+
+
+def test_a_first_line_that_is_a_sentence_is_not_a_title() -> None:
+    document = clean(BODY)
+    assert "title" not in document["meta"] or document["meta"]["title"] is None
+    assert document["text"] == BODY
+
+
+def test_caller_title_wins() -> None:
+    document = new_document(text=f"Council agrees budget\n\n{BODY}", meta={"title": "Given"})
+    CleanText({})([document], RunContext())
+    assert document["meta"]["title"] == "Given"
+
+
+@pytest.mark.parametrize(
+    ("first", "dateline"),
+    [
+        ("LONDON (Reuters) - ", "LONDON (Reuters) -"),
+        ("(Reuters) — ", "(Reuters) —"),
+        ("WASHINGTON, Jan 6 (AP) — ", "WASHINGTON, Jan 6 (AP) —"),
+        ("BUFFALO, N.Y. — ", "BUFFALO, N.Y. —"),
+    ],
+)
+def test_agency_datelines(first: str, dateline: str) -> None:
+    document = clean(first + BODY)
+    assert document["text"] == BODY
+    assert removed(document, "dateline") == [dateline]
+
+
+# --------------------------------------------------------------------------- headings
+
+
+def test_headings_leave_the_text() -> None:
+    paragraphs = BODY.split("\n\n")
+    text = f"{paragraphs[0]}\n\nWhat comes next\n\n{paragraphs[1]}\n\n{paragraphs[2]}"
+    document = clean(text)
+    assert document["text"] == BODY
+    assert document["meta"]["headings"] == [{"text": "What comes next", "before": 1}]
+
+
+def test_short_sentences_are_not_headings() -> None:
+    text = f"{BODY}\n\nHe declined to comment.\n\n{BODY}"
+    assert "He declined to comment." in clean(text, {"rules": {"duplicates": False}})["text"]
+
+
+def test_headings_rule_off_keeps_them() -> None:
+    paragraphs = BODY.split("\n\n")
+    text = f"{paragraphs[0]}\n\nWhat comes next\n\n{paragraphs[1]}"
+    document = clean(text, {"rules": {"headings": False}})
+    assert "What comes next" in document["text"]
+    assert document["meta"]["headings"] == []
+
+
+# --------------------------------------------------------------------------- captions and credits
+
+
+@pytest.mark.parametrize(
+    ("line", "kinds"),
+    [
+        ("Firefighters at the scene on Monday. | Jane Doe/AFP via Getty Images", ["caption", "credit"]),
+        ("“We will win,” the mayor said | John Smith/Reuters", ["pull_quote", "credit"]),
+        ("The mayor at a rally in May. Photo: Jane Doe/EPA-EFE", ["caption", "credit"]),
+        ("A protester waves a flag. (Photo by John Smith/Getty Images)", ["caption", "credit"]),
+        ("Photo: Jane Doe/Reuters", ["credit"]),
+        ("Photograph: John Smith/AP", ["credit"]),
+        ("Jane Doe/AFP via Getty Images", ["credit"]),
+        ("Image credit: NASA", ["credit"]),
+        ("(AP Photo/Evan Vucci)", ["credit"]),
+    ],
+)
+def test_captions_and_credits(line: str, kinds: list[str]) -> None:
+    document = clean(f"{BODY}\n\n{line}\n\nThe council will publish the full budget online later this month.")
+    assert [r["kind"] for r in document["removed"]] == kinds
+    assert line not in document["text"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Reuters reported the deal on Monday, citing three sources close to the talks.",
+        "The AFP news agency said the talks | which began in May | had stalled.",
+        "She moved to Paris to work for Getty Images in 2019 and stayed there for years.",
+    ],
+)
+def test_prose_mentioning_agencies_stays(line: str) -> None:
+    assert line in clean(f"{BODY}\n\n{line}")["text"]
+
+
+def test_extra_agency_and_credit_pattern() -> None:
+    text = f"{BODY}\n\nA boat at dawn. | Jane Doe/Acme Pictures\n\nPic by the reader desk"
+    assert "Acme" in clean(text)["text"]
+    document = clean(text, {"agencies": ["Acme Pictures"], "patterns": {"credits": ["^pic by "]}})
+    assert document["text"] == BODY
+    assert removed(document, "credit") == ["Jane Doe/Acme Pictures", "Pic by the reader desk"]
+
+
+def test_pull_quote_without_credit_goes_paragraph_stays() -> None:
+    quote = "“We are not going to give up on this city,” the mayor said."
+    paragraph = f"{quote} She spoke to reporters outside the town hall on Monday afternoon."
+    document = clean(f"{BODY}\n\n{quote}\n\n{paragraph}")
+    assert document["text"] == f"{BODY}\n\n{paragraph}"
+    assert removed(document, "pull_quote") == [quote]
+
+
+def test_repeated_paragraphs_stay() -> None:
+    """An interview repeats its questions: a paragraph repeated whole is not a stray copy."""
+    question = "Q: What inspired you to start cooking for other people, and when?"
+    text = f"{BODY}\n\n{question}\n\nA: My grandmother, when I was six years old.\n\n{question}\n\n{BODY}"
+    assert clean(text)["text"].count(question) == 2
+
+
+# --------------------------------------------------------------------------- boilerplate
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("Read more: Why the budget matters", "read_more"),
+        ("READ MORE", "read_more"),
+        ("Related articles", "read_more"),
+        ("Click here to see the full list of winners", "read_more"),
+        ("Sign up for our Morning Briefing newsletter", "sign_up"),
+        ("Subscribe now", "sign_up"),
+        ("Follow us on Twitter and Facebook", "follow_us"),
+        ("Follow @citydesk on X", "follow_us"),
+        ("Share this article", "share"),
+        ("Share | Tweet | Email", "share"),
+        ("Facebook Twitter WhatsApp Copy link", "share"),
+        ("© 2026 Example Media Ltd. All rights reserved.", "copyright"),
+        ("Copyright 2026 The Example Times", "copyright"),
+        ("https://example.com/story/123", "bare_urls"),
+        ("Advertisement", "ads"),
+        ("Story continues below advertisement", "ads"),
+        ("12 Comments", "comments"),
+        ("(Reporting by Jane Doe; Editing by John Smith)", "reporting_credits"),
+    ],
+)
+def test_boilerplate_lines(line: str, rule: str) -> None:
+    paragraphs = BODY.split("\n\n")
+    document = clean(f"{paragraphs[0]}\n\n{line}\n\n{paragraphs[1]}\n\n{paragraphs[2]}")
+    assert document["text"] == BODY
+    assert [(r["rule"], r["text"]) for r in document["removed"]] == [(rule, line)]
+    off = clean(f"{paragraphs[0]}\n\n{line}\n\n{paragraphs[1]}", {"rules": {rule: False}})
+    assert all(r["rule"] != rule for r in off["removed"])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Read more books, the minister told pupils at the school on Friday morning.",
+        "Sign up rates for the programme doubled last year, the council said.",
+        "Follow-up talks are planned for March, a spokesperson said.",
+        "Related research has shown the same effect in mice and in rats.",
+    ],
+)
+def test_prose_that_starts_like_boilerplate_stays(line: str) -> None:
+    assert line in clean(f"{BODY}\n\n{line}")["text"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "News Moderator - Tomas Kauer https://www.tomaskauer.com/",
+        "Editor: Jane Doe",
+        "Reach the reporter at https://example.com/jdoe",
+        "This article was originally published by Example News.",
+    ],
+)
+def test_footers(line: str) -> None:
+    document = clean(f"{BODY}\n\n{line}")
+    assert document["text"] == BODY
+    assert removed(document, "footer") == [line]
+
+
+def test_footer_rule_only_looks_at_the_end() -> None:
+    line = "Editor: Jane Doe"
+    document = clean(f"{line}\n\n{BODY}\n\n{BODY}\n\n{BODY}", {"rules": {"title": False}})
+    assert removed(document, "footer") == []
+
+
+def test_extra_boilerplate_pattern_and_bad_regex() -> None:
+    document = clean(f"{BODY}\n\nLees ook: het laatste nieuws", {"patterns": {"boilerplate": ["^lees ook"]}})
+    assert document["text"] == BODY
+    with pytest.raises(ValueError, match=r"patterns\.boilerplate"):
+        CleanText({"patterns": {"boilerplate": ["("]}})
+
+
+# --------------------------------------------------------------------------- normalisation, errors
+
+
+def test_unicode_normalisation_keeps_curly_quotes() -> None:
+    document = clean("He said “yes”\u00a0and left.\u200b It wasnâ€™t over.\r\n\r\nShe said ‘no’.")
+    assert document["text"] == "He said “yes” and left. It wasn’t over.\n\nShe said ‘no’."
+
+
+def test_lines_without_blank_lines_are_paragraphs() -> None:
+    assert clean(BODY.replace("\n\n", "\n"))["text"] == BODY
+
+
+def test_language() -> None:
+    german = (
+        "Der Rat hat am Dienstag über den Haushalt für das kommende Jahr beraten, und die Mitglieder "
+        "haben sich nach langen Stunden auf einen Kompromiss geeinigt, der auch für die Stadt gut ist."
+    )
+    assert clean(BODY)["meta"]["language"] == "en"
+    assert clean(german)["meta"]["language"] == "de"
+    assert "language" not in clean(BODY, {"detect_language": False})["meta"]
+
+
+@pytest.mark.parametrize(
+    ("text", "config", "code"),
+    [
+        ("", {}, "clean.empty"),
+        ("  \n\u00a0\n ", {}, "clean.empty"),
+        ("Share\n\nAdvertisement", {}, "clean.empty"),
+        (BODY + BODY, {"max_chars": len(BODY)}, "clean.too_large"),
+    ],
+)
+def test_per_document_errors(text: str, config: dict[str, Any], code: str) -> None:
+    good = new_document(text=BODY)
+    bad = new_document(text=text)
+    CleanText(config)([bad, good], RunContext())
+    assert [e["code"] for e in bad["errors"]] == [code]
+    assert bad["errors"][0]["step"] == "clean.text"
+    assert good["errors"] == [] and good["text"] == BODY
+
+
+def test_html_documents_are_left_to_clean_html() -> None:
+    document = new_document(html="<html><body><p>Hi</p></body></html>")
+    before = copy.deepcopy(document)
+    CleanText({})([document], RunContext())
+    assert document == before
+
+
+def test_config_schema_in_registry_and_loader_checks_it(registry: Registry) -> None:
+    spec = registry.steps["clean.text"]
+    assert spec.requires == ("text",) and set(spec.provides) == {"text", "meta", "removed"}
+    rules = spec.config_schema["properties"]["rules"]["properties"]
+    assert {"captions", "credits", "footer", "read_more", "sign_up", "follow_us", "share"} <= set(rules)
+    assert all(rule.get("description") for rule in rules.values())
+    pipeline = parse_pipeline(
+        "name: t\nsteps:\n  - use: clean.text\n    with: {rules: {share: false}}\n", "t.yaml", registry
+    )
+    step = pipeline.steps[0].build()
+    assert isinstance(step, CleanText)
+    assert step.rules.on("share") is False and step.rules.on("captions") is True
