@@ -78,3 +78,29 @@ def test_a_local_run_never_imports_dask(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "0"]
+
+
+def test_dask_retries_the_batches_of_a_lost_worker(registry, one_process, tmp_path):
+    import os
+    import signal
+
+    distributed = pytest.importorskip("dask.distributed")
+    pipeline = parse_pipeline(PIPELINE, "test", registry)
+    documents = [new_document(text=text, id=f"d{i}") for i, text in enumerate(TEXTS)]
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, dashboard_address=None, local_directory=str(tmp_path)
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        pids = list(client.run(os.getpid).values())
+        results = process_batches(
+            pipeline, registry, batched(documents, 1), executor="dask", scheduler=cluster.scheduler_address
+        )
+        out = list(next(results))
+        os.kill(pids[0], signal.SIGKILL)  # one worker dies with batches in flight
+        out += [document for batch in results for document in batch]
+    for document in out:
+        for step in document["provenance"]["steps"]:
+            step.pop("seconds")
+    assert out == one_process
