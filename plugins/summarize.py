@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from presspipe import Document, RunContext, StepSpec, hookimpl
 from presspipe.analysis import DEFAULT_MODEL
@@ -173,6 +172,10 @@ def similarity(sentences: Sequence[Sentence]) -> np.ndarray:
     n = len(sentences)
     if n == 0 or not any(s.terms for s in sentences):
         return np.zeros((n, n))
+    # Imported here, not at the top: scikit-learn takes over a second to import, and every
+    # presspipe command loads every plugin module.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectorizer = TfidfVectorizer(analyzer=lambda terms: terms, sublinear_tf=True)
     matrix = vectorizer.fit_transform([s.terms for s in sentences])
     sims = np.asarray((matrix @ matrix.T).todense())
