@@ -106,7 +106,7 @@ def test_seed_cues_and_kinds(seed: dict[str, Any]) -> None:
         "said",
         "posted",
         "wrote",
-        "wrote",
+        "continued",  # Russia, he continued, should ... “Do like Trump ...”
         "saying",
         "added",
         "added",

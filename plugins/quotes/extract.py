@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Span, Token
 
 from presspipe.plugins.quotes.marks import Segment, find_segments, paragraphs
 
+TITLE_SMALL_WORDS = {"a", "an", "the", "of", "on", "in", "and", "or", "to", "for", "with", "at", "by"}
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 CLAUSE_BOUNDARY = {"advcl", "conj", "parataxis"}
 INHERIT_DEPS = {"conj", "xcomp", "advcl", "pcomp", "ccomp", "acl", "relcl", "parataxis"}
@@ -50,7 +51,7 @@ NP_LEFT_DEPS = {
     "conj",
 }
 NP_RIGHT_DEPS = {"compound", "flat", "case", "cc", "conj"}
-SIGNATURE = re.compile(r"[ \t]*[―—–-]{1,2}[ \t]*([A-Z][^\n―—–.,;]{0,60}?)[ \t.,;]*(?:\n|$)")
+SIGNATURE = re.compile(r"[^\S\n]*[―—–-]{1,2}[^\S\n]*([A-Z][^\n―—–;]{0,60}?)[^\S\n]*[.,;]?[^\S\n]*(?:\n|$)")
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class Extractor:
         self.lexicon = lexicon
         self.carry = carry
         self.single = single
+        self.any_verb = True
         self.min_words_uncued = min_words_uncued
 
     # -- public ---------------------------------------------------------------------------
@@ -111,6 +113,8 @@ class Extractor:
             key=lambda item: item[0],
         )
         self.paragraph_spans = paragraphs(text)
+        self.entities = {e["id"]: e for e in entities}
+        self.speakers: list[tuple[int, dict[str, Any]]] = []  # (offset, entity) of resolved speakers
         quotes: list[dict[str, Any]] = []
         previous: dict[str, Any] | None = None  # last attributed quote and its paragraph
         previous_paragraph = -1
@@ -145,6 +149,10 @@ class Extractor:
             quote = self._quote(len(quotes) + 1, segment, tokens, attribution)
             quotes.append(quote)
             if attribution is not None and quote["speaker"] is not None:
+                if quote["speaker"]["entity"] is not None:
+                    self.speakers.append(
+                        (quote["speaker"]["start"], self.entities[quote["speaker"]["entity"]])
+                    )
                 previous = {"attribution": attribution, "speaker": quote["speaker"]}
                 attribution.speaker_span = (quote["speaker"]["start"], quote["speaker"]["end"])
                 attribution.entity = quote["speaker"]["entity"]
@@ -174,7 +182,7 @@ class Extractor:
 
     def _no_other_speech(self, between: str) -> bool:
         """Whether the text between two quotes of a paragraph leaves the first speaker talking."""
-        return len(between.split()) <= 40
+        return "\n" not in between and len(between.split()) <= 40
 
     def _is_quotation(
         self, segment: Segment, tokens: list[Token], words: list[str], attribution: Attribution | None
@@ -186,14 +194,19 @@ class Extractor:
         if attribution is None or (attribution.speaker is None and attribution.speaker_span is None):
             # no cue: only long, sentence-like segments are quotations
             return len(words) >= self.min_words_uncued and not segment.single
-        if len(words) <= 3 and all(w[0].isupper() for w in words if w[0].isalpha()):
-            inner = self.text[segment.start + 1 : segment.end - 1].strip()
-            if not inner.endswith((".", "!", "?")) and not self._starts_sentence(segment):
-                return False  # a name or title: ‘Two Majors,’
+        if self._is_title(segment, words):
+            return False  # a name or title: ‘Two Majors,’ “Face the Nation,”
         if len(words) <= 2 and self._modifier(tokens):
             return False  # an adjective in quotation marks: self-proclaimed “multipolar” world
         # a lone word deep inside reported speech is a scare quote
         return not (len(words) == 1 and attribution.depth >= 4)
+
+    def _is_title(self, segment: Segment, words: list[str]) -> bool:
+        """A short run of capitalised words (small words aside) that does not start a sentence."""
+        if len(words) > 6 or self._starts_sentence(segment):
+            return False
+        capitals = [w for w in words if w.lower() not in TITLE_SMALL_WORDS]
+        return bool(capitals) and all(w.lstrip("“‘\"'(")[:1].isupper() for w in capitals)
 
     def _modifier(self, tokens: list[Token]) -> bool:
         inside = {t.i for t in tokens}
@@ -211,7 +224,39 @@ class Extractor:
         found = self._signed(segment) or self._cue_above(tokens, inside) or self._cue_beside(tokens, inside)
         if found is None:
             found = self._cue_nearby(segment, tokens, inside)
+        if found is None and self.any_verb:
+            found = self._verb_above(tokens, inside)
         return found
+
+    def _verb_above(self, tokens: list[Token], inside: set[int]) -> Attribution | None:
+        """No cue: the highest verb above the quote whose subject is a named person or
+        organisation, or a personal pronoun ("Trump likened the refugees to a “vicious snake”")."""
+        best: Attribution | None = None
+        for token in tokens:
+            if token.head.i in inside or token.head.i == token.i:
+                continue
+            depth = 0
+            node = token.head
+            while True:
+                depth += 1
+                if node.pos_ in ("VERB", "AUX") and node.i not in inside:
+                    subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+                    if subjects and self._agent_like(subjects[0]):
+                        best = Attribution(node, subjects[0], depth=depth)
+                if node.head.i == node.i:
+                    break
+                node = node.head
+            if best is not None:
+                return best
+        return None
+
+    def _agent_like(self, token: Token) -> bool:
+        if self._in_quote(token):
+            return False
+        if token.lower_ in ("he", "she", "they"):
+            return True
+        entity = self._entity_at(token.idx, token.idx + len(token))
+        return entity is not None and entity.get("label") in ("PERSON", "ORG")
 
     def _cue_above(self, tokens: list[Token], inside: set[int]) -> Attribution | None:
         """The highest cue verb on the path from the quote up its sentence's tree.
@@ -267,8 +312,12 @@ class Extractor:
         candidates: list[Span] = []
         if first.start > 0:
             prev = self.doc[first.start - 1].sent
-            if self._paragraph(prev.start_char) == paragraph:
-                candidates.append(prev)
+            while prev.start > 0 and not prev.text.strip():
+                prev = self.doc[prev.start - 1].sent
+            if self._paragraph(prev.start_char) == paragraph or (
+                tokens[0].i == first.start and prev.text.rstrip().endswith(":")
+            ):
+                candidates.append(prev)  # same paragraph, or a paragraph ending "Caddell continued:"
         if last.end < len(self.doc):
             nxt = self.doc[last.end].sent
             if self._paragraph(nxt.start_char) == paragraph and len(nxt) <= 12:
@@ -280,10 +329,10 @@ class Extractor:
             if cues:
                 cue = min(cues, key=lambda t: abs(t.i - tokens[0].i))
                 return Attribution(cue, self._subject(cue), depth=3)
+        opens_sentence = self._starts_sentence(segment) and tokens[0].i == first.start
         for sent in candidates:
-            if sent.end <= tokens[0].i and not (
-                before_text.endswith(":") or sent.text.rstrip().endswith((":", ","))
-            ):
+            introduces = before_text.endswith(":") or sent.text.rstrip().endswith((":", ","))
+            if sent.end <= tokens[0].i and not introduces and not opens_sentence:
                 continue
             cues = [t for t in sent if t.i not in inside and self._is_cue(t) and self._subject(t) is not None]
             if cues:
@@ -334,7 +383,9 @@ class Extractor:
                         return objects[0]
                 if subject.lower_ in RELATIVE_PRONOUNS and node.dep_ == "relcl":
                     return node.head
-                return None if self._in_quote(subject) else subject
+                if self._in_quote(subject):
+                    break  # a misparse: the cue's "subject" is inside a quotation
+                return subject
             if node.dep_ in INHERIT_DEPS and node.head.i != node.i:
                 node = node.head
                 continue
@@ -342,17 +393,31 @@ class Extractor:
         return self._subject_before(verb)
 
     def _subject_before(self, verb: Token) -> Token | None:
-        """When the parse gives a cue no subject ("X, now jailed, wrote:"), the nearest subject
-        to its left in the sentence, outside quotes (a relative pronoun gives its antecedent)."""
+        """When the parse gives a cue no subject: the nearest subject to its left in the sentence
+        ("X, now jailed, wrote:"; a relative pronoun gives its antecedent), or, right after a
+        quote, the first name there ("“...,” Flynn, a top Trump surrogate, said")."""
+        seen: list[Token] = []
+        after_quote = False
         for token in reversed(self.doc[verb.sent.start : verb.i]):
-            if token.dep_ in ("nsubj", "nsubjpass") and not self._in_quote(token):
+            if self._in_quote(token):
+                after_quote = True
+                break
+            if token.text in (".", ";", "!", "?"):
+                break
+            if token.dep_ in ("nsubj", "nsubjpass"):
                 if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
                     return token.head.head
                 if token.pos_ in ("PRON", "PROPN", "NOUN"):
                     return token
                 return None
-            if token.is_punct and token.text in ".;!?":
-                return None
+            seen.append(token)
+        if after_quote and len(seen) <= 12:
+            nouns = [t for t in reversed(seen) if t.pos_ in ("PROPN", "NOUN", "PRON")]
+            if nouns:
+                first = nouns[0]
+                while first.dep_ == "compound" and first.head.i < verb.i and first.head.i > first.i:
+                    first = first.head
+                return first
         return None
 
     # -- output ---------------------------------------------------------------------------
@@ -463,7 +528,12 @@ class Extractor:
         return None
 
     def _antecedent(self, pronoun: Token) -> dict[str, Any] | None:
-        """The PERSON (he/she) or group (they) a pronoun most likely refers to: the nearest before."""
+        """The person (he/she) or group (they) a pronoun most likely refers to: the speaker of
+        the last quote in its paragraph, else the nearest earlier mention outside quotations."""
+        paragraph = self._paragraph(pronoun.idx)
+        for offset, entity in reversed(self.speakers):
+            if offset < pronoun.idx and self._paragraph(offset) == paragraph:
+                return entity
         wanted = (
             {"PERSON"} if pronoun.lower_ in ("he", "she", "him", "her", "i") else {"ORG", "NORP", "PERSON"}
         )
@@ -471,7 +541,7 @@ class Extractor:
         for m_start, _m_end, entity in self.mentions:
             if m_start >= pronoun.idx:
                 break
-            if entity.get("label") in wanted:
+            if entity.get("label") in wanted and not any(a <= m_start < b for a, b in self.quoted):
                 best = entity
         return best
 
