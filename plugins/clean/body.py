@@ -170,18 +170,20 @@ def clean_blocks(
     # Every other line: captions, credits, boilerplate; footers at the end only.
     tail = set(positions[-footer_lines:]) if footer_lines else set()
     for b, i in positions:
-        if (b, i) in drop or blocks[b].heading:
+        if (b, i) in drop:
             continue
         line = blocks[b].lines[i]
-        removals = match_caption(line, rules)
+        removals = None if blocks[b].heading else match_caption(line, rules)
         if removals is None:
             removal = match_line_rule(line, rules)
-            if removal is None and (b, i) in tail and len(blocks[b].lines) == 1:
+            if removal is None and (b, i) in tail and len(blocks[b].lines) == 1 and not blocks[b].heading:
                 removal = match_footer(line, rules)
             removals = [removal] if removal else None
         if removals:
             cleaned.removed.extend(removals)
             drop.add((b, i))
+            if removals[0]["rule"] == "read_more" and len(blocks[b].lines) == 1:
+                _drop_link_list(blocks, b + 1, drop, cleaned)
 
     kept = [
         Block([line for i, line in enumerate(block.lines) if (b, i) not in drop], block.heading)
@@ -192,6 +194,21 @@ def clean_blocks(
     kept = _drop_duplicates(kept, rules, cleaned)
     _place_headings(kept, rules, cleaned, find_headings)
     return cleaned
+
+
+def _drop_link_list(blocks: list[Block], b: int, drop: set[tuple[int, int]], cleaned: Cleaned) -> None:
+    """After a "Related"/"Most read" line, the list of headlines that follows it goes too.
+
+    A list here is a block of two or more short lines with no closing punctuation.
+    """
+    if b >= len(blocks) or len(blocks[b].lines) < 2:
+        return
+    lines = blocks[b].lines
+    if all(len(line.split()) <= 16 and not SENTENCE_END.search(line) for line in lines):
+        for i, line in enumerate(lines):
+            if (b, i) not in drop:
+                drop.add((b, i))
+                cleaned.removed.append({"kind": "related", "text": line, "rule": "read_more"})
 
 
 def _cut_agency_dateline(blocks: list[Block], rules: RuleSet, cleaned: Cleaned) -> None:
@@ -209,7 +226,8 @@ def _cut_agency_dateline(blocks: list[Block], rules: RuleSet, cleaned: Cleaned) 
 def _drop_duplicates(blocks: list[Block], rules: RuleSet, cleaned: Cleaned) -> list[Block]:
     if not rules.on("duplicates"):
         return blocks
-    texts = ["\n".join(block.lines) if not block.heading else "" for block in blocks]
+    # Only prose compares: single-line blocks. Lists repeat their items by design (menus, recipes).
+    texts = [block.lines[0] if len(block.lines) == 1 and not block.heading else "" for block in blocks]
     duplicates = find_duplicates(texts)
     for index in sorted(duplicates):
         text = texts[index]

@@ -142,28 +142,33 @@ def _any(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
-SEPARATOR_TAIL = r"\s*(?:[:\-–—|»>›…]+.*)?"
+SEPARATOR_TAIL = r"\s*(?:(?:[:\-–—|»>›…]|\.{3})+.*)?"
+EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+WEB_ADDRESS = r"<?(?:https?://|www\.)\S+>?|[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|co\.uk|io)/\S*"
 
 LINE_RULES: dict[str, tuple[str, re.Pattern[str], str]] = {
     # name: (kind, pattern over the whole line, description)
     "read_more": (
         "boilerplate",
         _any(
-            r"(?:(?:read|see) (?:more|also)|also read|related(?: articles?| stories| content| coverage| links?)?|"
-            r"more on (?:this|that)(?: story| topic)?|recommended(?: for you| reading)?|"
-            r"you (?:may|might) also (?:like|be interested in)|more from .{1,40}|"
-            r"continue reading|keep reading|more stories|top stories|most (?:read|popular)|trending)"
-            + SEPARATOR_TAIL,
-            r"click here\b.*",
+            r"[\[(]?(?:(?:read|see) (?:more|also)|also read|also|related(?: articles?| stories| content| coverage|"
+            r" links?| posts?| reading)?|more on (?:this|that)(?: story| topic)?|recommended(?: for you| reading)?|"
+            r"you (?:may|might) also (?:like|enjoy|be interested in)|more from .{1,40}|also on \S+|"
+            r"don[’']t miss|continue reading|keep reading|(?:more|top|latest) (?:stories|news)|"
+            r"most (?:read|popular|viewed|shared)(?: in .{1,30})?|trending(?: now)?)" + SEPARATOR_TAIL,
+            r".{0,150}\bclick here\b.*",
         ),
-        '"Read more", "Related", "See also", "Continue reading", "Click here ..." lines',
+        '"Read more", "Related", "See also", "You may also like", "Most read", "Click here ..." lines;'
+        " a list of short lines right after one goes too",
     ),
     "sign_up": (
         "boilerplate",
         _any(
             r"(?:sign up|subscribe|register)(?: now| today| here| free)?" + SEPARATOR_TAIL,
+            r".{0,120}\b(?:sign up|subscribe)\b.{0,120}\bnewsletters?\b.*",
+            r".{0,120}\bnewsletters?\b.{0,120}\b(?:sign up|subscribe)\b.*",
             r"(?:sign up|subscribe|register) (?:for|to) (?:our|the|my|a free) .{0,60}"
-            r"(?:newsletters?|e-?mails?|alerts?|updates|digest|briefing|podcast|channel)\b.*",
+            r"(?:e-?mails?|alerts?|updates|digest|briefing|podcast|channel)\b.*",
             r"(?:get|receive) (?:our|the) .{0,40}newsletters?\b.*",
             r"join our (?:newsletter|mailing list)\b.*",
             r"newsletter(?: sign[- ]?up)?" + SEPARATOR_TAIL,
@@ -187,9 +192,10 @@ LINE_RULES: dict[str, tuple[str, re.Pattern[str], str]] = {
         _any(
             r"(?:(?:share(?: this(?: article| story| page| post)?)?|share (?:on|via) \w+|tweet|e-?mail|print|"
             r"copy(?: link)?|link copied|facebook|twitter|x|linkedin|whatsapp|pinterest|reddit|telegram|"
-            r"messenger|flipboard|save|bookmark|gift (?:this )?article)\s*[|·•,/]?\s*)+"
+            r"messenger|flipboard|save|bookmark|gift (?:this )?article)\s*[|·•,/]?\s*)+",
+            r"(?:like|enjoy(?:ed)?|love) this (?:story|article|post)\?.{0,80}",
         ),
-        "lines made only of share-button text (Share, Tweet, Email, Facebook, Copy link, ...)",
+        'share-button text (Share, Tweet, Email, Copy link, ...) and "Like this story? Share it"',
     ),
     "copyright": (
         "boilerplate",
@@ -198,22 +204,23 @@ LINE_RULES: dict[str, tuple[str, re.Pattern[str], str]] = {
     ),
     "bare_urls": (
         "boilerplate",
-        _any(r"<?(?:https?://|www\.)\S+>?"),
-        "lines that are only a URL",
+        _any(rf"(?:[\w ]{{1,20}}:\s*)?(?:{WEB_ADDRESS})", EMAIL),
+        'lines that are only a URL or an e-mail address (or "Label: URL")',
     ),
     "ads": (
         "boilerplate",
         _any(
             r"(?:advertisement|advert|ad|sponsored(?: content)?|paid content|"
             r"(?:story|article) continues (?:below|after)(?: (?:this )?(?:advertisement|ad))?|"
-            r"scroll to continue(?: with content)?)\s*[.:]?"
+            r"scroll to continue(?: with content)?)\s*[.:]?",
+            r".*\[/\w+\].*",  # leftover shortcodes: [button ...]text[/button]
         ),
-        '"Advertisement", "Story continues below" and similar ad slots',
+        '"Advertisement", "Story continues below" and similar ad slots; leftover [shortcode]s',
     ),
     "comments": (
         "boilerplate",
         _any(
-            r"\d+\s+(?:comments?|replies|shares?)",
+            r"(?:\d+\s+)?(?:comments?|replies|shares?)",
             r"comments?\s*\(\d+\)",
             r"(?:leave|post|add) a (?:comment|reply)\b.*",
             r"comments are closed\.?",
@@ -222,14 +229,31 @@ LINE_RULES: dict[str, tuple[str, re.Pattern[str], str]] = {
         ),
         "comment counters and prompts",
     ),
+    "tags": (
+        "boilerplate",
+        _any(r"(?:filed under|tags?|tagged(?: with)?|topics|categories|posted in)\s*:.{0,150}"),
+        '"Filed under: ...", "Tags: ..." lines',
+    ),
+    "timestamps": (
+        "dateline",
+        _any(
+            r"(?:last )?(?:updated|published|posted|modified)(?: on| at)?:?\s+.{0,40}"
+            r"(?:\d{1,2}[:.]\d{2}|\d{4}|ago)\b.{0,20}",
+            r"\d+\s*(?:min(?:ute)?s?|hours?) (?:read|ago)\.?",
+            r"reading time:?\s*.{0,30}",
+        ),
+        '"Updated at 1:23 p.m.", "5 min read", "2 hours ago" anywhere in the text',
+    ),
     "reporting_credits": (
         "credit",
         _any(
             r"\((?:(?:additional )?reporting|writing|editing|compiled|edited|produced|translated|research)"
             r" by\b[^)]*\)",
-            r"(?:additional )?reporting by [^.]{0,150};.*",
+            r"(?:with )?(?:additional )?(?:reporting|writing|editing) by [^.;]{0,120}(?:;.*|\.)?",
+            r"[^.]{0,200}\bcontributed (?:reporting|to this (?:report|story|article))\b.{0,80}",
+            r"source\s*:\s*[^.]{1,60}\.?",
         ),
-        'wire-service credit lines such as "(Reporting by ...; Editing by ...)"',
+        'credit lines such as "(Reporting by ...; Editing by ...)", "X contributed reporting", "Source: ..."',
     ),
 }
 
@@ -239,6 +263,8 @@ FOOTER_PATTERNS = _any(
     r"journalist)s?\s*[-–—:|]\s*\S.{0,100}",
     r"(?:this (?:article|story|post) (?:was|is|has been)|originally published|first published|"
     r"the views expressed|this content was)\b.*",
+    # contact lines: "Have a tip? Jane may be reached at jane@example.com. Follow her on Twitter @jane."
+    rf".{{0,200}}(?:{EMAIL}|\s@\w{{2,}}).{{0,100}}",
 )
 
 
@@ -302,7 +328,7 @@ def normalise_for_compare(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
-def find_duplicates(paragraphs: Sequence[str], min_words: int = 6) -> dict[int, int]:
+def find_duplicates(paragraphs: Sequence[str], min_words: int = 8) -> dict[int, int]:
     """Paragraphs repeating part of a longer one: ``{index: index of the longer paragraph}``.
 
     A pull quote repeats a paragraph's first sentence; a caption repeats a body sentence. The
