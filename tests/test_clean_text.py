@@ -313,6 +313,22 @@ def test_repeated_paragraphs_stay() -> None:
         ("Story continues below advertisement", "ads"),
         ("12 Comments", "comments"),
         ("(Reporting by Jane Doe; Editing by John Smith)", "reporting_credits"),
+        ("Additional reporting by Jane Doe in Paris", "reporting_credits"),
+        ("John Smith contributed reporting from Hong Kong.", "reporting_credits"),
+        ("Source: News agencies", "reporting_credits"),
+        ("You may also like...", "read_more"),
+        ("[Related: Council cuts bus routes]", "read_more"),
+        ("Most read in world news", "read_more"),
+        ("Get the latest news in your inbox. Subscribe to our newsletters.", "sign_up"),
+        ("Like this story? Share it with a friend!", "share"),
+        ("Filed under: Politics | Transport", "tags"),
+        ("Tags: budget, council", "tags"),
+        ("Updated at 1:23 p.m.", "timestamps"),
+        ("5 min read", "timestamps"),
+        ("jane.doe@example.com", "bare_urls"),
+        ("twitter.com/janedoe", "bare_urls"),
+        ("Listen: https://example.com/podcast/1", "bare_urls"),
+        ("[button link=”/submit”]Send us your story[/button]", "ads"),
     ],
 )
 def test_boilerplate_lines(line: str, rule: str) -> None:
@@ -331,10 +347,14 @@ def test_boilerplate_lines(line: str, rule: str) -> None:
         "Sign up rates for the programme doubled last year, the council said.",
         "Follow-up talks are planned for March, a spokesperson said.",
         "Related research has shown the same effect in mice and in rats.",
+        "Reporting by the BBC found widespread abuse.",
+        "Published in 1998, the book sold well.",
+        "Updated figures for 2025 show a fall in crime, the ministry said.",
+        "Source code for the app was published on Monday, the company said.",
     ],
 )
 def test_prose_that_starts_like_boilerplate_stays(line: str) -> None:
-    assert line in clean(f"{BODY}\n\n{line}")["text"]
+    assert line in clean(f"{BODY}\n\n{line}\n\n{BODY}", {"rules": {"duplicates": False}})["text"]
 
 
 @pytest.mark.parametrize(
@@ -344,6 +364,7 @@ def test_prose_that_starts_like_boilerplate_stays(line: str) -> None:
         "Editor: Jane Doe",
         "Reach the reporter at https://example.com/jdoe",
         "This article was originally published by Example News.",
+        "Have a tip? Jane Doe may be reached at jdoe@example.com. Follow her on Twitter @janedoe.",
     ],
 )
 def test_footers(line: str) -> None:
@@ -424,3 +445,12 @@ def test_config_schema_in_registry_and_loader_checks_it(registry: Registry) -> N
     step = pipeline.steps[0].build()
     assert isinstance(step, CleanText)
     assert step.rules.on("share") is False and step.rules.on("captions") is True
+
+
+def test_headline_list_after_related_goes() -> None:
+    text = (
+        f"{BODY}\n\nMore stories\n\nCouncil cuts bus routes\nMayor opens new bridge\nSchools close for snow"
+    )
+    document = clean(text)
+    assert document["text"] == BODY
+    assert [r["kind"] for r in document["removed"]] == ["boilerplate", "related", "related", "related"]

@@ -237,8 +237,8 @@ LINE_RULES: dict[str, tuple[str, re.Pattern[str], str]] = {
     "timestamps": (
         "dateline",
         _any(
-            r"(?:last )?(?:updated|published|posted|modified)(?: on| at)?:?\s+.{0,40}"
-            r"(?:\d{1,2}[:.]\d{2}|\d{4}|ago)\b.{0,20}",
+            r"(?:last )?(?:updated|published|posted|modified)(?: on| at)?:?\s+[\w ,/:.-]{0,40}?"
+            r"(?:\d{1,2}[:.]\d{2}|\d{4}|ago)(?:\s*(?:[ap]\.?m\.?|[a-z]{2,4}))?\.?",
             r"\d+\s*(?:min(?:ute)?s?|hours?) (?:read|ago)\.?",
             r"reading time:?\s*.{0,30}",
         ),
@@ -249,7 +249,8 @@ LINE_RULES: dict[str, tuple[str, re.Pattern[str], str]] = {
         _any(
             r"\((?:(?:additional )?reporting|writing|editing|compiled|edited|produced|translated|research)"
             r" by\b[^)]*\)",
-            r"(?:with )?(?:additional )?(?:reporting|writing|editing) by [^.;]{0,120}(?:;.*|\.)?",
+            r"(?:with )?(?:additional )?(?:reporting|writing|editing) by "
+            r"(?-i:[A-Z][\w.'’-]*(?:[ ,]+(?:and |in |from )?[A-Z][\w.'’-]*)*)(?:;.*|\.)?",
             r"[^.]{0,200}\bcontributed (?:reporting|to this (?:report|story|article))\b.{0,80}",
             r"source\s*:\s*[^.]{1,60}\.?",
         ),
