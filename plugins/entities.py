@@ -22,25 +22,39 @@ Grouping (one entity per real-world thing)
     2. Mentions with the same key are one entity whatever label the model gave each one
        (one sense per discourse: spaCy tags the same "Trump" PERSON here and ORG there).
        NORP plurals join their singular (``Russians`` ~ ``Russian``).
-    3. Multi-word person names that share their first and last word are one entity
-       (``Donald Trump`` ~ ``Donald J. Trump``).
-    4. A shorter name joins the longer PERSON (or ORG) name it ends with, met earlier or
-       later in the document (``Putin`` -> ``Vladimir Putin``, ``Assad`` -> ``Bashar
-       al-Assad``), when exactly one such longer name exists and the shorter one is not
-       tagged only as a place or group (a ``Washington`` the model calls GPE every time
-       does not join ``George Washington``). When several longer names end with it, it
-       joins the one met first if that one also has strictly more mentions than each other
-       (three "Hillary Clinton", one "Chelsea Clinton": "Clinton" is Hillary); otherwise
-       (one "George Bush", one "Jeb Bush") it stays its own entity.
-    5. Label: the majority label of the entity's longest name, then of all its mentions,
-       ties broken in the order PERSON, ORG, GPE, NORP, then alphabetically. Entities whose
-       label is not in ``labels`` are dropped; mentions of any of ``labels`` plus PERSON,
-       ORG and GPE take part in the grouping, so an ORG-tagged "Trump" still joins PERSON
-       "Donald Trump" when only PERSON is kept.
-    6. Name: the canonical name of an alias group (``United States`` even where the text
-       only says ``U.S.``), else the longest form among the mentions (trimmed, without a leading ``the``,
-       whitespace collapsed); ties go to the most frequent, then to the one with more
-       accented letters (``Nicolás`` over ``Nicolas``), then to the earliest.
+    3. A multi-word person name joins a longer one with the same first and last word that
+       contains all its words (``Donald Trump`` ~ ``Donald J. Trump``; ``George H.W. Bush``
+       and ``George W. Bush`` stay two).
+    4. A shorter name joins a longer name it ends with, met earlier or later in the
+       document (``Putin`` -> ``Vladimir Putin``, ``Assad`` -> ``Bashar al-Assad``, ``Post``
+       -> ``The New York Post``), if: the shorter one is capitalised and not tagged only as
+       a place or group (a ``Washington`` the model calls GPE every time does not join
+       ``George Washington``); the longer one is mostly tagged PERSON or ORG, and a PERSON
+       one is written like a name (2-5 capitalised words or particles: photo credits such
+       as ``Carlos Barria / Reuters`` and acronyms are not); a multi-word PERSON name only
+       joins a PERSON (so ``Ted Cruz`` does not vanish into a headline fragment ``Fault Ted
+       Cruz`` the model calls ORG). PERSON candidates are preferred. Of several candidates
+       it joins the one met first if that one also has strictly more mentions than each
+       other (three "Hillary Clinton", one "Chelsea Clinton": "Clinton" is Hillary);
+       otherwise (one "George Bush", one "Jeb Bush") it stays its own entity.
+    5. A lone word tagged PERSON joins the one two-word person whose first name it is, if
+       that person is also called by surname alone (``Hillary`` -> ``Hillary Clinton``
+       when ``Clinton`` occurs too; ``Obama`` never joins ``Obama White House``).
+    6. Label: PERSON if the entity's anchor name (its multi-word name used most often;
+       ties to fewer words) is mostly tagged PERSON and written like a name, because the
+       small models often tag a known person's bare surname ORG ("Donald Trump" once
+       PERSON, "Trump" nine times ORG: PERSON). Otherwise the majority label over all
+       mentions, ties to the anchor's label, then PERSON, ORG, GPE, NORP. Entities whose
+       label is not in ``labels`` are then dropped; mentions labelled PERSON, ORG or GPE
+       always take part in grouping, so an ORG-tagged "Trump" still joins PERSON "Donald
+       Trump" when only PERSON is kept.
+    7. Name: the canonical name of an alias group (``United States`` even where the text
+       only says ``U.S.``); else the longest form among the mentions that carry the
+       entity's label (trimmed, no leading ``the``, whitespace collapsed), passing over a
+       form that only adds leading words to a multi-word form used more often ("Crooked
+       Hillary Clinton" once, "Hillary Clinton" twice). Ties go to the most frequent form,
+       then to the one with more accented letters (``Nicolás`` over ``Nicolas``), then to
+       the earliest.
 
 Salience
     ``raw(e) = sum over mentions m of (1 - 0.5 * m.start / len(text)) + 1 if e is in the lead``
@@ -129,7 +143,9 @@ PERSON_TITLES = _words(
 PERSON_ONLY_TITLES = PERSON_TITLES | _words(
     """prof professor vice prime minister secretary foreign deputy former acting late then
     general gen lt col colonel capt captain sgt sergeant admiral adm commander judge justice
-    chairman chairwoman chair speaker ambassador ayatollah sheikh rev reverend state us
+    chairman chairwoman chair speaker ambassador ayatollah sheikh rev reverend state us attorney
+    assemblyman assemblywoman councilman councilwoman councilmember spokesman spokeswoman
+    spokesperson founder co-founder billionaire actor actress author
     ukrainian russian american british french german chinese"""
 )
 # Words that can sit between titles ("Secretary of State") but never end a title run.
@@ -200,7 +216,7 @@ def trim_span(text: str, start: int, end: int, label: str) -> tuple[int, int]:
         last_title = -1
         for i, word in enumerate(words[:-1]):
             folded = fold(word.group()).rstrip(",")
-            if folded in titles:
+            if folded in titles or all(part in titles for part in folded.split("-")):
                 last_title = i
             elif folded not in TITLE_JOINERS or last_title < 0:
                 break
@@ -246,26 +262,89 @@ class Group:
         """The longest key among the mentions (the fullest form of the name)."""
         return max((m.key for m in self.mentions), key=lambda k: (len(k), sum(map(len, k))))
 
+    def own_label(self) -> str:
+        """Majority label of the mentions of the fullest name itself."""
+        return _majority([m for m in self.mentions if m.key == self.key])
+
+    def anchor(self) -> tuple[str, ...] | None:
+        """The multi-word name used most often (ties to fewer words, then the first met)."""
+        counts = Counter(m.key for m in self.mentions if len(m.key) >= 2)
+        if not counts:
+            return None
+        return min(counts, key=lambda k: (-counts[k], len(k)))
+
     def label(self) -> str:
-        """Majority label of the fullest name, then of all mentions; ties in LABEL_ORDER."""
-        full = self.key
-        for pool in ([m for m in self.mentions if m.key == full], self.mentions):
-            counts = Counter(m.label for m in pool)
-            ranked = sorted(counts.items(), key=lambda kv: (-kv[1], LABEL_ORDER.get(kv[0], 9), kv[0]))
-            if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
-                return ranked[0][0]
-        return ranked[0][0]
+        """PERSON if the anchor name is mostly tagged PERSON, else the majority over all mentions.
+
+        Ties go to the anchor's label, then to LABEL_ORDER.
+        """
+        anchor = self.anchor()
+        named = [m for m in self.mentions if m.key == anchor]
+        anchor_label = _majority(named) if named else None
+        if anchor_label == "PERSON" and any(_name_like(m.name) for m in named):
+            return "PERSON"
+        return _majority(self.mentions, prefer=anchor_label)
+
+    def name_like(self) -> bool:
+        """Whether the fullest name is written like a name (see ``_name_like``)."""
+        return any(_name_like(m.name) for m in self.mentions if m.key == self.key)
 
     def name(self) -> str:
-        """The longest form; ties to the most frequent, then the accented, then the earliest."""
-        counts = Counter(m.name for m in self.mentions)
+        """The longest proper form (see rule 7 of the module docstring)."""
+        label = self.label()
+        pool = [m for m in self.mentions if m.label == label] or self.mentions
+        counts = Counter(m.name for m in pool)
+        words = {name: tuple(name.split()) for name in counts}
+        # A form that only adds leading words to a multi-word form used more often is a
+        # span error ("Crooked Hillary Clinton" next to "Hillary Clinton" x3).
+        proper = [
+            name
+            for name in counts
+            if not any(
+                2 <= len(words[other]) < len(words[name])
+                and words[name][-len(words[other]) :] == words[other]
+                and counts[other] > counts[name]
+                for other in counts
+            )
+        ]
         first: dict[str, int] = {}
-        for m in sorted(self.mentions, key=lambda m: m.start):
+        for m in sorted(pool, key=lambda m: m.start):
             first.setdefault(m.name, m.start)
-        return min(counts, key=lambda n: (-len(n), -counts[n], -sum(not c.isascii() for c in n), first[n]))
+        return min(proper, key=lambda n: (-len(n), -counts[n], -sum(not c.isascii() for c in n), first[n]))
 
     def labels(self) -> set[str]:
         return {m.label for m in self.mentions}
+
+
+_NAME_PARTICLES = _words(
+    "al el ad as ash at az bin ibn abu de da del della der den di du la le van von ter y"
+)
+_INITIAL = re.compile(r"^(?:[A-Z]\.)+$|^[A-Z]$")
+
+
+def _name_like(name: str) -> bool:
+    """Whether ``name`` looks like a person's full name: 2 to 5 words, each capitalised (not
+    all capitals, initials aside) or a particle, no digits or symbols. Headline fragments in
+    title case pass; photo credits (``Matt Cardy/Getty Images``) and acronyms do not."""
+    words = name.split()
+    if not 2 <= len(words) <= 5:
+        return False
+    for word in words:
+        if word.lower() in _NAME_PARTICLES or _INITIAL.match(word):
+            continue
+        word = _PARTICLE.sub("", word)
+        letters = word.replace("-", "").replace("'", "").replace("\u2019", "").replace(".", "")
+        if not letters.isalpha() or not word[0].isupper() or (len(letters) > 1 and letters.isupper()):
+            return False
+    return True
+
+
+def _majority(mentions: list[Mention], prefer: str | None = None) -> str:
+    """The most frequent label; ties go to ``prefer``, then to LABEL_ORDER, then alphabetical."""
+    counts = Counter(m.label for m in mentions)
+    return min(
+        counts, key=lambda lab: (-counts[lab], lab != prefer, LABEL_ORDER.get(lab, len(LABEL_ORDER)), lab)
+    )
 
 
 def _is_suffix(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
@@ -278,7 +357,7 @@ def _is_suffix(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
 
 
 def group_mentions(mentions: list[Mention]) -> list[Group]:
-    """Group mentions into entities (rules 2-4 of the module docstring)."""
+    """Group mentions into entities (rules 2-5 of the module docstring)."""
     by_key: dict[tuple[str, ...], Group] = {}
     for mention in mentions:
         by_key.setdefault(mention.key, Group()).mentions.append(mention)
@@ -291,39 +370,70 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
                 del by_key[key]
     groups = list(by_key.values())
 
-    def person_like(group: Group) -> bool:
-        return group.label() in {"PERSON", "ORG"}
-
-    # Multi-word person names sharing first and last word are one person.
+    # A person name joins a longer one with the same first and last word that contains all
+    # its words ("Donald Trump" ~ "Donald J. Trump", but "George H.W. Bush" !~ "George W. Bush").
     merged: list[Group] = []
     for group in sorted(groups, key=lambda g: -len(g.key)):
         key = group.key
         if len(key) >= 2 and group.label() == "PERSON":
-            twin = next(
-                (
-                    g
-                    for g in merged
-                    if len(g.key) >= 2
-                    and g.label() == "PERSON"
-                    and (g.key[0], g.key[-1]) == (key[0], key[-1])
-                ),
-                None,
-            )
+            twins = [
+                g
+                for g in merged
+                if len(g.key) > len(key)
+                and g.label() == "PERSON"
+                and (g.key[0], g.key[-1]) == (key[0], key[-1])
+                and _is_subsequence(key, g.key)
+            ]
+            twin = _dominant(twins)
             if twin is not None:
                 twin.mentions += group.mentions
                 continue
         merged.append(group)
-    # Shorter names join the one longer person or organisation name they end with.
+    # Shorter names join the one longer person or organisation name they end with; failing
+    # that, a lone PERSON-tagged word joins the one person whose first name it is.
     result: list[Group] = []
     for group in sorted(merged, key=lambda g: -len(g.key)):
-        if not group.labels() <= PLACE_LABELS:
-            targets = [g for g in result if person_like(g) and _is_suffix(group.key, g.key)]
-            target = _dominant(targets)
+        if not group.labels() <= PLACE_LABELS and not group.name().islower():
+            label = group.label()
+            targets = [
+                g
+                for g in result
+                if g.own_label() in {"PERSON", "ORG"}
+                and _is_suffix(group.key, g.key)
+                and not (label == "PERSON" and len(group.key) > 1 and g.own_label() != "PERSON")
+                and (g.own_label() == "ORG" or g.name_like())
+            ]
+            persons = [g for g in targets if g.own_label() == "PERSON"]
+            target = _dominant(persons or targets)
             if target is not None:
                 target.mentions += group.mentions
                 continue
         result.append(group)
-    return result
+    # A lone PERSON-tagged word joins the one two-word person whose first name it is, when
+    # that person is also called by surname alone ("Hillary" -> "Hillary Clinton").
+    final: list[Group] = []
+    for group in result:
+        if len(group.key) == 1 and group.label() == "PERSON":
+            firsts = [
+                g
+                for g in result
+                if len(g.key) == 2
+                and g.key[0] == group.key[0]
+                and g.label() == "PERSON"
+                and g.name_like()
+                and any(m.key == g.key[1:] for m in g.mentions)
+            ]
+            if len(firsts) == 1:
+                firsts[0].mentions += group.mentions
+                continue
+        final.append(group)
+    return final
+
+
+def _is_subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """Whether the words of ``short`` appear in ``long`` in the same order."""
+    words = iter(long)
+    return all(word in words for word in short)
 
 
 def _dominant(candidates: list[Group]) -> Group | None:

@@ -191,7 +191,10 @@ def test_surname_joins_the_dominant_namesake() -> None:
 
 
 def test_fathers_and_sons_and_first_names() -> None:
-    text = "George H.W. Bush and George W. Bush met Hillary Clinton. Hillary spoke, then-President Obama too."
+    text = (
+        "George H.W. Bush and George W. Bush met Hillary Clinton. Hillary spoke, then-President Obama too."
+        " Clinton left. Obama White House staff and Obama stayed."
+    )
     entities = entities_of(
         text,
         [
@@ -200,14 +203,43 @@ def test_fathers_and_sons_and_first_names() -> None:
             ("Hillary Clinton", "PERSON"),
             ("Hillary", "PERSON", 1),
             ("then-President Obama", "PERSON"),
+            ("Clinton", "PERSON", 1),
+            ("Obama White House", "ORG"),
+            ("Obama", "PERSON", 2),
         ],
     )
     assert {e["name"]: mention_texts(e) for e in entities} == {
         "George H.W. Bush": ["George H.W. Bush"],
         "George W. Bush": ["George W. Bush"],
-        "Hillary Clinton": ["Hillary Clinton", "Hillary"],
-        "Obama": ["Obama"],
+        "Hillary Clinton": ["Hillary Clinton", "Hillary", "Clinton"],
+        "Obama": ["Obama", "Obama"],
+        "Obama White House": ["Obama White House"],
     }
+
+
+def test_headline_fragments_and_credits_do_not_capture_names() -> None:
+    text = (
+        "Fault Ted Cruz Says Reuters Wrong\n\nTed Cruz spoke. Cruz left. Carlos Barria / Reuters took it."
+        " The Junge SVP met. SVP said. SVP agreed."
+    )
+    entities = entities_of(
+        text,
+        [
+            ("Fault Ted Cruz", "ORG"),
+            ("Ted Cruz", "PERSON", 1),
+            ("Cruz", "ORG", 2),
+            ("Carlos Barria / Reuters", "PERSON"),
+            ("Reuters", "ORG"),
+            ("The Junge SVP", "PERSON"),
+            ("SVP", "ORG", 1),
+            ("SVP", "ORG", 2),
+        ],
+    )
+    named = {e["name"]: (e["label"], mention_texts(e)) for e in entities}
+    assert named["Ted Cruz"] == ("PERSON", ["Ted Cruz", "Cruz"])
+    assert named["Fault Ted Cruz"] == ("ORG", ["Fault Ted Cruz"])
+    assert named["Reuters"] == ("ORG", ["Reuters"])
+    assert named["SVP"] == ("ORG", ["SVP", "SVP"])  # an acronym is no person's surname
 
 
 def test_middle_initial_and_accents_and_particles() -> None:
