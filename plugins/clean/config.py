@@ -14,7 +14,10 @@ from typing import Any
 from presspipe.plugins.clean.rules import AGENCIES, LINE_RULES, RuleSet, compile_patterns
 
 STRUCTURE_RULES: dict[str, str] = {
-    "title": "the first line, when it reads as a headline, becomes meta.title (clean.text only)",
+    "title": (
+        "clean.text: the first line, when it reads as a headline, becomes meta.title; "
+        "clean.html: a first paragraph repeating the page's title goes"
+    ),
     "dateline": "a line near the top that is only a date (and time) becomes meta.published",
     "byline": 'a "By Name" line near the top becomes meta.authors',
     "agency_dateline": 'a leading "LONDON (Reuters) -" or "WASHINGTON —" is cut from the first paragraph',

@@ -74,8 +74,9 @@ class CleanHtml:
             raise CleanError("clean.empty", "no article text found in the page")
         title = normalise(extracted.title or "") or None  # type: ignore[union-attr]
         removed_title = []
-        if title and normalise_for_compare(" ".join(blocks[0].lines)) == normalise_for_compare(title):
-            removed_title.append({"kind": "title", "text": " ".join(blocks[0].lines), "rule": "title"})
+        first = " ".join(blocks[0].lines)
+        if title and self.rules.on("title") and normalise_for_compare(first) == normalise_for_compare(title):
+            removed_title.append({"kind": "title", "text": first, "rule": "title"})
             blocks = blocks[1:]
         cleaned = clean_blocks(
             blocks,
