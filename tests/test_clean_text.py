@@ -180,6 +180,13 @@ def test_title_byline_and_dateline() -> None:
     assert document["text"] == BODY
 
 
+def test_dateline_and_byline_on_one_line() -> None:
+    document = clean(f"Council agrees budget\n\n5:45 AM PST 11/19/2019 by Patrick Shanley\n\n{BODY}")
+    assert document["meta"]["published"] == "2019-11-19T05:45:00-08:00"
+    assert document["meta"]["authors"] == ["Patrick Shanley"]
+    assert document["text"] == BODY
+
+
 def test_a_first_line_that_is_a_sentence_is_not_a_title() -> None:
     document = clean(BODY)
     assert "title" not in document["meta"] or document["meta"]["title"] is None

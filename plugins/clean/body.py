@@ -121,7 +121,7 @@ def _head_part(part: str, rules: RuleSet) -> tuple[str, str] | None:
 
 def _take_head_line(line: str, rules: RuleSet, cleaned: Cleaned) -> bool:
     """Take ``line`` into meta if it is made only of datelines and bylines ("By X | Jan 6")."""
-    parts = [part.strip() for part in re.split(r"\s[|•·]\s", line) if part.strip()]
+    parts = [part.strip() for part in re.split(r"\s[|•·]\s|\s+(?=[Bb]y\s+[A-Z])", line) if part.strip()]
     found = [_head_part(part, rules) for part in parts]
     if not found or any(item is None for item in found):
         return False
