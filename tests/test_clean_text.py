@@ -461,3 +461,58 @@ def test_headline_list_after_related_goes() -> None:
     document = clean(text)
     assert document["text"] == BODY
     assert [r["kind"] for r in document["removed"]] == ["boilerplate", "related", "related", "related"]
+
+
+WIRE_STORY = """Central bank holds rates as inflation cools
+
+By Jane Doe and John Smith
+
+March 3, 2026 10:15 AM GMT
+
+3 min read
+
+LONDON (Reuters) - The Bank of England held interest rates on Thursday, saying inflation was cooling faster than it had expected at the start of the year.
+
+Advertisement
+
+Governor Andrew Bailey told reporters the bank would “watch the data closely” before any cut.
+
+Traders at the London Stock Exchange on March 2. | Toby Melville/Reuters
+
+Markets had priced in a hold, and sterling barely moved after the announcement.
+
+Read more: What a rate cut would mean for mortgages
+
+Share | Tweet | Email
+
+(Reporting by Jane Doe and John Smith; Editing by Mark Potter)
+
+© 2026 Example Wire. All rights reserved."""
+
+
+def test_a_wire_story_scraped_from_a_page() -> None:
+    document = clean(WIRE_STORY)
+    assert document["meta"]["title"] == "Central bank holds rates as inflation cools"
+    assert document["meta"]["authors"] == ["Jane Doe", "John Smith"]
+    assert document["meta"]["published"] == "2026-03-03T10:15:00+00:00"
+    assert document["text"].split("\n\n") == [
+        "The Bank of England held interest rates on Thursday, saying inflation was cooling faster than it "
+        "had expected at the start of the year.",
+        "Governor Andrew Bailey told reporters the bank would “watch the data closely” before any cut.",
+        "Markets had priced in a hold, and sterling barely moved after the announcement.",
+    ]
+    rules = [r["rule"] for r in document["removed"]]
+    assert rules == [
+        "title",
+        "byline",
+        "dateline",
+        "timestamps",
+        "ads",
+        "captions",
+        "captions",
+        "read_more",
+        "share",
+        "reporting_credits",
+        "copyright",
+        "agency_dateline",
+    ]
