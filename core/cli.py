@@ -91,6 +91,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--pipeline", help="with 'document': include the keys this pipeline's steps add to the core schema"
     )
     schema.set_defaults(command=cmd_schema)
+
+    serve = commands.add_parser("serve", help="serve the HTTP API and document pages over a store")
+    serve.add_argument(
+        "--store", help="SQLite file or postgresql:// URL (default $PRESSPIPE_STORE or presspipe.db)"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=_positive, default=8000, help="port (default 8000)")
+    serve.add_argument("--pipelines", type=Path, metavar="DIR", help="also offer the *.yaml pipelines in DIR")
+    serve.add_argument(
+        "--ingest", type=Path, metavar="FILE.jsonl", help="first store this `presspipe run` output"
+    )
+    serve.add_argument(
+        "--reads",
+        choices=["open", "token"],
+        default="open",
+        help="token: reads need $PRESSPIPE_API_TOKEN too",
+    )
+    serve.set_defaults(command=cmd_serve)
     return parser
 
 
@@ -200,6 +218,18 @@ def cmd_schema(args: argparse.Namespace, registry: Registry) -> int:
         schema = document_schema(adds)
     print(json.dumps(schema, indent=2))
     return 0
+
+
+def cmd_serve(args: argparse.Namespace, registry: Registry) -> int:
+    from presspipe.api import Settings, serve
+    from presspipe.store import StoreError
+
+    try:
+        settings = Settings.from_env(store=args.store, pipelines_dir=args.pipelines, reads=args.reads)
+        return serve(settings, registry, host=args.host, port=args.port, ingest=args.ingest)
+    except (StoreError, ValueError, OSError) as error:
+        print(f"presspipe: error: {error}", file=sys.stderr)
+        return 2
 
 
 def _positive(value: str) -> int:
