@@ -187,10 +187,21 @@ def test_dateline_and_byline_on_one_line() -> None:
     assert document["text"] == BODY
 
 
-def test_a_first_line_that_is_a_sentence_is_not_a_title() -> None:
-    document = clean(BODY)
-    assert "title" not in document["meta"] or document["meta"]["title"] is None
-    assert document["text"] == BODY
+@pytest.mark.parametrize(
+    "first",
+    [
+        "The committee met on Tuesday.",
+        "Nobody expected what came next!",
+        "Here is what we know so far:",
+        "The mayor said it was “a good day.”",
+        "It rained. Then it stopped",
+        "HAYWARD, Calif. (AP) — The Latest on a stabbing on a commuter train (all times local)",
+    ],
+)
+def test_a_first_line_that_is_a_sentence_is_not_a_title(first: str) -> None:
+    document = clean(f"{first}\n\n{BODY}")
+    assert "title" not in document["meta"]
+    assert document["text"].startswith(first.split(" — ")[-1])
 
 
 def test_caller_title_wins() -> None:

@@ -38,7 +38,7 @@ _BYLINE = re.compile(
     r"(?:\s*[,|–—-]\s*.{0,60})?$"
 )
 _AGENCY_DATELINE = re.compile(
-    r"^(?P<dateline>(?:[A-Z][\w.'’ -]{1,40}?,?\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2}\s*)?)?"
+    r"^(?P<dateline>(?:[A-Z][\w.,'’ -]{1,40}?,?\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2}\s*)?)?"
     r"\((?:Reuters|AP|AFP|Bloomberg|UPI|dpa|Xinhua|TASS|Kyodo|Yonhap|PA|ANSA|EFE|CNN|IANS|PTI)\)"
     r"\s*[-–—:]\s*"
     r"|[A-Z][A-Z.'’ ,-]{2,40}\s+[-–—]\s+)"
@@ -87,8 +87,13 @@ def split_blocks(text: str) -> list[Block]:
 
 
 def looks_like_title(line: str) -> bool:
+    """A headline: one short sentence at most, not closed like prose (a `?` is allowed)."""
     words = line.split()
-    return 0 < len(words) <= 30 and len(line) <= 250 and not line.endswith(".") and not URL.search(line)
+    if not (0 < len(words) <= 30) or len(line) > 250 or URL.search(line):
+        return False
+    if re.search(r"[.!:;,…][”\"’')\]]*$", line) or re.search(r"[.!?]\s+[A-Z]", line):
+        return False  # ends like a sentence, or holds two of them
+    return not _AGENCY_DATELINE.match(line)
 
 
 def looks_like_heading(line: str, following: str | None) -> bool:
@@ -98,6 +103,8 @@ def looks_like_heading(line: str, following: str | None) -> bool:
         return False
     if not (line[0].isupper() or line[0].isdigit()) or line[0] in QUOTE_OPENERS or URL.search(line):
         return False
+    if re.search(r"[.!?]\s+[A-Z]", line):
+        return False  # two sentences
     if line.endswith("?"):
         if len(words) < 3:
             return False
