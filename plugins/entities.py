@@ -255,12 +255,9 @@ def collect_mentions(
 class Group:
     """Mentions believed to name one thing."""
 
+    key: tuple[str, ...]
+    """The fullest form of the name: the key it started from (shorter names join it)."""
     mentions: list[Mention] = field(default_factory=list)
-
-    @property
-    def key(self) -> tuple[str, ...]:
-        """The longest key among the mentions (the fullest form of the name)."""
-        return max((m.key for m in self.mentions), key=lambda k: (len(k), sum(map(len, k))))
 
     def own_label(self) -> str:
         """Majority label of the mentions of the fullest name itself."""
@@ -360,7 +357,7 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
     """Group mentions into entities (rules 2-5 of the module docstring)."""
     by_key: dict[tuple[str, ...], Group] = {}
     for mention in mentions:
-        by_key.setdefault(mention.key, Group()).mentions.append(mention)
+        by_key.setdefault(mention.key, Group(mention.key)).mentions.append(mention)
     # NORP plurals join their singular.
     for key in list(by_key):
         if len(key) == 1 and key[0].endswith("s") and (key[0][:-1],) in by_key:
@@ -368,38 +365,38 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
             if plural.labels() == {"NORP"} and singular.labels() == {"NORP"}:
                 singular.mentions += plural.mentions
                 del by_key[key]
-    groups = list(by_key.values())
+    longest_first = sorted(by_key.values(), key=lambda g: -len(g.key))
 
     # A person name joins a longer one with the same first and last word that contains all
     # its words ("Donald Trump" ~ "Donald J. Trump", but "George H.W. Bush" !~ "George W. Bush").
     merged: list[Group] = []
-    for group in sorted(groups, key=lambda g: -len(g.key)):
+    by_ends: dict[tuple[str, str], list[Group]] = {}
+    for group in longest_first:
         key = group.key
         if len(key) >= 2 and group.label() == "PERSON":
             twins = [
                 g
-                for g in merged
-                if len(g.key) > len(key)
-                and g.label() == "PERSON"
-                and (g.key[0], g.key[-1]) == (key[0], key[-1])
-                and _is_subsequence(key, g.key)
+                for g in by_ends.get((key[0], key[-1]), [])
+                if len(g.key) > len(key) and _is_subsequence(key, g.key) and g.label() == "PERSON"
             ]
             twin = _dominant(twins)
             if twin is not None:
                 twin.mentions += group.mentions
                 continue
+            by_ends.setdefault((key[0], key[-1]), []).append(group)
         merged.append(group)
-    # Shorter names join the one longer person or organisation name they end with; failing
-    # that, a lone PERSON-tagged word joins the one person whose first name it is.
+
+    # Shorter names join the longer person or organisation name they end with.
     result: list[Group] = []
-    for group in sorted(merged, key=lambda g: -len(g.key)):
+    by_last: dict[str, list[Group]] = {}
+    for group in merged:
         if not group.labels() <= PLACE_LABELS and not group.name().islower():
             label = group.label()
             targets = [
                 g
-                for g in result
-                if g.own_label() in {"PERSON", "ORG"}
-                and _is_suffix(group.key, g.key)
+                for g in by_last.get(group.key[-1], [])
+                if _is_suffix(group.key, g.key)
+                and g.own_label() in {"PERSON", "ORG"}
                 and not (label == "PERSON" and len(group.key) > 1 and g.own_label() != "PERSON")
                 and (g.own_label() == "ORG" or g.name_like())
             ]
@@ -409,19 +406,24 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
                 target.mentions += group.mentions
                 continue
         result.append(group)
+        last = group.key[-1]
+        by_last.setdefault(last, []).append(group)
+        if _PARTICLE.sub("", last) != last:
+            by_last.setdefault(_PARTICLE.sub("", last), []).append(group)
+
     # A lone PERSON-tagged word joins the one two-word person whose first name it is, when
     # that person is also called by surname alone ("Hillary" -> "Hillary Clinton").
+    by_first: dict[str, list[Group]] = {}
+    for group in result:
+        if len(group.key) == 2:
+            by_first.setdefault(group.key[0], []).append(group)
     final: list[Group] = []
     for group in result:
         if len(group.key) == 1 and group.label() == "PERSON":
             firsts = [
                 g
-                for g in result
-                if len(g.key) == 2
-                and g.key[0] == group.key[0]
-                and g.label() == "PERSON"
-                and g.name_like()
-                and any(m.key == g.key[1:] for m in g.mentions)
+                for g in by_first.get(group.key[0], [])
+                if g.label() == "PERSON" and g.name_like() and any(m.key == g.key[1:] for m in g.mentions)
             ]
             if len(firsts) == 1:
                 firsts[0].mentions += group.mentions
