@@ -166,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path in sorted((args.corpus / "baselines").glob("*.json")):
         shipped = json.loads(path.read_text(encoding="utf-8"))
         output = shipped.get("output", {})
-        name = f"{path.stem} {shipped.get('version', '')}".strip()
+        name = f"{path.stem} {shipped.get('version') or ''}".strip()
         systems[name] = {page: (output.get(page) or {}).get("articleBody") or "" for page in ids}
 
     print(f"{len(ids)} pages; metric: word 4-gram shingles, per-page normalised (benchmark's)")
