@@ -84,9 +84,19 @@ def any_overlap(spans: list[Span], span: Span) -> bool:
     return any(overlap(s, span) > 0 for s in spans)
 
 
-def run(articles: list[Article], context: RunContext, batch: int = 16) -> list[Document]:
+def run(
+    articles: list[Article],
+    context: RunContext,
+    batch: int = 16,
+    quotes_config: dict[str, Any] | None = None,
+) -> list[Document]:
     registry = load_registry()
-    steps = [registry.steps[name].factory(defaults(registry.steps[name].config_schema)) for name in STEPS]
+    steps = []
+    for name in STEPS:
+        config = defaults(registry.steps[name].config_schema)
+        if name == "quotes.extract":
+            config.update(quotes_config or {})
+        steps.append(registry.steps[name].factory(config))
     out: list[Document] = []
     for i in range(0, len(articles), batch):
         documents = [new_document(text=a.text, id=a.name) for a in articles[i : i + batch]]
@@ -173,24 +183,34 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("split", type=Path, help="PolNeAR split directory (text/ and attributions/)")
     parser.add_argument("--limit", type=int, default=0, help="first N articles only")
+    parser.add_argument("--every", type=int, default=1, help="every K-th article only (a spread sample)")
     parser.add_argument("--errors", type=int, default=0, help="print up to N errors")
+    parser.add_argument(
+        "--single-marks",
+        choices=["auto", "always", "never"],
+        help="override quotes.extract's single_marks (default: the step's own default, auto)",
+    )
     parser.add_argument("--parse-cache", type=Path, help="keep parses in this directory (under /tmp)")
     args = parser.parse_args()
     if not (args.split / "text").is_dir() or not (args.split / "attributions").is_dir():
         print(f"{args.split}: no PolNeAR split there (text/ and attributions/); skipping.")
         return 0
     articles = read_split(args.split)
+    articles = articles[:: max(args.every, 1)]
     if args.limit:
         articles = articles[: args.limit]
     context: RunContext = CachedContext(args.parse_cache) if args.parse_cache else RunContext()
     began = time.perf_counter()
-    documents = run(articles, context)
+    overrides: dict[str, Any] = {"single_marks": args.single_marks} if args.single_marks else {}
+
+    documents = run(articles, context, quotes_config=overrides)
     seconds = time.perf_counter() - began
     result = score(articles, documents, args.errors)
     print(
         f"{args.split}: {result['articles']} articles, {result['gold_quotes']} gold quotes "
         f"({result['gold_attributed']} with a source), {result['predicted']} predicted "
         f"({result['predicted_attributed']} with a speaker), {seconds:.1f} s"
+        + (f", single_marks={args.single_marks}" if args.single_marks else "")
     )
     print(f"attributed quotes: P {result['precision']:.3f}  R {result['recall']:.3f}  F1 {result['f1']:.3f}")
     print(f"quote spans only:  P {result['span_precision']:.3f}  R {result['span_recall']:.3f}")

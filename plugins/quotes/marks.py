@@ -146,7 +146,7 @@ def _single_segments(text: str, start: int, end: int, doubles: list[Segment]) ->
                 continue  # ’16, '90s
             opened = i if opened is None else opened
         elif kind in ("close", "either") and opened is not None and text[i] != SINGLE_OPEN:
-            if i - opened > 1:
+            if i - opened > 1 and not any(opened < a < i for a, _ in inside):
                 found.append(Segment(opened, i + 1, single=True))
             opened = None
     return found
