@@ -54,7 +54,7 @@ BASE = """<!doctype html>
   .ent { border-radius: 3px; padding: 0 1px; }
   .quote { background: #fff3c4; box-shadow: inset 0 -2px 0 #e0a800; }
   .quote .ent { background: transparent; border-bottom: 2px solid #7a7a7a; }
-  .speaker { outline: 2px solid #c2410c; outline-offset: 1px; border-radius: 3px; }
+  .speaker { border-bottom: 3px solid #c2410c; }
   .cue { text-decoration: underline wavy #c2410c; }
   .who { font: bold 12px sans-serif; color: #fff; background: #c2410c; border-radius: 9px; padding: 1px 7px; margin-left: 3px; white-space: nowrap; }
   .who.unknown { background: #888; }
