@@ -43,8 +43,11 @@ Grouping (one entity per real-world thing)
     6. Label: PERSON if the entity's anchor name (its multi-word name used most often;
        ties to fewer words) is mostly tagged PERSON and written like a name, because the
        small models often tag a known person's bare surname ORG ("Donald Trump" once
-       PERSON, "Trump" nine times ORG: PERSON). Otherwise the majority label over all
-       mentions, ties to the anchor's label, then PERSON, ORG, GPE, NORP. Entities whose
+       PERSON, "Trump" nine times ORG: PERSON). For the same reason an entity with no
+       multi-word name is PERSON when more than a quarter of its mentions are tagged PERSON
+       and it is not always in capitals like an acronym ("Trump" 4 PERSON, 9 ORG: PERSON;
+       "Kasich" 2 PERSON, 4 GPE: PERSON; "Worcester" 1 PERSON, 3 GPE: GPE). Otherwise the
+       majority label over all mentions, ties to the anchor's label, then PERSON, ORG, GPE, NORP. Entities whose
        label is not in ``labels`` are then dropped; mentions labelled PERSON, ORG or GPE
        always take part in grouping, so an ORG-tagged "Trump" still joins PERSON "Donald
        Trump" when only PERSON is kept.
@@ -280,6 +283,14 @@ class Group:
         anchor_label = _majority(named) if named else None
         if anchor_label == "PERSON" and any(_name_like(m.name) for m in named):
             return "PERSON"
+        if anchor is None:
+            persons = sum(m.label == "PERSON" for m in self.mentions)
+            if (
+                persons
+                and 4 * persons > len(self.mentions)
+                and not all(m.name.isupper() for m in self.mentions)
+            ):
+                return "PERSON"
         return _majority(self.mentions, prefer=anchor_label)
 
     def name_like(self) -> bool:

@@ -127,6 +127,20 @@ def test_majority_label_without_full_name() -> None:
     assert [(e["name"], e["label"], len(e["mentions"])) for e in entities] == [("Maduro", "PERSON", 3)]
 
 
+def test_bare_surname_with_over_a_quarter_person_votes_is_a_person() -> None:
+    text = (
+        "Trump said. Trump left. Trump came. Worcester is a city. Worcester grew. Worcester won. Worcester."
+    )
+    ents = [("Trump", "PERSON"), ("Trump", "ORG", 1), ("Trump", "ORG", 2)]
+    ents += [
+        ("Worcester", "PERSON"),
+        ("Worcester", "GPE", 1),
+        ("Worcester", "GPE", 2),
+        ("Worcester", "GPE", 3),
+    ]
+    assert {e["name"]: e["label"] for e in entities_of(text, ents)} == {"Trump": "PERSON", "Worcester": "GPE"}
+
+
 def test_only_person_kept_still_groups_org_tagged_surnames() -> None:
     text = "Donald Trump met Russia. Trump said so."
     entities = entities_of(
