@@ -141,7 +141,7 @@ def _responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 bearer = HTTPBearer(auto_error=False, description=f"the token in {TOKEN_ENV_VAR}")
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:
     found: Services = request.app.state.services
     return found
 
@@ -161,16 +161,16 @@ def _check_token(services: Services, credentials: HTTPAuthorizationCredentials |
         )
 
 
-def require_write(
+async def require_write(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> None:
-    _check_token(services(request), credentials)
+    _check_token(request.app.state.services, credentials)
 
 
-def require_read(
+async def require_read(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> None:
-    found = services(request)
+    found: Services = request.app.state.services
     if found.settings.reads == "token":
         _check_token(found, credentials)
 
@@ -178,7 +178,7 @@ def require_read(
 Svc = Annotated[Services, Depends(services)]
 
 
-def document_filters(
+async def document_filters(
     pipeline: Annotated[str | None, Query(description="pipeline name")] = None,
     entity: Annotated[
         str | None, Query(description="an entity's name or a mention of it, whole, any case ('trump')")

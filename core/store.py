@@ -442,9 +442,9 @@ class Store:
         """One page of documents, newest first; ``next_cursor`` fetches the next page."""
         if not 1 <= limit <= PAGE_LIMIT_MAX:
             raise InvalidQuery(f"limit must be between 1 and {PAGE_LIMIT_MAX}")
-        where, params = self._where(filters, decode_cursor(cursor) if cursor else None)
+        where, params, order = self._where(filters, decode_cursor(cursor) if cursor else None)
         rows = self._db.query(
-            f"SELECT {SUMMARY_COLUMNS} FROM pp_documents{where} ORDER BY seq DESC LIMIT ?",
+            f"SELECT {SUMMARY_COLUMNS}{where} ORDER BY {order} DESC LIMIT ?",
             (*params, limit + 1),
         )
         items = [_summary(row) for row in rows[:limit]]
@@ -452,8 +452,8 @@ class Store:
         return Page(items, next_cursor)
 
     def count(self, filters: Filters | None = None) -> int:
-        where, params = self._where(filters or Filters(), None)
-        row = self._db.query_one(f"SELECT COUNT(*) FROM pp_documents{where}", params)
+        where, params, _ = self._where(filters or Filters(), None)
+        row = self._db.query_one(f"SELECT COUNT(*){where}", params)
         return int(row[0])
 
     def iter_documents(self, filters: Filters | None = None, page_size: int = 200) -> Iterator[Document]:
@@ -461,9 +461,9 @@ class Store:
         before: int | None = None
         filters = filters or Filters()
         while True:
-            where, params = self._where(filters, before)
+            where, params, order = self._where(filters, before)
             rows = self._db.query(
-                f"SELECT seq, body FROM pp_documents{where} ORDER BY seq DESC LIMIT ?", (*params, page_size)
+                f"SELECT seq, body{where} ORDER BY {order} DESC LIMIT ?", (*params, page_size)
             )
             for row in rows:
                 yield dict(json.loads(row[1]))
@@ -471,18 +471,37 @@ class Store:
                 return
             before = int(rows[-1][0])
 
-    def _where(self, filters: Filters, before: int | None) -> tuple[str, tuple[Any, ...]]:
+    def _where(self, filters: Filters, before: int | None) -> tuple[str, tuple[Any, ...], str]:
+        """``FROM ... WHERE ...`` for ``filters`` (after ``before``), its parameters, the column to order by.
+
+        An entity (or else a speaker) filter drives the query: its index holds the documents of
+        a name in ``doc`` order, so a page of a common name reads a page of rows, not all of them.
+        """
+        source = "pp_documents"
+        order = "seq"
         clauses: list[str] = []
         params: list[Any] = []
+        names = [
+            (table, normalise_name(_clean(value, field)))
+            for table, value, field in (
+                ("pp_entity_names", filters.entity, "entity"),
+                ("pp_speaker_names", filters.speaker, "speaker"),
+            )
+            if value is not None
+        ]
+        if names:
+            table, name = names.pop(0)
+            source = f"pp_documents JOIN {table} AS k ON k.doc = pp_documents.seq AND k.name = ?"
+            order = "k.doc"
+            params.append(name)
+        for table, name in names:
+            clauses.append(
+                f"EXISTS (SELECT 1 FROM {table} AS n WHERE n.name = ? AND n.doc = pp_documents.seq)"
+            )
+            params.append(name)
         if filters.pipeline is not None:
             clauses.append("pipeline = ?")
             params.append(_clean(filters.pipeline, "pipeline"))
-        if filters.entity is not None:
-            clauses.append("seq IN (SELECT doc FROM pp_entity_names WHERE name = ?)")
-            params.append(normalise_name(_clean(filters.entity, "entity")))
-        if filters.speaker is not None:
-            clauses.append("seq IN (SELECT doc FROM pp_speaker_names WHERE name = ?)")
-            params.append(normalise_name(_clean(filters.speaker, "speaker")))
         if filters.q is not None:
             words = WORD.findall(_clean(filters.q, "q"))
             if not words:
@@ -499,10 +518,10 @@ class Store:
             )
             params.append(_bound(filters.published_to, end=True))
         if before is not None:
-            clauses.append("seq < ?")
+            clauses.append(f"{order} < ?")
             params.append(before)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        return self._db.sql(where), tuple(params)
+        return self._db.sql(f" FROM {source}{where}"), tuple(params), order
 
     # ------------------------------------------------------------------ batches
 
