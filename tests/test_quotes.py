@@ -249,6 +249,18 @@ def test_single_marks_quote_in_a_text_without_double_marks(run: Any) -> None:
     assert quote["speaker"]["text"].endswith("Jane Smith")
 
 
+def test_curly_single_marks_around_apostrophes(run: Any) -> None:
+    document = run(
+        "The minister’s aides didn’t comment. ‘It’s over,’ the minister told reporters on Monday, "
+        "‘and nobody will be surprised.’\n"
+    )
+    check_offsets(document)
+    quotes = document["quotes"]
+    assert [q["text"] for q in quotes] == ["‘It’s over,’", "‘and nobody will be surprised.’"]
+    assert [q["speaker"]["text"] for q in quotes] == ["the minister", "the minister"]
+    assert quotes[0]["cue"]["text"] == "told"
+
+
 def test_apostrophes_are_not_quotation_marks() -> None:
     text = "Putin’s allies didn’t help. The voters’ anger in ’16 was real. It’s over, the ‘90s too.\n"
     assert find_segments(text) == []
