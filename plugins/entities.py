@@ -88,7 +88,7 @@ from presspipe.analysis import DEFAULT_MODEL
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 
 DEFAULT_LABELS = ["PERSON", "ORG", "GPE", "NORP"]
 

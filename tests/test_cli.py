@@ -86,7 +86,7 @@ def test_run_in_csv_format(tmp_path, capsys):
     (tmp_path / "a.txt").write_text("Maria Lopez lives in Madrid.", encoding="utf-8")
     pipeline = tmp_path / "p.yaml"
     pipeline.write_text(ENTITIES_ONLY, encoding="utf-8")
-    assert main(["run", str(pipeline), str(tmp_path), "--format", "csv"]) == 0
+    assert main(["run", str(pipeline), str(tmp_path / "a.txt"), "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "id,uri,title,published,entities,quotes,summary,errors"
     assert "Maria Lopez" in lines[1]
@@ -101,7 +101,9 @@ def test_plugins_lists_plugins_steps_and_versions(capsys):
     assert main(["plugins", "--json"]) == 0
     listing = json.loads(capsys.readouterr().out)
     steps = {s["name"]: s["version"] for p in listing["plugins"] for s in p["steps"]}
-    assert steps["entities.spacy"] == "0.1.0"
+    from presspipe.plugins.entities import VERSION
+
+    assert steps["entities.spacy"] == VERSION
     assert listing["failed"] == []
 
 
