@@ -17,6 +17,7 @@ import ipaddress
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -55,7 +56,7 @@ from presspipe.document import Document, new_document
 from presspipe.errors import PresspipeError
 from presspipe.registry import Registry, load_registry
 from presspipe.service import BatchWorker, Catalogue, CatalogueEntry, DocumentFailed, UnknownPipeline, submit
-from presspipe.store import Batch, Filters, InvalidQuery, Store, StoredSummary, open_store
+from presspipe.store import Batch, Filters, InvalidQuery, Store, StoredSummary, StoreError, open_store
 from presspipe.validate import document_schema
 
 log = logging.getLogger(__name__)
@@ -131,7 +132,7 @@ def _responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         413: "the body is larger than the configured limit",
         415: "the body's media type is not one this endpoint reads",
         422: "a parameter or the body is invalid, or the pipeline failed the document",
-        503: "the store or the pipeline's model is not available",
+        503: "the store does not answer, or the pipeline's model is not installed",
     }
     return {status: {"model": ErrorOut, "description": descriptions[status]} for status in statuses}
 
@@ -390,7 +391,7 @@ async def post_document(
     response_model=DocumentPage,
     dependencies=[Depends(require_read)],
     summary="List stored documents, newest first, with filters and cursor pagination",
-    responses=_responses(401, 422),
+    responses=_responses(401, 422, 503),
 )
 def list_documents(
     request: Request,
@@ -425,7 +426,7 @@ def _stored_json(svc: Services, id: str, pipeline: str | None) -> str:
     response_model=DocumentOut,
     dependencies=[Depends(require_read)],
     summary="Fetch one stored document",
-    responses=_responses(401, 404, 422),
+    responses=_responses(401, 404, 422, 503),
 )
 def get_document(
     id: str,
@@ -442,7 +443,7 @@ def get_document(
     response_model=QuotesOut,
     dependencies=[Depends(require_read)],
     summary="The quotes of one stored document, with speakers and cues",
-    responses=_responses(401, 404, 422),
+    responses=_responses(401, 404, 422, 503),
 )
 def get_quotes(id: str, svc: Svc, pipeline: str | None = None) -> dict[str, Any]:
     document = json.loads(_stored_json(svc, id, pipeline))
@@ -458,7 +459,7 @@ def get_quotes(id: str, svc: Svc, pipeline: str | None = None) -> dict[str, Any]
     response_model=EntitiesOut,
     dependencies=[Depends(require_read)],
     summary="The entities of one stored document, with their mentions",
-    responses=_responses(401, 404, 422),
+    responses=_responses(401, 404, 422, 503),
 )
 def get_entities(id: str, svc: Svc, pipeline: str | None = None) -> dict[str, Any]:
     document = json.loads(_stored_json(svc, id, pipeline))
@@ -486,7 +487,7 @@ def _batch_out(batch: Batch) -> BatchOut:
     summary="Submit many documents; they are processed in the background",
     responses={
         202: {"description": "accepted: poll the batch's url for progress"},
-        **_responses(400, 401, 413, 415, 422),
+        **_responses(400, 401, 413, 415, 422, 503),
     },
     openapi_extra=BATCH_BODY,
 )
@@ -518,7 +519,7 @@ async def post_batch(
     response_model=BatchOut,
     dependencies=[Depends(require_read)],
     summary="A batch's progress and, per document, its outcome",
-    responses=_responses(401, 404),
+    responses=_responses(401, 404, 503),
 )
 def get_batch(id: str, svc: Svc) -> BatchOut:
     try:
@@ -542,7 +543,7 @@ export = APIRouter(prefix="/v1", tags=["export"])
     response_class=StreamingResponse,
     responses={
         200: {"description": "the documents, streamed (jsonl: one JSON document per line)"},
-        **_responses(401, 422),
+        **_responses(401, 422, 503),
     },
 )
 def export_documents(
@@ -787,6 +788,19 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def presspipe_error(request: Request, error: PresspipeError) -> Response:
         # Raised while building a pipeline's steps (a model not installed): the server's to fix.
         return error_response(503, error.code, error.message)
+
+    async def store_unavailable(request: Request, error: Exception) -> Response:
+        log.warning("store error on %s: %s", request.url.path, error)
+        return error_response(503, "store_unavailable", f"the store cannot answer now: {error}")
+
+    app.add_exception_handler(sqlite3.OperationalError, store_unavailable)
+    app.add_exception_handler(StoreError, store_unavailable)
+    try:
+        import psycopg
+    except ImportError:
+        pass
+    else:
+        app.add_exception_handler(psycopg.OperationalError, store_unavailable)
 
     @app.exception_handler(RequestValidationError)
     async def request_validation(request: Request, error: RequestValidationError) -> Response:

@@ -389,6 +389,14 @@ def test_plugins_schema_and_health(client: TestClient) -> None:
     assert health == {"status": "ok", "store": "sqlite", "schema_version": 1, "documents": 0}
 
 
+def test_a_store_that_does_not_answer_gets_503_not_500(client: TestClient) -> None:
+    client.app.state.services.store.close()  # type: ignore[attr-defined]
+    for path in ("/v1/documents", "/v1/documents/x", "/healthz"):
+        response = client.get(path)
+        assert response.status_code == 503, path
+        assert response.json()["error"]["code"] == "store_unavailable"
+
+
 def test_openapi_declares_every_status_a_route_answers(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     post = spec["paths"]["/v1/documents"]["post"]

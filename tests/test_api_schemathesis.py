@@ -7,6 +7,9 @@ reads find something.
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -37,9 +40,8 @@ EXAMPLES = 25
 
 
 def _app():  # type: ignore[no-untyped-def]
-    import tempfile
-
     directory = Path(tempfile.mkdtemp(prefix="presspipe-schemathesis-"))
+    atexit.register(shutil.rmtree, directory, True)
     (directory / "small.yaml").write_text(SMALL, encoding="utf-8")
     store = open_store(directory / "store.db")
     store.put_many([make_document(n) for n in range(3)])
