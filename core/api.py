@@ -738,15 +738,16 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = found
-    _document_body_schemas(app)
+    _complete_openapi(app, registry)
     for router in (documents, batches, export, catalogue, health, html_pages):
         app.include_router(router)
     _install_error_handlers(app)
     return app
 
 
-def _document_body_schemas(app: FastAPI) -> None:
-    """Add the schemas of the bodies that routes read themselves (to take several media types)."""
+def _complete_openapi(app: FastAPI, registry: Registry) -> None:
+    """Add what the routes cannot declare themselves: the schemas of the bodies they read (to take
+    several media types), and the export formats the installed plugins offer."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -759,6 +760,13 @@ def _document_body_schemas(app: FastAPI) -> None:
             for name, definition in model_schema.pop("$defs", {}).items():
                 components.setdefault(name, definition)
             components[model.__name__] = model_schema
+        export_operation = schema["paths"]["/v1/export"]["get"]
+        export_operation["responses"]["200"]["content"] = {
+            spec.media_type: {"schema": {"type": "string"}} for spec in registry.exporters.values()
+        }
+        for parameter in export_operation["parameters"]:
+            if parameter["name"] == "format":
+                parameter["schema"]["examples"] = sorted(registry.exporters)
         app.openapi_schema = schema
         return schema
 

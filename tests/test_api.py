@@ -404,6 +404,8 @@ def test_openapi_declares_every_status_a_route_answers(client: TestClient) -> No
     assert set(post["requestBody"]["content"]) == {"application/json", "text/plain", "text/html"}
     assert "DocumentIn" in spec["components"]["schemas"]
     assert {"200", "401", "404", "422"} <= set(spec["paths"]["/v1/documents/{id}"]["get"]["responses"])
+    export = spec["paths"]["/v1/export"]["get"]["responses"]["200"]["content"]
+    assert {"application/x-ndjson", "text/csv", "text/tab-separated-values"} == set(export)  # tsv: a plugin's
     assert "/documents/{id}" not in spec["paths"]  # pages are not API
 
 
