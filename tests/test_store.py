@@ -373,6 +373,24 @@ def test_migrations_run_once_and_a_newer_store_is_refused(store_url: str) -> Non
         open_store(store_url)
 
 
+def test_a_new_migration_upgrades_an_existing_store_and_keeps_its_documents(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from presspipe import store as store_module
+
+    with open_store(store_url) as first:
+        first.put(make_document(1))
+    later = {
+        dialect: [*steps, ["ALTER TABLE pp_documents ADD COLUMN language TEXT"]]
+        for dialect, steps in store_module.MIGRATIONS.items()
+    }
+    monkeypatch.setattr(store_module, "MIGRATIONS", later)
+    with open_store(store_url) as upgraded:
+        assert upgraded.schema_version() == SCHEMA_VERSION + 1
+        assert upgraded.get("doc00001") == make_document(1)
+        assert upgraded._db.query_one("SELECT language FROM pp_documents") == (None,)
+
+
 def test_sqlite_store_is_one_file_in_wal_mode(tmp_path: Path) -> None:
     with open_store(f"sqlite:///{tmp_path}/sub/s.db") as store:
         mode = store._db.query_one("PRAGMA journal_mode")[0]
