@@ -464,3 +464,37 @@ def test_a_killed_ingest_loses_no_acknowledged_document_and_leaves_none_half_wri
             assert store._db.query_one("PRAGMA integrity_check")[0] == "ok"
         store.put(make_document(100_000))  # and the store takes writes again
         assert store.count() == len(stored) + 1
+
+
+WRITER = """
+import sys
+from presspipe.store import open_store
+from tests.test_store import make_document
+store = open_store(sys.argv[1])
+offset = int(sys.argv[2])
+for n in range(25):
+    store.put(make_document(offset + n))
+    store.put(make_document(7, place="Shared"))  # the same document from both processes
+print("ok")
+"""
+
+
+def test_two_processes_writing_at_once_lose_nothing_and_duplicate_nothing(store_url: str) -> None:
+    open_store(store_url).close()  # migrated before the writers race
+    root = Path(__file__).resolve().parent.parent
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, store_url, str(offset)],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for offset in (1000, 2000)
+    ]
+    for writer in writers:
+        out, err = writer.communicate(timeout=120)
+        assert writer.returncode == 0 and out.strip() == "ok", err
+    with open_store(store_url) as store:
+        assert store.count() == 51
+        assert ids(store, entity="Shared") == ["doc00007"]
