@@ -80,9 +80,34 @@ def read_split(split: Path) -> list[Article]:
     return articles
 
 
-def gold_quote(text: str, attribution: Attribution) -> Span | None:
-    """The gold quote of an attribution: first to last quotation mark of its Content, or None."""
-    positions = [i for start, end in attribution.content for i in range(start, end) if text[i] in QUOTE_MARKS]
+SINGLE_MARKS = "'\u2018\u2019"  # straight, left and right single marks
+
+
+def quotes_in_single_marks(text: str) -> bool:
+    """Whether an article quotes with single marks only (it holds no double quotation mark)."""
+    return not any(mark in text for mark in QUOTE_MARKS)
+
+
+def is_single_quote_mark(text: str, i: int) -> bool:
+    """A single mark at ``i`` that is not an apostrophe between two letters (don't, O'Brien)."""
+    if text[i] not in SINGLE_MARKS:
+        return False
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return not (before.isalpha() and after.isalpha())
+
+
+def gold_quote(text: str, attribution: Attribution, single_marks: bool = False) -> Span | None:
+    """The gold quote of an attribution: first to last quotation mark of its Content, or None.
+
+    ``single_marks``: the article quotes with single marks, so those count as quotation marks.
+    """
+    positions = [
+        i
+        for start, end in attribution.content
+        for i in range(start, end)
+        if text[i] in QUOTE_MARKS or (single_marks and is_single_quote_mark(text, i))
+    ]
     if not positions:
         return None
     return positions[0], positions[-1] + 1

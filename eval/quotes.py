@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from polnear import Article, Span, gold_quote, read_split
+from polnear import Article, Span, gold_quote, quotes_in_single_marks, read_split
 
 from presspipe import RunContext
 from presspipe.analysis import DEFAULT_MODEL
@@ -107,15 +107,18 @@ def run(
     return out
 
 
-def score(articles: list[Article], documents: list[Document], show_errors: int = 0) -> dict[str, float]:
+def score(
+    articles: list[Article], documents: list[Document], show_errors: int = 0, gold_marks: str = "double"
+) -> dict[str, float]:
     tp_p = n_p = tp_r = n_r = span_tp_p = span_n_p = span_tp_r = span_n_r = 0
     single_n = single_tp = 0  # attributed predictions in single marks, which the gold never has
     shown = 0
     for article, document in zip(articles, documents, strict=True):
         text = article.text
+        single = gold_marks == "auto" and quotes_in_single_marks(text)
         gold: list[tuple[Span, list[Span]]] = []
         for attribution in article.attributions:
-            quote = gold_quote(text, attribution)
+            quote = gold_quote(text, attribution, single_marks=single)
             if quote is not None:
                 gold.append((quote, attribution.source))
         predicted = document.get("quotes", [])
@@ -190,6 +193,13 @@ def main() -> int:
         choices=["auto", "always", "never"],
         help="override quotes.extract's single_marks (default: the step's own default, auto)",
     )
+    parser.add_argument(
+        "--gold-marks",
+        choices=["double", "auto"],
+        default="double",
+        help="which gold Contents are quotes: double = the issue's metric (Content holds \" “ ” « »); "
+        "auto = also single marks in articles that quote with single marks only (as the step's default does)",
+    )
     parser.add_argument("--parse-cache", type=Path, help="keep parses in this directory (under /tmp)")
     args = parser.parse_args()
     if not (args.split / "text").is_dir() or not (args.split / "attributions").is_dir():
@@ -205,16 +215,17 @@ def main() -> int:
 
     documents = run(articles, context, quotes_config=overrides)
     seconds = time.perf_counter() - began
-    result = score(articles, documents, args.errors)
+    result = score(articles, documents, args.errors, args.gold_marks)
     print(
         f"{args.split}: {result['articles']} articles, {result['gold_quotes']} gold quotes "
         f"({result['gold_attributed']} with a source), {result['predicted']} predicted "
         f"({result['predicted_attributed']} with a speaker), {seconds:.1f} s"
         + (f", single_marks={args.single_marks}" if args.single_marks else "")
+        + (f", gold marks {args.gold_marks}" if args.gold_marks != "double" else "")
     )
     print(f"attributed quotes: P {result['precision']:.3f}  R {result['recall']:.3f}  F1 {result['f1']:.3f}")
     print(f"quote spans only:  P {result['span_precision']:.3f}  R {result['span_recall']:.3f}")
-    if result["single_attributed"]:
+    if result["single_attributed"] and args.gold_marks == "double":
         print(
             f"note: {result['single_attributed']} attributed predictions are in single marks (texts that quote "
             "with ' only), which this gold never counts as quotes; without them: "
