@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 OUT := out/seeds.jsonl
+STORE := out/presspipe.db
 
 .PHONY: run test lint typecheck install clean
 
@@ -14,8 +15,10 @@ $(BIN)/presspipe: pyproject.toml constraints.txt
 
 install: $(BIN)/presspipe
 
+# Process seeds/ with the news pipeline, then serve the results (Ctrl-C stops the server).
 run: install
 	$(BIN)/presspipe run pipelines/news.yaml seeds/ --out $(OUT)
+	$(BIN)/presspipe serve --store $(STORE) --ingest $(OUT)
 
 lint: install
 	$(BIN)/ruff check .
