@@ -197,3 +197,20 @@ def test_pipeline_rejects_an_unknown_method(monkeypatch: pytest.MonkeyPatch) -> 
     yaml_text = "name: s\nsteps:\n  - use: summarize.extractive\n    with: {method: lexrank}\n"
     with pytest.raises(PresspipeError, match="method"):
         parse_pipeline(yaml_text, "s.yaml", load_registry())
+
+
+def test_tfidf_matches_scikit_learn():
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from presspipe.plugins.summarize import tfidf
+
+    documents = [
+        ["putin", "trump", "trump", "raid"],
+        ["raid", "moscow"],
+        [],
+        ["trump", "moscow", "moscow", "moscow"],
+    ]
+    expected = TfidfVectorizer(analyzer=lambda terms: terms, sublinear_tf=True).fit_transform(documents)
+    ours = tfidf(documents)
+    assert np.allclose(ours @ ours.T, (expected @ expected.T).toarray())
