@@ -50,6 +50,20 @@ WORD = re.compile(r"\w+", re.UNICODE)
 
 # One list of statements per migration, in order, for each dialect. Never edit a shipped
 # migration: add the next one.
+_BATCHES_TABLE = """CREATE TABLE pp_batches (
+    id TEXT PRIMARY KEY,
+    pipeline TEXT NOT NULL,
+    status TEXT NOT NULL,
+    total INTEGER NOT NULL,
+    processed INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    finished_at TEXT,
+    results TEXT NOT NULL DEFAULT '[]'
+)"""
+"""The batches table, the same in both dialects."""
+
 MIGRATIONS: dict[str, list[list[str]]] = {
     "sqlite": [
         [
@@ -83,18 +97,7 @@ MIGRATIONS: dict[str, list[list[str]]] = {
             """CREATE VIRTUAL TABLE pp_search USING fts5(
                 title, text, content='', tokenize='unicode61 remove_diacritics 0'
             )""",
-            """CREATE TABLE pp_batches (
-                id TEXT PRIMARY KEY,
-                pipeline TEXT NOT NULL,
-                status TEXT NOT NULL,
-                total INTEGER NOT NULL,
-                processed INTEGER NOT NULL DEFAULT 0,
-                failed INTEGER NOT NULL DEFAULT 0,
-                created_at TEXT NOT NULL,
-                updated_at TEXT NOT NULL,
-                finished_at TEXT,
-                results TEXT NOT NULL DEFAULT '[]'
-            )""",
+            _BATCHES_TABLE,
         ]
     ],
     "postgresql": [
@@ -129,18 +132,7 @@ MIGRATIONS: dict[str, list[list[str]]] = {
                 PRIMARY KEY (name, doc)
             )""",
             "CREATE INDEX pp_speaker_names_doc ON pp_speaker_names (doc)",
-            """CREATE TABLE pp_batches (
-                id TEXT PRIMARY KEY,
-                pipeline TEXT NOT NULL,
-                status TEXT NOT NULL,
-                total INTEGER NOT NULL,
-                processed INTEGER NOT NULL DEFAULT 0,
-                failed INTEGER NOT NULL DEFAULT 0,
-                created_at TEXT NOT NULL,
-                updated_at TEXT NOT NULL,
-                finished_at TEXT,
-                results TEXT NOT NULL DEFAULT '[]'
-            )""",
+            _BATCHES_TABLE,
         ]
     ],
 }
