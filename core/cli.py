@@ -18,7 +18,7 @@ from typing import IO, Any
 from tqdm import tqdm
 
 import presspipe
-from presspipe.document import Document, is_failed
+from presspipe.document import Document, error_messages, is_failed
 from presspipe.errors import E, PresspipeError
 from presspipe.executors import EXECUTORS, process_batches
 from presspipe.outputs import done_ids
@@ -141,7 +141,7 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
             for document in batch:
                 if is_failed(document):
                     counts["failed"] += 1
-                    reasons = "; ".join(f"{e['step'] or 'check'}: {e['message']}" for e in document["errors"])
+                    reasons = "; ".join(error_messages(document))
                     progress.write(
                         f"presspipe: failed {document['source']['uri']}: {reasons}", file=sys.stderr
                     )

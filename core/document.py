@@ -66,3 +66,12 @@ def fail(document: Document, step: str | None, code: str, message: str) -> dict[
     error = {"step": step, "code": code, "message": message}
     document.setdefault("errors", []).append(error)
     return error
+
+
+def error_messages(document: Document) -> list[str]:
+    """Each of the document's errors as ``"step: message"`` (``check`` for the output check)."""
+    return [
+        f"{error.get('step') or 'check'}: {error.get('message')}"
+        for error in document.get("errors") or []
+        if isinstance(error, dict)
+    ]

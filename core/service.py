@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from presspipe.document import Document, is_failed
+from presspipe.document import Document, error_messages, is_failed
 from presspipe.errors import PresspipeError
 from presspipe.pipeline import Pipeline, installed_pipelines, parse_pipeline
 from presspipe.registry import Registry
@@ -44,7 +44,7 @@ class DocumentFailed(Exception):
 
     def __init__(self, document: Document) -> None:
         self.document = document
-        reasons = "; ".join(f"{e.get('step') or 'check'}: {e.get('message')}" for e in document["errors"])
+        reasons = "; ".join(error_messages(document))
         super().__init__(f"the pipeline failed the document: {reasons}")
 
 
@@ -216,9 +216,7 @@ class BatchWorker:
                 for (index, _), document in zip(fresh, processed, strict=True):
                     if is_failed(document):
                         failed += 1
-                        messages = [
-                            f"{e.get('step') or 'check'}: {e.get('message')}" for e in document["errors"]
-                        ]
+                        messages = error_messages(document)
                         chunk_results[index] = {
                             "index": index,
                             "id": document["id"],

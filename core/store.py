@@ -37,7 +37,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from presspipe.document import Document
+from presspipe.document import Document, error_messages
 
 SCHEMA_VERSION = 1
 """The newest store schema this code writes (the last migration's number)."""
@@ -582,11 +582,7 @@ def ingest_problem(document: Any) -> str | None:
     if not isinstance(document, dict):
         return "not a JSON object"
     if document.get("errors"):
-        return "failed in processing: " + "; ".join(
-            f"{e.get('step') or 'check'}: {e.get('message')}"
-            for e in document["errors"]
-            if isinstance(e, dict)
-        )
+        return "failed in processing: " + "; ".join(error_messages(document))
     pipeline = (document.get("provenance") or {}).get("pipeline") or {}
     if not isinstance(pipeline.get("name"), str) or not isinstance(pipeline.get("sha256"), str):
         return "no provenance.pipeline name and sha256: not a document processed by presspipe"

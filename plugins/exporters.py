@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 from presspipe import Document, ExporterSpec, hookimpl
+from presspipe.document import error_messages
 
 CSV_COLUMNS = ("id", "uri", "title", "published", "entities", "quotes", "summary", "errors")
 
@@ -42,7 +43,7 @@ def export_csv(documents: Iterable[Document]) -> Iterator[str]:
                 "; ".join(entity["name"] for entity in document.get("entities", [])),
                 len(document.get("quotes", [])),
                 (document.get("summary") or {}).get("text", ""),
-                "; ".join(f"{e.get('step')}: {e.get('message')}" for e in document.get("errors", [])),
+                "; ".join(error_messages(document)),
             ]
         )
         yield flush()
