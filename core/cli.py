@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import nullcontext
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
@@ -27,6 +27,9 @@ from presspipe.registry import Registry, load_registry
 from presspipe.runner import batched
 from presspipe.sources import InputProblem, read_inputs
 from presspipe.validate import document_schema
+
+if TYPE_CHECKING:
+    from presspipe.store import Store
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,9 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--scheduler", help="with --executor dask: scheduler address (default: a local cluster)")
     run.add_argument(
+        "--store",
+        help="also store the documents (SQLite file or postgresql:// URL); without --out, only store them",
+    )
+    run.add_argument(
         "--resume",
         action="store_true",
-        help="append to --out, skipping inputs this pipeline already processed there",
+        help="skip inputs this pipeline already processed into --out (appended to) or --store",
     )
     run.set_defaults(command=cmd_run)
 
@@ -117,9 +124,21 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
     exporter = registry.exporter(args.format)
     done: set[str] = set()
     if args.resume:
-        if not args.out or args.format != "jsonl":
+        if not args.store and (not args.out or args.format != "jsonl"):
             raise PresspipeError(E.E403)
-        done = done_ids(args.out, pipeline.sha256)
+        if args.out:
+            done = done_ids(args.out, pipeline.sha256)
+    store = _open_store(args.store) if args.store else None
+
+    def already_done(document: Document) -> bool:
+        if document["id"] in done:
+            return True
+        return bool(
+            args.resume
+            and store
+            and store.find(document["id"], pipeline.name, pipeline.sha256, document["source"]["sha256"])
+        )
+
     counts = {"done": 0, "failed": 0, "skipped": 0, "resumed": 0}
     started = time.perf_counter()
     progress = tqdm(unit="doc", disable=not sys.stderr.isatty(), file=sys.stderr)
@@ -129,7 +148,7 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
             if isinstance(item, InputProblem):
                 counts["skipped"] += 1
                 progress.write(f"presspipe: skipped {item}", file=sys.stderr)
-            elif item["id"] in done:
+            elif already_done(item):
                 counts["resumed"] += 1
             else:
                 yield item
@@ -138,6 +157,8 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
         batches = batched(documents(), args.batch_size)
         options = {"workers": args.workers, "executor": args.executor, "scheduler": args.scheduler}
         for batch in process_batches(pipeline, registry, batches, **options):
+            if store:  # failed documents are not stored; --out keeps them with their errors
+                store.put_many([document for document in batch if not is_failed(document)])
             for document in batch:
                 if is_failed(document):
                     counts["failed"] += 1
@@ -153,9 +174,15 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
     mode = "a" if args.resume else "w"
-    with args.out.open(mode, encoding="utf-8") if args.out else nullcontext(sys.stdout) as out:
-        _write(out, exporter.export(finished()))
+    if args.out or not store:
+        with args.out.open(mode, encoding="utf-8") if args.out else nullcontext(sys.stdout) as out:
+            _write(out, exporter.export(finished()))
+    else:
+        for _document in finished():
+            pass
     progress.close()
+    if store:
+        store.close()
     seconds = time.perf_counter() - started
     total = counts["done"] + counts["failed"]
     print(
@@ -163,7 +190,8 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
         f"{counts['skipped']} inputs skipped"
         + (f"; {counts['resumed']} already done" if args.resume else "")
         + f"; {seconds:.1f} s, {total / seconds if seconds else 0:.1f} documents/s"
-        + (f"; output in {args.out}" if args.out else ""),
+        + (f"; output in {args.out}" if args.out else "")
+        + (f"; stored in {args.store}" if args.store else ""),
         file=sys.stderr,
     )
     return 1 if counts["failed"] or counts["skipped"] else 0
@@ -218,6 +246,15 @@ def cmd_schema(args: argparse.Namespace, registry: Registry) -> int:
         schema = document_schema(adds)
     print(json.dumps(schema, indent=2))
     return 0
+
+
+def _open_store(url: str) -> Store:
+    from presspipe.store import StoreError, open_store
+
+    try:
+        return open_store(url)
+    except (StoreError, OSError) as error:
+        raise PresspipeError(E.E404, url=url, problem=error) from None
 
 
 def cmd_serve(args: argparse.Namespace, registry: Registry) -> int:

@@ -40,8 +40,9 @@ class E(StrEnum):
     E302 = "spaCy model '{model}' could not be loaded: {problem}"
     # Running (E4xx)
     E401 = "--executor dask needs Dask, an optional extra: pip install 'presspipe[dask]'"
-    E403 = "--resume needs --out FILE in the jsonl format, to find what is already done"
     E402 = "{path}: --resume reads this output file, but line {line} is not a presspipe document: {problem}"
+    E403 = "--resume needs --out FILE in the jsonl format, or --store, to find what is already done"
+    E404 = "store '{url}' cannot be opened: {problem}"
 
 
 class PresspipeError(Exception):

@@ -75,3 +75,31 @@ def test_resume_refuses_a_file_that_is_not_presspipe_output(tmp_path):
 def test_resume_needs_a_jsonl_out_file(tmp_path, capsys):
     assert main(["run", "news", str(tmp_path), "--resume"]) == 2
     assert "[E403]" in capsys.readouterr().err
+
+
+def test_run_into_a_store_and_resume_from_it(tmp_path, capsys):
+    from presspipe.store import open_store
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for i in range(3):
+        (inputs / f"{i}.txt").write_text(f"Maria Lopez spoke in Madrid on day {i}.", encoding="utf-8")
+    pipeline = tmp_path / "p.yaml"
+    pipeline.write_text(PIPELINE, encoding="utf-8")
+    db = tmp_path / "store.db"
+    assert main(["run", str(pipeline), str(inputs), "--store", str(db)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "", "with --store and no --out, documents only go to the store"
+    assert f"stored in {db}" in captured.err
+    (inputs / "3.txt").write_text("A new one about Ana Ruiz.", encoding="utf-8")
+    assert main(["run", str(pipeline), str(inputs), "--store", str(db), "--resume"]) == 0
+    err = capsys.readouterr().err
+    assert "1 documents: 1 done" in err and "3 already done" in err
+    with open_store(db) as store:
+        assert store.count() == 4
+        assert store.get(next(iter(store.iter_documents()))["id"])["provenance"]["pipeline"]["name"] == "t"
+
+
+def test_unusable_store_url_exits_2(tmp_path, capsys):
+    assert main(["run", "news", str(tmp_path), "--store", "mysql://nowhere/db"]) == 2
+    assert "[E404] store 'mysql://nowhere/db' cannot be opened" in capsys.readouterr().err
