@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -180,6 +181,7 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=2_000, help="requests per scenario and concurrency")
     parser.add_argument("--concurrency", default="1,4", help="comma-separated client counts (default 1,4)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary SQLite store (over 300 MB)")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="presspipe-bench-"))
@@ -234,7 +236,10 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-        print(f"workdir {workdir} (delete it when done)")
+        if args.keep:
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
