@@ -14,12 +14,6 @@ Document = dict[str, Any]
 """A document is a plain ``dict`` that serialises to JSON as it is."""
 
 
-def content_id(raw: bytes | str) -> str:
-    """The id of a document that the caller did not name: a hash of its raw input."""
-    data = raw.encode("utf-8") if isinstance(raw, str) else raw
-    return hashlib.sha256(data).hexdigest()[:16]
-
-
 def new_document(
     *,
     text: str | None = None,

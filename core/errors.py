@@ -23,7 +23,6 @@ class E(StrEnum):
     )
     E006 = "{where}: step {index} ({name}) requires '{key}', which no earlier step provides.{suggestion}"
     E007 = "{path}: no such pipeline file or installed pipeline '{name}'. Installed pipelines: {known}."
-    E008 = "{where}: step {index} ({name}): could not be built: {problem}"
     # Plugins (E1xx)
     E101 = "plugin '{plugin}' failed to load: {problem}"
     E102 = "step '{name}' is offered by both plugin '{first}' and plugin '{second}'; uninstall one of them."

@@ -262,10 +262,6 @@ class Store:
         row = self._db.query_one("SELECT MAX(version) FROM pp_migrations")
         return int(row[0] or 0)
 
-    def ping(self) -> None:
-        """Raise if the database does not answer."""
-        self._db.query_one("SELECT 1")
-
     def _migrate(self) -> None:
         migrations = MIGRATIONS[self.dialect]
         with self._db.write() as cur:

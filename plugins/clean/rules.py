@@ -269,11 +269,6 @@ FOOTER_PATTERNS = _any(
 )
 
 
-def line_rule_names() -> list[str]:
-    """Names of the pattern rules, in the order they run."""
-    return list(LINE_RULES)
-
-
 def match_line_rule(line: str, rules: RuleSet) -> Removal | None:
     """The removal a boilerplate rule makes of the whole ``line``, or ``None``."""
     if len(line) <= MAX_BOILERPLATE_CHARS:
