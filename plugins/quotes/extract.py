@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -82,6 +83,16 @@ def load_lexicon(min_count: int, min_ratio: float) -> Lexicon:
         if counts["quote"] >= min_count and ratio >= min_ratio:
             weights[key] = ratio
     return Lexicon(weights)
+
+
+def _heads_above(token: Token) -> Iterator[tuple[Token, int]]:
+    """The heads on the path from ``token`` up to its sentence's root, each with its depth (1, 2, ...)."""
+    node, depth = token.head, 1
+    while True:
+        yield node, depth
+        if node.head.i == node.i:
+            return
+        node, depth = node.head, depth + 1
 
 
 @dataclass
@@ -247,17 +258,11 @@ class Extractor:
         for token in tokens:
             if token.head.i in inside or token.head.i == token.i:
                 continue
-            depth = 0
-            node = token.head
-            while True:
-                depth += 1
+            for node, depth in _heads_above(token):
                 if node.pos_ in ("VERB", "AUX") and node.i not in inside:
                     subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
                     if subjects and self._agent_like(subjects[0]):
                         best = Attribution(node, subjects[0], depth=depth)
-                if node.head.i == node.i:
-                    break
-                node = node.head
             if best is not None:
                 return best
         return None
@@ -281,16 +286,11 @@ class Extractor:
         for token in tokens:
             if token.head.i in inside or token.head.i == token.i:
                 continue
-            depth = 0
-            node = token.head
-            while True:
-                depth += 1
+            for node, depth in _heads_above(token):
                 if node.i not in inside and self._is_cue(node):
                     speaker = self._subject(node)
                     if speaker is not None or best is None:
                         best = Attribution(node, speaker, depth=depth)
-                if node.head.i == node.i:
-                    break
                 if (
                     node.dep_ in CLAUSE_BOUNDARY
                     and best is not None
@@ -298,7 +298,6 @@ class Extractor:
                     and any(c.dep_ in SUBJECTS for c in best.cue.children)
                 ):
                     break
-                node = node.head
             if best is not None:
                 return best
         return best
