@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import trafilatura
-
 from presspipe import Document, RunContext
 from presspipe.plugins.clean.body import (
     Block,
@@ -59,6 +57,8 @@ class CleanHtml:
             raise CleanError("clean.empty", "the page is empty")
         if not _TAG.search(html):
             raise CleanError("clean.not_html", "the input has no HTML tags; use clean.text for plain text")
+        import trafilatura  # here, not at the top: every command imports this module, few read HTML
+
         extracted = trafilatura.bare_extraction(
             html,
             url=url if url and url.startswith("http") else None,
