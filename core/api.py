@@ -21,7 +21,7 @@ import sqlite3
 import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -104,7 +104,6 @@ class Services:
     catalogue: Catalogue
     registry: Registry
     batches: BatchWorker
-    exporters: dict[str, Any] = field(default_factory=dict)
 
 
 class ApiError(Exception):
