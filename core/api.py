@@ -420,6 +420,16 @@ def _stored_json(svc: Services, id: str, pipeline: str | None) -> str:
     return body
 
 
+def _stored_part(svc: Services, id: str, pipeline: str | None, key: str) -> dict[str, Any]:
+    """One list of a stored document (``quotes``, ``entities``), with the document's id and pipeline."""
+    document = json.loads(_stored_json(svc, id, pipeline))
+    return {
+        "document": document["id"],
+        "pipeline": document["provenance"]["pipeline"]["name"],
+        key: document.get(key) or [],
+    }
+
+
 @documents.get(
     "/documents/{id}",
     response_model=DocumentOut,
@@ -445,12 +455,7 @@ def get_document(
     responses=_responses(401, 404, 422, 503),
 )
 def get_quotes(id: str, svc: Svc, pipeline: str | None = None) -> dict[str, Any]:
-    document = json.loads(_stored_json(svc, id, pipeline))
-    return {
-        "document": document["id"],
-        "pipeline": document["provenance"]["pipeline"]["name"],
-        "quotes": document.get("quotes") or [],
-    }
+    return _stored_part(svc, id, pipeline, "quotes")
 
 
 @documents.get(
@@ -461,12 +466,7 @@ def get_quotes(id: str, svc: Svc, pipeline: str | None = None) -> dict[str, Any]
     responses=_responses(401, 404, 422, 503),
 )
 def get_entities(id: str, svc: Svc, pipeline: str | None = None) -> dict[str, Any]:
-    document = json.loads(_stored_json(svc, id, pipeline))
-    return {
-        "document": document["id"],
-        "pipeline": document["provenance"]["pipeline"]["name"],
-        "entities": document.get("entities") or [],
-    }
+    return _stored_part(svc, id, pipeline, "entities")
 
 
 # ---------------------------------------------------------------------- batches
