@@ -130,7 +130,7 @@ class Extractor:
         self.entities = {e["id"]: e for e in entities}
         self.speakers: list[tuple[int, dict[str, Any]]] = []  # (offset, entity) of resolved speakers
         quotes: list[dict[str, Any]] = []
-        previous: dict[str, Any] | None = None  # last attributed quote and its paragraph
+        previous: Attribution | None = None  # the attribution of the last attributed quote
         previous_paragraph = -1
         previous_end = -1
         segments = find_segments(text, self.single)
@@ -151,14 +151,14 @@ class Extractor:
             ):
                 between = text[previous_end : segment.start]
                 if segment.continues or self._no_other_speech(between):
-                    attribution = previous["attribution"]
+                    attribution = previous
             elif (
                 attribution is None
                 and previous is not None
                 and previous_paragraph == paragraph - 1
                 and segment.continues
             ):
-                attribution = previous["attribution"]
+                attribution = previous
             if not self._is_quotation(segment, tokens, words, attribution):
                 continue
             quote = self._quote(len(quotes) + 1, segment, tokens, attribution)
@@ -168,7 +168,7 @@ class Extractor:
                     self.speakers.append(
                         (quote["speaker"]["start"], self.entities[quote["speaker"]["entity"]])
                     )
-                previous = {"attribution": attribution, "speaker": quote["speaker"]}
+                previous = attribution
                 attribution.speaker_span = (quote["speaker"]["start"], quote["speaker"]["end"])
                 attribution.entity = quote["speaker"]["entity"]
                 previous_paragraph = paragraph
