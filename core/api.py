@@ -56,7 +56,16 @@ from presspipe.document import Document, new_document
 from presspipe.errors import PresspipeError
 from presspipe.registry import Registry, load_registry
 from presspipe.service import BatchWorker, Catalogue, CatalogueEntry, DocumentFailed, UnknownPipeline, submit
-from presspipe.store import Batch, Filters, InvalidQuery, Store, StoredSummary, StoreError, open_store
+from presspipe.store import (
+    Batch,
+    Filters,
+    InvalidQuery,
+    Store,
+    StoredSummary,
+    StoreError,
+    open_store,
+    text_problem,
+)
 from presspipe.validate import document_schema
 
 log = logging.getLogger(__name__)
@@ -281,12 +290,9 @@ def _validation_error(error: ValidationError, prefix: tuple[str | int, ...] = ("
 
 
 def _checked_text(value: str, where: str) -> None:
-    if "\x00" in value:
-        raise ApiError(422, "invalid_body", f"{where} contains a NUL character")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ApiError(422, "invalid_body", f"{where} is not valid Unicode (a lone surrogate)") from None
+    problem = text_problem(value)
+    if problem:
+        raise ApiError(422, "invalid_body", f"{where} {problem}")
 
 
 def raw_document(item: DocumentIn, where: str = "body") -> Document:

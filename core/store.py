@@ -634,14 +634,22 @@ def _bound(value: date | datetime, *, end: bool) -> str:
     return day.strftime("%Y-%m-%dT00:00:00")
 
 
-def _clean(value: str, name: str) -> str:
-    """Refuse what no database can look up: NUL characters and lone surrogates."""
+def text_problem(value: str) -> str | None:
+    """What no database can store or look up in ``value`` (a NUL character, a lone surrogate), or None."""
     if "\x00" in value:
-        raise InvalidQuery(f"'{name}' contains a NUL character")
+        return "contains a NUL character"
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise InvalidQuery(f"'{name}' is not valid Unicode (a lone surrogate)") from None
+        return "is not valid Unicode (a lone surrogate)"
+    return None
+
+
+def _clean(value: str, name: str) -> str:
+    """``value``, or ``InvalidQuery`` when it has a ``text_problem``."""
+    problem = text_problem(value)
+    if problem:
+        raise InvalidQuery(f"'{name}' {problem}")
     return value
 
 
