@@ -220,6 +220,8 @@ class Batch:
 
 
 class _Cursor(Protocol):
+    """A write cursor: it takes ``?`` placeholders in every dialect (see ``_PgCursor``)."""
+
     def execute(self, sql: Any, params: Any = ...) -> Any: ...
     def fetchone(self) -> Any: ...
     def fetchall(self) -> list[Any]: ...
@@ -282,8 +284,7 @@ class Store:
                 for statement in statements:
                     cur.execute(statement)
                 cur.execute(
-                    self._db.sql("INSERT INTO pp_migrations (version, applied_at) VALUES (?, ?)"),
-                    (version, _now()),
+                    "INSERT INTO pp_migrations (version, applied_at) VALUES (?, ?)", (version, _now())
                 )
 
     # ------------------------------------------------------------------ documents
@@ -329,12 +330,9 @@ class Store:
         return results
 
     def _put(self, cur: _Cursor, row: _Row) -> PutResult:
-        sql = self._db.sql
         self._db.lock_key(cur, f"{row.pipeline}\x1f{row.id}")
         cur.execute(
-            sql(
-                "SELECT seq, pipeline_sha256, content_sha256, title, body FROM pp_documents WHERE id = ? AND pipeline = ?"
-            ),
+            "SELECT seq, pipeline_sha256, content_sha256, title, body FROM pp_documents WHERE id = ? AND pipeline = ?",
             (row.id, row.pipeline),
         )
         old = cur.fetchone()
@@ -343,13 +341,13 @@ class Store:
                 return PutResult(row.id, row.pipeline, created=False)
             old_text = json.loads(old[4]).get("text") or ""
             self._db.unindex_search(cur, int(old[0]), old[3], old_text)
-            cur.execute(sql("DELETE FROM pp_entity_names WHERE doc = ?"), (old[0],))
-            cur.execute(sql("DELETE FROM pp_speaker_names WHERE doc = ?"), (old[0],))
-            cur.execute(sql("DELETE FROM pp_documents WHERE seq = ?"), (old[0],))
+            cur.execute("DELETE FROM pp_entity_names WHERE doc = ?", (old[0],))
+            cur.execute("DELETE FROM pp_speaker_names WHERE doc = ?", (old[0],))
+            cur.execute("DELETE FROM pp_documents WHERE seq = ?", (old[0],))
         seq = self._db.insert_document(cur, row)
         for table, names in (("pp_entity_names", row.entity_names), ("pp_speaker_names", row.speaker_names)):
             for name in names:
-                cur.execute(sql(f"INSERT INTO {table} (name, doc) VALUES (?, ?)"), (name, seq))
+                cur.execute(f"INSERT INTO {table} (name, doc) VALUES (?, ?)", (name, seq))
         self._db.index_search(cur, seq, row.title, row.text)
         return PutResult(row.id, row.pipeline, created=True)
 
@@ -412,16 +410,15 @@ class Store:
         _check_key(id, pipeline)
         with self._db.write() as cur:
             cur.execute(
-                self._db.sql("SELECT seq, title, body FROM pp_documents WHERE id = ? AND pipeline = ?"),
-                (id, pipeline),
+                "SELECT seq, title, body FROM pp_documents WHERE id = ? AND pipeline = ?", (id, pipeline)
             )
             old = cur.fetchone()
             if old is None:
                 return False
             self._db.unindex_search(cur, int(old[0]), old[1], json.loads(old[2]).get("text") or "")
             for table in ("pp_entity_names", "pp_speaker_names"):
-                cur.execute(self._db.sql(f"DELETE FROM {table} WHERE doc = ?"), (old[0],))
-            cur.execute(self._db.sql("DELETE FROM pp_documents WHERE seq = ?"), (old[0],))
+                cur.execute(f"DELETE FROM {table} WHERE doc = ?", (old[0],))
+            cur.execute("DELETE FROM pp_documents WHERE seq = ?", (old[0],))
         return True
 
     # ------------------------------------------------------------------ queries
@@ -509,7 +506,7 @@ class Store:
             clauses.append(f"{order} < ?")
             params.append(before)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        return self._db.sql(f" FROM {source}{where}"), tuple(params), order
+        return f" FROM {source}{where}", tuple(params), order
 
     # ------------------------------------------------------------------ batches
 
@@ -517,10 +514,8 @@ class Store:
         now = _now()
         with self._db.write() as cur:
             cur.execute(
-                self._db.sql(
-                    "INSERT INTO pp_batches (id, pipeline, status, total, created_at, updated_at) "
-                    "VALUES (?, ?, 'queued', ?, ?, ?)"
-                ),
+                "INSERT INTO pp_batches (id, pipeline, status, total, created_at, updated_at) "
+                "VALUES (?, ?, 'queued', ?, ?, ?)",
                 (id, pipeline, total, now, now),
             )
         batch = self.get_batch(id)
@@ -540,10 +535,8 @@ class Store:
         now = _now()
         with self._db.write() as cur:
             cur.execute(
-                self._db.sql(
-                    "UPDATE pp_batches SET status = ?, processed = ?, failed = ?, results = ?, updated_at = ?, "
-                    "finished_at = ? WHERE id = ?"
-                ),
+                "UPDATE pp_batches SET status = ?, processed = ?, failed = ?, results = ?, updated_at = ?, "
+                "finished_at = ? WHERE id = ?",
                 (status, processed, failed, json.dumps(results), now, now if finished else None, id),
             )
 
@@ -807,6 +800,7 @@ class _Backend:
         self._local = threading.local()
 
     def sql(self, text: str) -> str:
+        """``text`` with its ``?`` placeholders as this dialect spells them (``query`` applies it)."""
         return text
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
