@@ -339,11 +339,7 @@ class Store:
         if old is not None:
             if (old[1], old[2]) == (row.pipeline_sha256, row.content_sha256):
                 return PutResult(row.id, row.pipeline, created=False)
-            old_text = json.loads(old[4]).get("text") or ""
-            self._db.unindex_search(cur, int(old[0]), old[3], old_text)
-            cur.execute("DELETE FROM pp_entity_names WHERE doc = ?", (old[0],))
-            cur.execute("DELETE FROM pp_speaker_names WHERE doc = ?", (old[0],))
-            cur.execute("DELETE FROM pp_documents WHERE seq = ?", (old[0],))
+            self._remove(cur, int(old[0]), old[3], old[4])
         seq = self._db.insert_document(cur, row)
         for table, names in (("pp_entity_names", row.entity_names), ("pp_speaker_names", row.speaker_names)):
             for name in names:
@@ -415,11 +411,15 @@ class Store:
             old = cur.fetchone()
             if old is None:
                 return False
-            self._db.unindex_search(cur, int(old[0]), old[1], json.loads(old[2]).get("text") or "")
-            for table in ("pp_entity_names", "pp_speaker_names"):
-                cur.execute(f"DELETE FROM {table} WHERE doc = ?", (old[0],))
-            cur.execute("DELETE FROM pp_documents WHERE seq = ?", (old[0],))
+            self._remove(cur, int(old[0]), old[1], old[2])
         return True
+
+    def _remove(self, cur: _Cursor, seq: int, title: str | None, body: str) -> None:
+        """Delete the stored document ``seq``: its search entry, its names, its row."""
+        self._db.unindex_search(cur, seq, title, json.loads(body).get("text") or "")
+        for table in ("pp_entity_names", "pp_speaker_names"):
+            cur.execute(f"DELETE FROM {table} WHERE doc = ?", (seq,))
+        cur.execute("DELETE FROM pp_documents WHERE seq = ?", (seq,))
 
     # ------------------------------------------------------------------ queries
 
