@@ -264,6 +264,10 @@ def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
 
 
+def _is_json(media: str) -> bool:
+    return media == "application/json" or media.endswith("+json")
+
+
 def _parse_json(body: bytes) -> Any:
     text = _decode(body)
     try:
@@ -313,7 +317,7 @@ def _document_from_request(request: Request, body: bytes) -> Document:
             raise ApiError(422, "empty_text", "the body is empty (only whitespace): send the article's text")
         _checked_text(text, "the body")
         return new_document(text=text) if media == "text/plain" else new_document(html=text)
-    if media != "application/json" and not media.endswith("+json"):
+    if not _is_json(media):
         raise ApiError(
             415, "unsupported_media_type", f"send application/json, text/plain or text/html, not '{media}'"
         )
@@ -504,7 +508,7 @@ async def post_batch(
     svc.catalogue.entry(pipeline)
     body = await read_body(request, svc.settings.max_body_bytes)
     media = _media_type(request)
-    if media != "application/json" and not media.endswith("+json"):
+    if not _is_json(media):
         raise ApiError(415, "unsupported_media_type", f"send application/json, not '{media}'")
     try:
         batch_in = BatchIn.model_validate(_parse_json(body))
