@@ -175,13 +175,12 @@ def render_document(document: Document) -> str:
     names = {e.get("id"): e.get("name") for e in entities}
     quotes = []
     for quote in document.get("quotes") or []:
-        speaker = quote.get("speaker") or {}
         quotes.append(
             {
                 "id": quote.get("id"),
                 "text": quote.get("text"),
                 "kind": quote.get("kind"),
-                "speaker": names.get(speaker.get("entity")) or speaker.get("text"),
+                "speaker": _speaker_name(quote, names),
                 "cue": (quote.get("cue") or {}).get("text"),
             }
         )
@@ -228,6 +227,13 @@ def render_error(status: int, message: str) -> str:
     return environment.get_template("error.html").render(status=status, message=message, colours={})
 
 
+def _speaker_name(quote: Mapping[str, Any], names: Mapping[Any, Any]) -> Any:
+    """Who said ``quote``: its speaker's entity name (``names``: entity id -> name), else the
+    speaker's text; None when it is unattributed."""
+    speaker = quote.get("speaker") or {}
+    return names.get(speaker.get("entity")) or speaker.get("text")
+
+
 def _colours(entities: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     return {
         label: LABEL_COLOURS.get(label, OTHER_COLOUR)
@@ -241,10 +247,9 @@ def highlight(document: Document) -> Markup:
     text: str = document.get("text") or ""
     marks = list(_marks(document, len(text)))
     quote_ends: dict[int, list[str]] = {}
-    entities = {e.get("id"): e for e in document.get("entities") or [] if isinstance(e, dict)}
+    names = {e.get("id"): e.get("name") for e in document.get("entities") or [] if isinstance(e, dict)}
     for quote in document.get("quotes") or []:
-        speaker = quote.get("speaker") or {}
-        who = (entities.get(speaker.get("entity")) or {}).get("name") or speaker.get("text")
+        who = _speaker_name(quote, names)
         badge = (
             f'<span class="who" data-quote="{html.escape(str(quote.get("id")))}">{html.escape(who)}</span>'
             if who
