@@ -23,6 +23,8 @@ from presspipe.document import Document
 from presspipe.store import StoredSummary
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+CSS_LABEL = re.compile(r"[A-Za-z0-9_-]+")
+"""An entity label that can go into a CSS class name (``ent-PERSON``) as it is."""
 
 LABEL_COLOURS = {
     "PERSON": "#ffe08a",
@@ -238,7 +240,7 @@ def _colours(entities: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     return {
         label: LABEL_COLOURS.get(label, OTHER_COLOUR)
         for label in sorted({str(e["label"]) for e in entities})
-        if re.fullmatch(r"[A-Za-z0-9_-]+", label)
+        if CSS_LABEL.fullmatch(label)
     }
 
 
@@ -309,7 +311,7 @@ def _marks(document: Document, length: int) -> list[_Mark]:
 
     for entity in document.get("entities") or []:
         label = str(entity.get("label", ""))
-        safe_label = label if re.fullmatch(r"[A-Za-z0-9_-]+", label) else "OTHER"
+        safe_label = label if CSS_LABEL.fullmatch(label) else "OTHER"
         for mention in entity.get("mentions") or []:
             add(
                 mention,
