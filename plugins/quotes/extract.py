@@ -28,11 +28,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
-
-from spacy.tokens import Doc, Span, Token
+from typing import TYPE_CHECKING, Any
 
 from presspipe.plugins.quotes.marks import Segment, find_segments, paragraphs
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 TITLE_SMALL_WORDS = {"a", "an", "the", "of", "on", "in", "and", "or", "to", "for", "with", "at", "by"}
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
