@@ -19,6 +19,8 @@ DOUBLE_STRAIGHT = '"'
 SINGLE_OPEN = "‘"
 SINGLE_CLOSE = "’"
 SINGLE_STRAIGHT = "'"
+DOUBLE_MARKS = DOUBLE_OPEN + DOUBLE_CLOSE + DOUBLE_STRAIGHT
+SINGLE_MARKS = SINGLE_OPEN + SINGLE_CLOSE + SINGLE_STRAIGHT
 OPEN_CONTEXT = set(" \t\n([{—–-/:;,")
 """A straight mark after one of these (or at a paragraph start) opens a quote."""
 
@@ -97,7 +99,7 @@ def find_segments(text: str, single: str = "auto") -> list[Segment]:
     segments) or ``"never"``.
     """
     if single == "auto":
-        single = "never" if any(c in text for c in DOUBLE_OPEN + DOUBLE_CLOSE + DOUBLE_STRAIGHT) else "always"
+        single = "never" if any(c in text for c in DOUBLE_MARKS) else "always"
     segments: list[Segment] = []
     open_from: Segment | None = None  # an unclosed double quote carried from the previous paragraph
     for para_start, para_end in paragraphs(text):
@@ -106,7 +108,7 @@ def find_segments(text: str, single: str = "auto") -> list[Segment]:
         continues = False
         for i in range(para_start, para_end):
             char = text[i]
-            if char not in DOUBLE_OPEN + DOUBLE_CLOSE + DOUBLE_STRAIGHT:
+            if char not in DOUBLE_MARKS:
                 continue
             kind = _classify_double(text, i, para_start, para_end)
             if kind == "open":
@@ -134,7 +136,7 @@ def _single_segments(text: str, start: int, end: int, doubles: list[Segment]) ->
     found: list[Segment] = []
     opened: int | None = None
     for i in range(start, end):
-        if text[i] not in SINGLE_OPEN + SINGLE_CLOSE + SINGLE_STRAIGHT:
+        if text[i] not in SINGLE_MARKS:
             continue
         if any(a <= i < b for a, b in inside):
             continue
