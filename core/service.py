@@ -214,22 +214,15 @@ class BatchWorker:
                 good = [d for d in processed if not is_failed(d)]
                 self.store.put_many(good)
                 for (index, _), document in zip(fresh, processed, strict=True):
-                    if is_failed(document):
+                    status = "failed" if is_failed(document) else "created"
+                    if status == "failed":
                         failed += 1
-                        messages = error_messages(document)
-                        chunk_results[index] = {
-                            "index": index,
-                            "id": document["id"],
-                            "status": "failed",
-                            "errors": messages,
-                        }
-                    else:
-                        chunk_results[index] = {
-                            "index": index,
-                            "id": document["id"],
-                            "status": "created",
-                            "errors": [],
-                        }
+                    chunk_results[index] = {
+                        "index": index,
+                        "id": document["id"],
+                        "status": status,
+                        "errors": error_messages(document),
+                    }
             results.extend(chunk_results[i] for i in sorted(chunk_results))
             done = start + len(chunk) == len(documents)
             self.store.update_batch(
