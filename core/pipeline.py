@@ -7,9 +7,11 @@ config schema, and the order of ``requires``/``provides``.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -180,7 +182,7 @@ def _check_step(entry: Any, position: int, where: _Locator, registry: Registry) 
         line=where.line("steps", position),
         spec=spec,
         plugin=registry.step_plugin[name],
-        config=_with_defaults(spec.config_schema, config),
+        config=config_with_defaults(spec.config_schema, config),
     )
 
 
@@ -210,15 +212,20 @@ def _check_order(steps: list[PipelineStep], where: _Locator) -> None:
         available.update(step.spec.provides)
 
 
-def _with_defaults(schema: Any, config: dict[str, Any]) -> dict[str, Any]:
-    """``config`` with the defaults of the schema's top-level properties filled in."""
-    filled = {
-        key: json.loads(json.dumps(prop["default"]))
-        for key, prop in schema.get("properties", {}).items()
-        if isinstance(prop, dict) and "default" in prop
-    }
-    filled.update(config)
-    return filled
+def config_with_defaults(schema: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, Any]:
+    """``config`` with every missing key filled from the schema's defaults, in nested objects too.
+
+    The loader does this for every step; a step built directly (in a test) may call it itself.
+    """
+    result = copy.deepcopy(dict(config))
+    for key, sub in schema.get("properties", {}).items():
+        if not isinstance(sub, dict):
+            continue
+        if key not in result and "default" in sub:
+            result[key] = copy.deepcopy(sub["default"])
+        if sub.get("type") == "object" and isinstance(result.get(key), dict):
+            result[key] = config_with_defaults(sub, result[key])
+    return result
 
 
 def _suggest_step(name: str, registry: Registry) -> str:

@@ -129,3 +129,23 @@ def test_pipeline_file_schema_covers_every_step_config(registry, write_pipeline)
     bad = {"name": "d", "steps": [{"use": "demo.words", "with": {"limit": "x"}}]}
     assert validator.is_valid(good)
     assert not validator.is_valid(bad)
+
+
+def test_nested_config_defaults_are_filled():
+    from presspipe.pipeline import config_with_defaults
+
+    schema = {
+        "type": "object",
+        "properties": {
+            "limit": {"type": "integer", "default": 5},
+            "rules": {
+                "type": "object",
+                "default": {},
+                "properties": {"captions": {"type": "boolean", "default": True}, "urls": {"default": False}},
+            },
+        },
+    }
+    assert config_with_defaults(schema, {}) == {"limit": 5, "rules": {"captions": True, "urls": False}}
+    given = {"rules": {"urls": True}}
+    assert config_with_defaults(schema, given) == {"limit": 5, "rules": {"captions": True, "urls": True}}
+    assert given == {"rules": {"urls": True}}, "the caller's config is not changed"

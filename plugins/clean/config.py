@@ -8,7 +8,6 @@ whether or not the loader filled nested defaults.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from presspipe.plugins.clean.rules import AGENCIES, LINE_RULES, RuleSet, compile_patterns
@@ -149,17 +148,6 @@ HTML_SCHEMA: dict[str, Any] = {
         },
     },
 }
-
-
-def with_defaults(schema: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
-    """``config`` with every missing key filled from ``schema`` defaults, nested objects too."""
-    result = copy.deepcopy(config)
-    for key, sub in schema.get("properties", {}).items():
-        if key not in result and "default" in sub:
-            result[key] = copy.deepcopy(sub["default"])
-        if sub.get("type") == "object" and isinstance(result.get(key), dict):
-            result[key] = with_defaults(sub, result[key])
-    return result
 
 
 def build_rules(config: dict[str, Any]) -> RuleSet:
