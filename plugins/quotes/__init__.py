@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from presspipe import Document, RunContext, StepSpec, hookimpl
-from presspipe.analysis import DEFAULT_MODEL
+from presspipe import DEFAULT_MODEL, Document, RunContext, StepSpec, hookimpl
 from presspipe.plugins.quotes.extract import Extractor, load_lexicon
 
 VERSION = "0.1.0"
