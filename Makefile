@@ -28,7 +28,7 @@ lint: install
 # mirrors the installed layout (core/ as presspipe, plugins/ as presspipe.plugins).
 typecheck: install
 	rm -rf build/typecheck && mkdir -p build/typecheck/presspipe
-	ln -s $(CURDIR)/core/*.py build/typecheck/presspipe/
+	ln -s $(CURDIR)/core/*.py $(CURDIR)/core/store $(CURDIR)/core/api build/typecheck/presspipe/
 	ln -s $(CURDIR)/plugins build/typecheck/presspipe/plugins
 	MYPYPATH=build/typecheck $(BIN)/mypy -p presspipe
 

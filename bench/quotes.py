@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from presspipe import RunContext
+from presspipe import RunContext, config_with_defaults
 from presspipe.analysis import DEFAULT_MODEL, load_model
 from presspipe.document import new_document
 from presspipe.registry import load_registry
@@ -93,8 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     steps = []
     for name in ("entities.spacy", "quotes.extract"):
         spec = registry.steps[name]
-        config = {k: v["default"] for k, v in spec.config_schema["properties"].items() if "default" in v}
-        steps.append(spec.factory(config))
+        steps.append(spec.factory(config_with_defaults(spec.config_schema, {})))
     load_model(DEFAULT_MODEL)
     pipeline(texts[:2], args.batch, steps)  # warm up: model, lexicon, first batch
     bare_best = pipe_best = parse_best = after_best = float("inf")

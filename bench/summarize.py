@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from presspipe import RunContext
+from presspipe import RunContext, config_with_defaults
 from presspipe.document import Document, new_document
 from presspipe.plugins.summarize import CONFIG_SCHEMA, ExtractiveSummarizer
 
@@ -50,9 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{'spaCy parse (shared, nlp.pipe)':<34}{parse_seconds / len(documents) * 1000:8.2f} ms/doc"
         f"  ({words / parse_seconds:,.0f} words/s)"
     )
-    defaults = {key: prop["default"] for key, prop in CONFIG_SCHEMA["properties"].items()}
     for method in ("blend", "lead", "textrank"):
-        step = ExtractiveSummarizer({**defaults, "method": method})
+        step = ExtractiveSummarizer(config_with_defaults(CONFIG_SCHEMA, {"method": method}))
         per_pass = []
         for _ in range(args.repeat):
             started = time.perf_counter()

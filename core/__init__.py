@@ -1,26 +1,48 @@
 """presspipe: raw documents in, clean annotated schema-checked JSON out.
 
-What a plugin author needs is importable from here::
+Everything a plugin needs is importable from here, and plugins import nothing else from
+``presspipe`` but their own package::
 
-    from presspipe import hookimpl, Document, StepSpec, RunContext
+    from presspipe import DEFAULT_MODEL, Document, RunContext, StepSpec, fail, hookimpl
+
+A plugin's own tests build a pipeline with ``load_registry``, ``parse_pipeline`` and
+``Runner``, and documents with ``new_document``. Importing presspipe imports no spaCy,
+FastAPI, uvicorn or trafilatura: each is imported where it is first used.
 """
 
-from presspipe.analysis import RunContext
-from presspipe.document import Document
+from presspipe.analysis import DEFAULT_MODEL, RunContext
+from presspipe.document import Document, error_messages, fail, is_failed, new_document
 from presspipe.errors import PresspipeError
 from presspipe.hookspecs import hookimpl, hookspec
-from presspipe.specs import ExporterSpec, Step, StepSpec
+from presspipe.pipeline import Pipeline, load_pipeline, parse_pipeline
+from presspipe.registry import Registry, load_registry
+from presspipe.runner import Runner
+from presspipe.specs import ExporterSpec, Step, StepSpec, config_with_defaults
+from presspipe.text import paragraphs
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_MODEL",
     "Document",
     "ExporterSpec",
+    "Pipeline",
     "PresspipeError",
+    "Registry",
     "RunContext",
+    "Runner",
     "Step",
     "StepSpec",
     "__version__",
+    "config_with_defaults",
+    "error_messages",
+    "fail",
     "hookimpl",
     "hookspec",
+    "is_failed",
+    "load_pipeline",
+    "load_registry",
+    "new_document",
+    "paragraphs",
+    "parse_pipeline",
 ]

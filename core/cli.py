@@ -7,10 +7,11 @@ Exit status: 0 all went well; 1 some inputs or documents failed (the rest were w
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -18,13 +19,13 @@ from typing import IO, TYPE_CHECKING, Any
 from tqdm import tqdm
 
 import presspipe
-from presspipe.document import Document, error_messages, is_failed
+from presspipe.document import Document, error_messages
 from presspipe.errors import E, PresspipeError
 from presspipe.executors import EXECUTORS, process_batches
+from presspipe.ingest import RunCounts, run_into_store
 from presspipe.outputs import done_ids
 from presspipe.pipeline import load_pipeline, pipeline_file_schema
 from presspipe.registry import Registry, load_registry
-from presspipe.runner import batched
 from presspipe.sources import InputProblem, read_inputs
 from presspipe.validate import document_schema
 
@@ -129,47 +130,46 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
         if args.out:
             done = done_ids(args.out, pipeline.sha256)
     store = _open_store(args.store) if args.store else None
-
-    def already_done(document: Document) -> bool:
-        if document["id"] in done:
-            return True
-        return bool(
-            args.resume
-            and store
-            and store.find(document["id"], pipeline.name, pipeline.sha256, document["source"]["sha256"])
-        )
-
-    counts = {"done": 0, "failed": 0, "skipped": 0, "resumed": 0}
+    counts = RunCounts()
+    unreadable = 0
     started = time.perf_counter()
     progress = tqdm(unit="doc", disable=not sys.stderr.isatty(), file=sys.stderr)
 
     def documents() -> Iterator[Document]:
+        nonlocal unreadable
         for item in read_inputs(args.inputs, exclude=args.out):
             if isinstance(item, InputProblem):
-                counts["skipped"] += 1
+                unreadable += 1
                 progress.write(f"presspipe: skipped {item}", file=sys.stderr)
-            elif already_done(item):
-                counts["resumed"] += 1
             else:
                 yield item
 
-    def finished() -> Iterator[Document]:
-        batches = batched(documents(), args.batch_size)
+    def process(batches: Iterable[list[Document]]) -> Iterator[list[Document]]:
         options = {"workers": args.workers, "executor": args.executor, "scheduler": args.scheduler}
-        for batch in process_batches(pipeline, registry, batches, **options):
-            if store:  # failed documents are not stored; --out keeps them with their errors
-                store.put_many([document for document in batch if not is_failed(document)])
-            for document in batch:
-                if is_failed(document):
-                    counts["failed"] += 1
-                    reasons = "; ".join(error_messages(document))
-                    progress.write(
-                        f"presspipe: failed {document['source']['uri']}: {reasons}", file=sys.stderr
-                    )
-                else:
-                    counts["done"] += 1
-                progress.update()
-                yield document
+        return process_batches(pipeline, registry, batches, **options)
+
+    def finished() -> Iterator[Document]:
+        # Failed documents are not stored; --out keeps them with their errors.
+        outcomes = run_into_store(
+            documents(),
+            pipeline,
+            process,
+            store,
+            batch_size=args.batch_size,
+            skip_stored=args.resume,
+            done_ids=done,
+            counts=counts,
+        )
+        for outcome in outcomes:
+            if outcome.status == "skipped":
+                continue
+            if outcome.status == "failed":
+                reasons = "; ".join(error_messages(outcome.document))
+                progress.write(
+                    f"presspipe: failed {outcome.document['source']['uri']}: {reasons}", file=sys.stderr
+                )
+            progress.update()
+            yield outcome.document
 
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -184,17 +184,18 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
     if store:
         store.close()
     seconds = time.perf_counter() - started
-    total = counts["done"] + counts["failed"]
+    succeeded = counts.stored + counts.done
+    total = succeeded + counts.failed
     print(
-        f"presspipe: {total} documents: {counts['done']} done, {counts['failed']} failed; "
-        f"{counts['skipped']} inputs skipped"
-        + (f"; {counts['resumed']} already done" if args.resume else "")
+        f"presspipe: {total} documents: {succeeded} done, {counts.failed} failed; "
+        f"{unreadable} inputs skipped"
+        + (f"; {counts.skipped} already done" if args.resume else "")
         + f"; {seconds:.1f} s, {total / seconds if seconds else 0:.1f} documents/s"
         + (f"; output in {args.out}" if args.out else "")
         + (f"; stored in {args.store}" if args.store else ""),
         file=sys.stderr,
     )
-    return 1 if counts["failed"] or counts["skipped"] else 0
+    return 1 if counts.failed or unreadable else 0
 
 
 def _write(out: IO[str], chunks: Iterator[str]) -> None:
@@ -258,15 +259,53 @@ def _open_store(url: str) -> Store:
 
 
 def cmd_serve(args: argparse.Namespace, registry: Registry) -> int:
-    from presspipe.api import Settings, serve
     from presspipe.store import StoreError
 
     try:
-        settings = Settings.from_env(store=args.store, pipelines_dir=args.pipelines, reads=args.reads)
-        return serve(settings, registry, host=args.host, port=args.port, ingest=args.ingest)
+        return _serve(args, registry)
     except (StoreError, ValueError, OSError) as error:
         print(f"presspipe: error: {error}", file=sys.stderr)
         return 2
+
+
+def _serve(args: argparse.Namespace, registry: Registry) -> int:
+    """Open the store, ingest a processed JSONL if given, and run the API with uvicorn."""
+    import uvicorn
+
+    from presspipe.api import Settings, create_app
+    from presspipe.api.settings import TOKEN_ENV_VAR
+    from presspipe.store import open_store
+
+    settings = Settings.from_env(store=args.store, pipelines_dir=args.pipelines, reads=args.reads)
+    store = open_store(settings.store)
+    if args.ingest is not None:
+        counts = store.ingest_jsonl(args.ingest)
+        for reason in counts.skipped:
+            print(f"presspipe: not ingested: {reason}", file=sys.stderr)
+        print(
+            f"presspipe: ingested {args.ingest}: {counts.stored} stored, {counts.unchanged} already stored, "
+            f"{len(counts.skipped)} skipped",
+            file=sys.stderr,
+        )
+    if settings.token is None and not _is_loopback(args.host):
+        print(
+            f"presspipe: warning: serving on {args.host} with no {TOKEN_ENV_VAR}: anyone who reaches it can submit",
+            file=sys.stderr,
+        )
+    app = create_app(settings, registry=registry, store=store)
+    print(f"presspipe: serving {store.count()} documents at http://{args.host}:{args.port}/", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    store.close()
+    return 0
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _positive(value: str) -> int:

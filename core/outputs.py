@@ -8,10 +8,10 @@ is lost and nothing is written twice.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from presspipe.errors import E, PresspipeError
+from presspipe.jsonl import jsonl_lines
 
 
 def done_ids(path: Path, pipeline_sha256: str) -> set[str]:
@@ -24,13 +24,14 @@ def done_ids(path: Path, pipeline_sha256: str) -> set[str]:
     _drop_partial_last_line(path)
     done: set[str] = set()
     with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
+        for line in jsonl_lines(lines):
+            if line.problem is not None:
+                raise PresspipeError(E.E402, path=path, line=line.number, problem=line.problem)
             try:
-                document = json.loads(line)
-                sha = document["provenance"]["pipeline"]["sha256"]
-                document_id = document["id"]
-            except (ValueError, KeyError, TypeError) as error:
-                raise PresspipeError(E.E402, path=path, line=number, problem=error) from None
+                sha = line.value["provenance"]["pipeline"]["sha256"]
+                document_id = line.value["id"]
+            except (KeyError, TypeError) as error:
+                raise PresspipeError(E.E402, path=path, line=line.number, problem=error) from None
             if sha == pipeline_sha256:
                 done.add(document_id)
     return done

@@ -7,12 +7,10 @@ config schema, and the order of ``requires``/``provides``.
 
 from __future__ import annotations
 
-import copy
 import difflib
 import hashlib
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,7 @@ import yaml
 
 from presspipe.errors import E, PresspipeError
 from presspipe.registry import Registry
-from presspipe.specs import Step, StepSpec
+from presspipe.specs import Step, StepSpec, config_with_defaults
 
 SOURCE_KEYS = frozenset({"schema_version", "id", "source", "meta", "text", "html", "errors"})
 """Keys a document has when it leaves its source, before any step runs."""
@@ -58,14 +56,15 @@ class Pipeline:
     steps: tuple[PipelineStep, ...]
     source: str
     """The YAML text, so that worker processes can load the same pipeline."""
+    sha256: str = field(init=False)
+    """Hash of what decides the output: step names, versions and configs (not comments).
+    Computed once, here: every stored document is looked up by it."""
 
-    @property
-    def sha256(self) -> str:
-        """Hash of what decides the output: step names, versions and configs (not comments)."""
+    def __post_init__(self) -> None:
         canonical = json.dumps(
             [self.name, [[s.name, s.spec.version, s.config] for s in self.steps]], sort_keys=True
         )
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        object.__setattr__(self, "sha256", hashlib.sha256(canonical.encode()).hexdigest())
 
     def adds(self) -> dict[str, Any]:
         """The schema of the top-level keys this pipeline's steps add to the core document."""
@@ -210,22 +209,6 @@ def _check_order(steps: list[PipelineStep], where: _Locator) -> None:
         if annotated_by is None and set(step.spec.provides) - TEXT_KEYS:
             annotated_by = step
         available.update(step.spec.provides)
-
-
-def config_with_defaults(schema: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, Any]:
-    """``config`` with every missing key filled from the schema's defaults, in nested objects too.
-
-    The loader does this for every step; a step built directly (in a test) may call it itself.
-    """
-    result = copy.deepcopy(dict(config))
-    for key, sub in schema.get("properties", {}).items():
-        if not isinstance(sub, dict):
-            continue
-        if key not in result and "default" in sub:
-            result[key] = copy.deepcopy(sub["default"])
-        if sub.get("type") == "object" and isinstance(result.get(key), dict):
-            result[key] = config_with_defaults(sub, result[key])
-    return result
 
 
 def _suggest_step(name: str, registry: Registry) -> str:

@@ -2,8 +2,10 @@
 
 Built-in plugins register through the ``presspipe`` entry-point group exactly as
 third-party ones do (see ``pyproject.toml``). ``PRESSPIPE_PLUGINS=clean,quotes`` limits
-which entry points load. A plugin that fails to import is recorded by name, not raised:
-the rest still load, and ``presspipe plugins`` and unknown-step errors name it.
+which entry points load. A plugin that fails to import, or whose registration hooks raise or
+return anything but a list of ``StepSpec`` / ``ExporterSpec``, is recorded by name with the
+reason, not raised, and left out: the rest still load, and ``presspipe plugins``,
+``GET /v1/plugins`` and unknown-step errors name it.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
-from typing import Any, cast
+from typing import Any, TypeVar
 
 import pluggy
 
@@ -22,6 +24,7 @@ from presspipe.specs import ExporterSpec, StepSpec
 
 ENTRY_POINT_GROUP = "presspipe"
 PLUGINS_ENV_VAR = "PRESSPIPE_PLUGINS"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class Registry:
     exporter_plugin: dict[str, str] = field(default_factory=dict)
     plugins: list[PluginInfo] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
-    """Plugin name -> why it failed to load."""
+    """Plugin name -> why it failed to load (import, or its registration hooks)."""
 
     def errors(self) -> list[PresspipeError]:
         """One error per plugin that failed to load."""
@@ -95,34 +98,56 @@ def load_registry(extra: Mapping[str, object] | None = None) -> Registry:
     for name, plugin in (extra or {}).items():
         manager.register(plugin, name=name)
         versions[name] = None
-    offered: dict[str, dict[str, list[str]]] = {name: {"steps": [], "exporters": []} for name in versions}
-    for impl in manager.hook.presspipe_steps.get_hookimpls():
-        for spec in cast(list[StepSpec], impl.function()):
-            _claim(registry.steps, registry.step_plugin, spec.name, spec, impl.plugin_name, E.E102)
-            offered[impl.plugin_name]["steps"].append(spec.name)
-    for impl in manager.hook.presspipe_exporters.get_hookimpls():
-        for exporter in cast(list[ExporterSpec], impl.function()):
-            _claim(
-                registry.exporters,
-                registry.exporter_plugin,
-                exporter.name,
-                exporter,
-                impl.plugin_name,
-                E.E103,
-            )
-            offered[impl.plugin_name]["exporters"].append(exporter.name)
-    for name, version in versions.items():
+    for name in list(versions):
+        try:
+            steps = _offered(manager, name, "presspipe_steps", StepSpec)
+            exporters = _offered(manager, name, "presspipe_exporters", ExporterSpec)
+        except _Broken as error:  # the plugin's own failure: reported by name, the rest go on
+            registry.failed[name] = str(error)
+            manager.unregister(name=name)
+            del versions[name]
+            continue
+        for spec in steps:
+            _claim(registry.steps, registry.step_plugin, spec.name, spec, name, E.E102)
+        for exporter in exporters:
+            _claim(registry.exporters, registry.exporter_plugin, exporter.name, exporter, name, E.E103)
         plugin = manager.get_plugin(name)
         registry.plugins.append(
             PluginInfo(
                 name=name,
                 module=getattr(plugin, "__name__", type(plugin).__name__),
-                version=version,
-                steps=tuple(offered[name]["steps"]),
-                exporters=tuple(offered[name]["exporters"]),
+                version=versions[name],
+                steps=tuple(spec.name for spec in steps),
+                exporters=tuple(exporter.name for exporter in exporters),
             )
         )
     return registry
+
+
+class _Broken(Exception):
+    """A plugin's registration hook raised or returned something else than a list of specs."""
+
+
+def _offered(manager: pluggy.PluginManager, plugin: str, hook: str, kind: type[T]) -> list[T]:
+    """What ``plugin``'s implementation of registration hook ``hook`` returns, checked."""
+    found: list[T] = []
+    for impl in getattr(manager.hook, hook).get_hookimpls():
+        if impl.plugin_name != plugin:
+            continue
+        try:
+            returned = impl.function()
+        except Exception as error:
+            raise _Broken(f"{hook}() raised {type(error).__name__}: {error}") from None
+        if not isinstance(returned, list | tuple):
+            raise _Broken(f"{hook}() returned {type(returned).__name__}, not a list of {kind.__name__}")
+        for position, item in enumerate(returned):
+            if not isinstance(item, kind):
+                raise _Broken(
+                    f"{hook}() returned a list whose item {position} is {type(item).__name__}, "
+                    f"not {kind.__name__}"
+                )
+        found.extend(returned)
+    return found
 
 
 def _claim(

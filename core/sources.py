@@ -7,7 +7,6 @@ bad file is named and the run goes on. It reads lazily: one file at a time.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from presspipe.document import Document, new_document
+from presspipe.jsonl import jsonl_lines
 
 TEXT_EXTENSIONS = frozenset({".txt"})
 HTML_EXTENSIONS = frozenset({".html", ".htm"})
@@ -107,15 +107,12 @@ def read_bytes(data: bytes, uri: str, kind: Callable[[str], str]) -> Iterator[In
 
 def read_jsonl(text: str, uri: str) -> Iterator[Input]:
     """One document per JSONL line: an object with ``text`` or ``html``, optionally ``id``, ``meta``, ``uri``."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+    for line in jsonl_lines(text.splitlines()):
+        where = f"{uri}:{line.number}"
+        if line.problem is not None:
+            yield InputProblem(where, line.problem)
             continue
-        where = f"{uri}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield InputProblem(where, f"invalid JSON: {error.msg} at column {error.colno}")
-            continue
+        record = line.value
         problem = _record_problem(record)
         if problem:
             yield InputProblem(where, problem)

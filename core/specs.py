@@ -5,6 +5,7 @@ The loader reads everything it needs from a ``StepSpec`` before it builds any st
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -62,3 +63,20 @@ class ExporterSpec:
     extension: str
     export: Callable[[Iterable[Document]], Iterator[str]]
     description: str = ""
+
+
+def config_with_defaults(schema: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, Any]:
+    """``config`` with every missing key filled from the schema's defaults, in nested objects too.
+
+    The loader does this for every step, so a step's factory receives a complete config and
+    never fills it again; code that builds a step directly (a plugin's tests) calls this first.
+    """
+    result = copy.deepcopy(dict(config))
+    for key, sub in schema.get("properties", {}).items():
+        if not isinstance(sub, dict):
+            continue
+        if key not in result and "default" in sub:
+            result[key] = copy.deepcopy(sub["default"])
+        if sub.get("type") == "object" and isinstance(result.get(key), dict):
+            result[key] = config_with_defaults(sub, result[key])
+    return result

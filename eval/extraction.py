@@ -112,11 +112,11 @@ def presspipe_outputs(
     corpus: Path, ids: Sequence[str], urls: dict[str, str], config: dict[str, Any]
 ) -> tuple[dict[str, str], dict[str, str], dict[str, str], float]:
     """``clean.html``'s text for each page, the same with its headings, the errors, seconds per page."""
-    from presspipe import RunContext
-    from presspipe.document import new_document
+    from presspipe import RunContext, config_with_defaults, new_document
+    from presspipe.plugins.clean.config import HTML_SCHEMA
     from presspipe.plugins.clean.html import CleanHtml
 
-    step = CleanHtml(config)
+    step = CleanHtml(config_with_defaults(HTML_SCHEMA, config))
     context = RunContext()
     texts: dict[str, str] = {}
     headed: dict[str, str] = {}

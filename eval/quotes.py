@@ -31,7 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from polnear import Article, Span, gold_quote, quotes_in_single_marks, read_split
 
-from presspipe import RunContext
+from presspipe import RunContext, config_with_defaults
 from presspipe.analysis import DEFAULT_MODEL
 from presspipe.document import Document, new_document
 from presspipe.registry import load_registry
@@ -39,11 +39,6 @@ from presspipe.registry import load_registry
 STEPS = ("entities.spacy", "quotes.extract")
 INSIDE = 0.6
 SINGLE_MARKS = "‘’'"
-
-
-def defaults(schema: Any) -> dict[str, Any]:
-    """The config a step gets from an empty ``with:``: its schema's defaults."""
-    return {k: v["default"] for k, v in schema.get("properties", {}).items() if "default" in v}
 
 
 class CachedContext(RunContext):
@@ -93,7 +88,7 @@ def run(
     registry = load_registry()
     steps = []
     for name in STEPS:
-        config = defaults(registry.steps[name].config_schema)
+        config = config_with_defaults(registry.steps[name].config_schema, {})
         if name == "quotes.extract":
             config.update(quotes_config or {})
         steps.append(registry.steps[name].factory(config))

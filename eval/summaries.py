@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from rouge_score import rouge_scorer
 
-from presspipe import RunContext
+from presspipe import RunContext, config_with_defaults
 from presspipe.document import Document, new_document
 from presspipe.plugins.summarize import CONFIG_SCHEMA, ExtractiveSummarizer
 
@@ -34,9 +34,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 
 
 def default_config(**overrides: Any) -> dict[str, Any]:
-    config = {key: value.get("default") for key, value in CONFIG_SCHEMA["properties"].items()}
-    config.update(overrides)
-    return config
+    return config_with_defaults(CONFIG_SCHEMA, overrides)
 
 
 def load_corpus(path: Path) -> list[tuple[Document, str, list[str], str]]:

@@ -82,8 +82,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from presspipe import Document, RunContext, StepSpec, hookimpl
-from presspipe.analysis import DEFAULT_MODEL
+from presspipe import DEFAULT_MODEL, Document, RunContext, StepSpec, hookimpl
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

@@ -7,8 +7,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 
-from presspipe import Document, ExporterSpec, hookimpl
-from presspipe.document import error_messages
+from presspipe import Document, ExporterSpec, error_messages, hookimpl
 
 CSV_COLUMNS = ("id", "uri", "title", "published", "entities", "quotes", "summary", "errors")
 

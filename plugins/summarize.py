@@ -24,8 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from presspipe import Document, RunContext, StepSpec, hookimpl
-from presspipe.analysis import DEFAULT_MODEL
+from presspipe import DEFAULT_MODEL, Document, RunContext, StepSpec, hookimpl
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

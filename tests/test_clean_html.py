@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from presspipe import RunContext
+from presspipe import RunContext, config_with_defaults
 from presspipe.document import new_document
 from presspipe.pipeline import parse_pipeline
+from presspipe.plugins.clean.config import HTML_SCHEMA
 from presspipe.plugins.clean.html import CleanHtml
 from presspipe.registry import Registry, load_registry
 from presspipe.runner import Runner
@@ -29,6 +30,11 @@ PARAGRAPHS = [
     "Transport unions welcomed the vote but warned that the new money would not cover the cost of "
     "the drivers the network needs, and said they would press for more in the spring talks.",
 ]
+
+
+def clean_html_step(config: dict[str, Any] | None = None) -> CleanHtml:
+    """The step as the loader builds it: with its config's defaults filled in."""
+    return CleanHtml(config_with_defaults(HTML_SCHEMA, config or {}))
 
 
 def page(paragraphs: list[str] = PARAGRAPHS, lang: str = "en", extra: str = "") -> str:
@@ -62,7 +68,7 @@ def page(paragraphs: list[str] = PARAGRAPHS, lang: str = "en", extra: str = "") 
 
 def clean(html: str, config: dict[str, Any] | None = None) -> dict[str, Any]:
     document = new_document(html=html, uri="https://example.com/news/budget")
-    CleanHtml(config or {})([document], RunContext())
+    clean_html_step(config or {})([document], RunContext())
     return document
 
 
@@ -135,7 +141,7 @@ def test_not_english_sets_language() -> None:
 def test_per_document_errors(html: str, config: dict[str, Any], code: str) -> None:
     bad = new_document(html=html)
     good = new_document(html=page())
-    CleanHtml(config)([bad, good], RunContext())
+    clean_html_step(config)([bad, good], RunContext())
     assert [e["code"] for e in bad["errors"]] == [code]
     assert bad["errors"][0]["step"] == "clean.html"
     if code != "clean.too_large":
@@ -145,18 +151,18 @@ def test_per_document_errors(html: str, config: dict[str, Any], code: str) -> No
 def test_plain_text_documents_are_left_alone() -> None:
     document = new_document(text="Some plain text.")
     before = copy.deepcopy(document)
-    CleanHtml({})([document], RunContext())
+    clean_html_step({})([document], RunContext())
     assert document == before
 
 
 def test_idempotent() -> None:
     raw = new_document(html=page())
     once, twice = copy.deepcopy(raw), copy.deepcopy(raw)
-    CleanHtml({})([once], RunContext())
-    CleanHtml({})([twice], RunContext())
+    clean_html_step({})([once], RunContext())
+    clean_html_step({})([twice], RunContext())
     assert once == twice
     again = copy.deepcopy(once)
-    CleanHtml({})([again], RunContext())
+    clean_html_step({})([again], RunContext())
     assert again == once
 
 

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from presspipe import RunContext
+from presspipe import RunContext, config_with_defaults
 from presspipe.document import new_document
 from presspipe.pipeline import parse_pipeline
 from presspipe.plugins.clean.body import normalise
+from presspipe.plugins.clean.config import TEXT_SCHEMA
 from presspipe.plugins.clean.dates import parse_dateline
 from presspipe.plugins.clean.text import CleanText
 from presspipe.registry import Registry, load_registry
@@ -28,9 +29,14 @@ BODY = (
 )
 
 
+def clean_text_step(config: dict[str, Any] | None = None) -> CleanText:
+    """The step as the loader builds it: with its config's defaults filled in."""
+    return CleanText(config_with_defaults(TEXT_SCHEMA, config or {}))
+
+
 def clean(text: str, config: dict[str, Any] | None = None) -> dict[str, Any]:
     document = new_document(text=text, uri="test.txt")
-    CleanText(config or {})([document], RunContext())
+    clean_text_step(config or {})([document], RunContext())
     return document
 
 
@@ -141,7 +147,7 @@ def test_seed_through_the_runner() -> None:
 def test_idempotent() -> None:
     raw = new_document(text=SEED.read_text(encoding="utf-8"))
     once, twice = copy.deepcopy(raw), copy.deepcopy(raw)
-    step = CleanText({})
+    step = clean_text_step({})
     step([once], RunContext())
     step([twice], RunContext())
     assert once == twice
@@ -206,7 +212,7 @@ def test_a_first_line_that_is_a_sentence_is_not_a_title(first: str) -> None:
 
 def test_caller_title_wins() -> None:
     document = new_document(text=f"Council agrees budget\n\n{BODY}", meta={"title": "Given"})
-    CleanText({})([document], RunContext())
+    clean_text_step({})([document], RunContext())
     assert document["meta"]["title"] == "Given"
 
 
@@ -401,7 +407,7 @@ def test_extra_boilerplate_pattern_and_bad_regex() -> None:
     document = clean(f"{BODY}\n\nLees ook: het laatste nieuws", {"patterns": {"boilerplate": ["^lees ook"]}})
     assert document["text"] == BODY
     with pytest.raises(ValueError, match=r"patterns\.boilerplate"):
-        CleanText({"patterns": {"boilerplate": ["("]}})
+        clean_text_step({"patterns": {"boilerplate": ["("]}})
 
 
 # --------------------------------------------------------------------------- normalisation, errors
@@ -438,7 +444,7 @@ def test_language() -> None:
 def test_per_document_errors(text: str, config: dict[str, Any], code: str) -> None:
     good = new_document(text=BODY)
     bad = new_document(text=text)
-    CleanText(config)([bad, good], RunContext())
+    clean_text_step(config)([bad, good], RunContext())
     assert [e["code"] for e in bad["errors"]] == [code]
     assert bad["errors"][0]["step"] == "clean.text"
     assert good["errors"] == [] and good["text"] == BODY
@@ -447,7 +453,7 @@ def test_per_document_errors(text: str, config: dict[str, Any], code: str) -> No
 def test_html_documents_are_left_to_clean_html() -> None:
     document = new_document(html="<html><body><p>Hi</p></body></html>")
     before = copy.deepcopy(document)
-    CleanText({})([document], RunContext())
+    clean_text_step({})([document], RunContext())
     assert document == before
 
 

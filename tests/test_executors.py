@@ -104,3 +104,31 @@ def test_dask_retries_the_batches_of_a_lost_worker(registry, one_process, tmp_pa
         for step in document["provenance"]["steps"]:
             step.pop("seconds")
     assert out == one_process
+
+
+def test_forked_workers_inherit_the_model_loaded_once_before_the_fork(registry, tmp_path, monkeypatch):
+    import os
+
+    import spacy
+
+    from presspipe.analysis import load_model
+    from presspipe.executors import START_METHOD
+
+    if START_METHOD != "fork":
+        pytest.skip("worker processes are spawned on this platform")
+    loads = tmp_path / "loads"
+    real_load = spacy.load
+
+    def counting_load(name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with loads.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        return real_load(name, *args, **kwargs)
+
+    monkeypatch.setattr(spacy, "load", counting_load)
+    load_model.cache_clear()
+    try:
+        out = run(registry, workers=2)
+    finally:
+        load_model.cache_clear()  # later tests load the real, unpatched model again
+    assert any(document["entities"] for document in out)
+    assert loads.read_text(encoding="utf-8").split() == [str(os.getpid())], "loaded once, in this process"

@@ -1,4 +1,5 @@
-"""Packaging: a plain (non-editable) install carries the schema, the pipelines and every plugin."""
+"""Packaging: a plain (non-editable) install carries the schema, the pipelines, the page templates and
+every plugin."""
 
 from __future__ import annotations
 
@@ -14,13 +15,17 @@ import json, presspipe
 from presspipe.pipeline import installed_pipelines
 from presspipe.registry import load_registry
 from presspipe.validate import document_schema
+from presspipe.api.pages import render_error, render_index
 registry = load_registry()
+page = render_error(404, "no such document")
 print(json.dumps({
     "file": presspipe.__file__,
     "pipelines": sorted(installed_pipelines()),
     "schema": document_schema()["title"],
     "steps": sorted(registry.steps),
     "failed": registry.failed,
+    "templates": "<h1>404</h1>" in page and "no such document" in page and "Documents" in render_index([], {}, None),
+    "css": "header.site" in page,
 }))
 """
 
@@ -46,6 +51,7 @@ def test_plain_install_finds_schemas_pipelines_and_plugins(tmp_path):
     assert "news" in found["pipelines"]
     assert found["schema"] == "presspipe document"
     assert found["failed"] == {}
+    assert found["templates"] and found["css"], "the page templates and style.css are package data"
     assert {"clean.text", "clean.html", "entities.spacy", "quotes.extract", "summarize.extractive"} <= set(
         found["steps"]
     )

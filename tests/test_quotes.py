@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from presspipe import RunContext
+from presspipe import RunContext, config_with_defaults
 from presspipe.document import new_document
 from presspipe.plugins.quotes.marks import find_segments
 from presspipe.registry import load_registry
@@ -19,15 +19,11 @@ from presspipe.registry import load_registry
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_88ecee838c30f0fd.txt"
 
 
-def _defaults(schema: Any) -> dict[str, Any]:
-    return {k: v["default"] for k, v in schema.get("properties", {}).items() if "default" in v}
-
-
 @pytest.fixture(scope="module")
 def steps() -> list[Any]:
     registry = load_registry()
     return [
-        registry.steps[name].factory(_defaults(registry.steps[name].config_schema))
+        registry.steps[name].factory(config_with_defaults(registry.steps[name].config_schema, {}))
         for name in ("entities.spacy", "quotes.extract")
     ]
 

@@ -376,7 +376,7 @@ def test_migrations_run_once_and_a_newer_store_is_refused(store_url: str) -> Non
 def test_a_new_migration_upgrades_an_existing_store_and_keeps_its_documents(
     store_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from presspipe import store as store_module
+    from presspipe.store import migrations as store_module
 
     with open_store(store_url) as first:
         first.put(make_document(1))

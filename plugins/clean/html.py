@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 from presspipe import Document, RunContext
-from presspipe.pipeline import config_with_defaults
 from presspipe.plugins.clean.body import (
     Block,
     Cleaned,
@@ -16,7 +15,7 @@ from presspipe.plugins.clean.body import (
     record_error,
     store,
 )
-from presspipe.plugins.clean.config import HTML_SCHEMA, build_rules
+from presspipe.plugins.clean.config import build_rules
 from presspipe.plugins.clean.language import guess_language
 from presspipe.plugins.clean.rules import normalise_for_compare
 
@@ -31,7 +30,7 @@ class CleanHtml:
     """The ``clean.html`` step. Documents without an ``html`` key pass through untouched."""
 
     def __init__(self, config: dict[str, Any]) -> None:
-        self.config = config_with_defaults(HTML_SCHEMA, config)
+        self.config = config
         self.rules = build_rules(self.config)
 
     def __call__(self, documents: list[Document], context: RunContext) -> list[Document]:

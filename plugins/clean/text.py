@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from presspipe import Document, RunContext
-from presspipe.pipeline import config_with_defaults
 from presspipe.plugins.clean.body import (
     Cleaned,
     CleanError,
@@ -15,7 +14,7 @@ from presspipe.plugins.clean.body import (
     split_blocks,
     store,
 )
-from presspipe.plugins.clean.config import TEXT_SCHEMA, build_rules
+from presspipe.plugins.clean.config import build_rules
 from presspipe.plugins.clean.language import guess_language
 
 STEP = "clean.text"
@@ -25,7 +24,7 @@ class CleanText:
     """The ``clean.text`` step. Documents that are not ``text/plain`` pass through untouched."""
 
     def __init__(self, config: dict[str, Any]) -> None:
-        self.config = config_with_defaults(TEXT_SCHEMA, config)
+        self.config = config
         self.rules = build_rules(self.config)
 
     def __call__(self, documents: list[Document], context: RunContext) -> list[Document]:

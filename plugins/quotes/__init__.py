@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from presspipe import Document, RunContext, StepSpec, hookimpl
-from presspipe.analysis import DEFAULT_MODEL
+from presspipe import DEFAULT_MODEL, Document, RunContext, StepSpec, hookimpl
 from presspipe.plugins.quotes.extract import Extractor, load_lexicon
 
 VERSION = "0.1.0"
@@ -50,11 +49,9 @@ class QuoteExtractor:
     """The ``quotes.extract`` step."""
 
     def __init__(self, config: dict[str, Any]) -> None:
-        self.model: str = config.get("model", DEFAULT_MODEL)
-        lexicon = load_lexicon(config.get("min_cue_count", 2), config.get("min_cue_ratio", 0.03))
-        self.extractor = Extractor(
-            lexicon, carry=config.get("carry_speaker", True), single=config.get("single_marks", "auto")
-        )
+        self.model: str = config["model"]
+        lexicon = load_lexicon(config["min_cue_count"], config["min_cue_ratio"])
+        self.extractor = Extractor(lexicon, carry=config["carry_speaker"], single=config["single_marks"])
 
     def __call__(self, documents: list[Document], context: RunContext) -> list[Document]:
         for document, doc in zip(documents, context.parse(documents, self.model), strict=True):

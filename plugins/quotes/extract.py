@@ -30,7 +30,8 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from presspipe.plugins.quotes.marks import Segment, find_segments, paragraphs
+from presspipe import paragraphs
+from presspipe.plugins.quotes.marks import Segment, find_segments
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token

@@ -10,8 +10,9 @@ then opens with a mark again).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from presspipe import paragraphs
 
 DOUBLE_OPEN = "“„«"
 DOUBLE_CLOSE = "”»"
@@ -23,8 +24,6 @@ DOUBLE_MARKS = DOUBLE_OPEN + DOUBLE_CLOSE + DOUBLE_STRAIGHT
 SINGLE_MARKS = SINGLE_OPEN + SINGLE_CLOSE + SINGLE_STRAIGHT
 OPEN_CONTEXT = set(" \t\n([{—–-/:;,")
 """A straight mark after one of these (or at a paragraph start) opens a quote."""
-
-PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 
 
 @dataclass
@@ -41,22 +40,6 @@ class Segment:
     closed: bool = True
     continues: bool = False
     single: bool = False
-
-
-def paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each paragraph: text between blank lines, without surrounding space."""
-    spans = []
-    position = 0
-    for match in [*PARAGRAPH_BREAK.finditer(text), None]:
-        end = match.start() if match else len(text)
-        chunk = text[position:end]
-        stripped_start = position + (len(chunk) - len(chunk.lstrip()))
-        stripped_end = position + len(chunk.rstrip())
-        if stripped_end > stripped_start:
-            spans.append((stripped_start, stripped_end))
-        if match:
-            position = match.end()
-    return spans
 
 
 def _is_word(char: str) -> bool:

@@ -2,7 +2,8 @@
 
 A document page shows the article with entity mentions and quotes highlighted, each quote
 followed by its speaker, the quote's cue and speaker spans marked, the headings in place,
-and the summary above. Everything from a document is escaped (Jinja2 autoescape; the
+and the summary above; one ``<p>`` per paragraph (``presspipe.paragraphs``). The templates
+are package data in ``templates/``. Everything from a document is escaped (Jinja2 autoescape; the
 highlighted text is built from ``html.escape``d pieces).
 """
 
@@ -16,13 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from jinja2 import DictLoader, Environment, select_autoescape
+from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from presspipe.document import Document
 from presspipe.store import StoredSummary
+from presspipe.text import paragraphs
 
-PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 CSS_LABEL = re.compile(r"[A-Za-z0-9_-]+")
 """An entity label that can go into a CSS class name (``ent-PERSON``) as it is."""
 
@@ -35,132 +36,12 @@ LABEL_COLOURS = {
 }
 OTHER_COLOUR = "#e4e4e4"
 
-BASE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{% block title %}presspipe{% endblock %}</title>
-<style>
-  body { font: 16px/1.55 Georgia, "DejaVu Serif", serif; margin: 0; color: #1d1d1f; background: #fafaf7; }
-  header.site { background: #20232a; color: #fff; padding: .6rem 1.5rem; font-family: sans-serif; }
-  header.site a { color: #fff; text-decoration: none; font-weight: bold; }
-  main { max-width: 72rem; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
-  .layout { display: grid; grid-template-columns: minmax(0, 3fr) minmax(14rem, 1.3fr); gap: 2rem; }
-  h1 { font-size: 1.7rem; line-height: 1.25; margin: .6rem 0 .3rem; }
-  .byline { color: #555; font: 14px sans-serif; margin-bottom: 1rem; }
-  .summary { background: #fff; border-left: 4px solid #20232a; padding: .6rem 1rem; margin-bottom: 1.2rem; }
-  .summary h2, aside h2 { font: bold 13px sans-serif; text-transform: uppercase; letter-spacing: .05em; margin: .2rem 0 .4rem; }
-  article p { margin: 0 0 1rem; white-space: pre-line; }
-  article h3 { font: bold 1.15rem sans-serif; margin: 1.4rem 0 .6rem; }
-  .ent { border-radius: 3px; padding: 0 1px; }
-  .quote { background: #fff3c4; box-shadow: inset 0 -2px 0 #e0a800; }
-  .quote .ent { background: transparent; border-bottom: 2px solid #7a7a7a; }
-  .speaker { border-bottom: 3px solid #c2410c; }
-  .cue { text-decoration: underline wavy #c2410c; }
-  .who { font: bold 12px sans-serif; color: #fff; background: #c2410c; border-radius: 9px; padding: 1px 7px; margin-left: 3px; white-space: nowrap; }
-  .who.unknown { background: #888; }
-  aside { font: 14px/1.45 sans-serif; }
-  aside ol, aside ul { padding-left: 1.2rem; margin-top: 0; }
-  aside li { margin-bottom: .45rem; }
-  .legend span { display: inline-block; margin: 0 .4rem .3rem 0; padding: 0 .3rem; border-radius: 3px; }
-  .muted { color: #666; }
-  table.docs { border-collapse: collapse; width: 100%; font: 14px sans-serif; }
-  table.docs td, table.docs th { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid #ddd; vertical-align: top; }
-  form.filters { font: 14px sans-serif; margin: .5rem 0 1rem; display: flex; gap: .5rem; flex-wrap: wrap; }
-  form.filters input { padding: .25rem .4rem; }
-  {% for label, colour in colours.items() %}.ent-{{ label }} { background: {{ colour }}; }
-  {% endfor %}
-</style>
-</head>
-<body>
-<header class="site"><a href="/">presspipe</a></header>
-<main>{% block main %}{% endblock %}</main>
-</body>
-</html>
-"""
-
-DOCUMENT = """{% extends "base.html" %}
-{% block title %}{{ title }} · presspipe{% endblock %}
-{% block main %}
-<h1 id="title">{{ title }}</h1>
-<div class="byline">
-  {% if published %}<time id="published">{{ published }}</time> · {% endif %}
-  pipeline <code>{{ pipeline }}</code> · id <code>{{ id }}</code>
-  {% if uri %} · <span class="muted">{{ uri }}</span>{% endif %}
-  · <a href="/v1/documents/{{ id | urlencode }}?pipeline={{ pipeline | urlencode }}">JSON</a>
-</div>
-<div class="layout">
-<div>
-  {% if summary %}<section class="summary" id="summary"><h2>Summary</h2>{{ summary }}</section>{% endif %}
-  <article id="article">{{ article }}</article>
-</div>
-<aside>
-  <h2>Quotes ({{ quotes | length }})</h2>
-  <ol id="quotes">
-  {% for q in quotes %}
-    <li data-quote="{{ q.id }}"><b class="speaker-name">{{ q.speaker or "unattributed" }}</b>{% if q.cue %} <span class="muted">({{ q.cue }})</span>{% endif %}:
-      <span class="quote-text">{{ q.text }}</span> <span class="muted">{{ q.kind }}</span></li>
-  {% endfor %}
-  </ol>
-  <h2>Entities ({{ entities | length }})</h2>
-  <ul id="entities">
-  {% for e in entities %}
-    <li data-entity="{{ e.id }}"><span class="ent ent-{{ e.label }}">{{ e.name }}</span> <span class="muted">{{ e.label }} · {{ e.count }} mention{{ "s" if e.count != 1 }}</span></li>
-  {% endfor %}
-  </ul>
-  <h2>Legend</h2>
-  <div class="legend">
-    {% for label in labels %}<span class="ent-{{ label }}">{{ label }}</span>{% endfor %}
-    <span class="quote">quote</span> <span class="speaker">speaker</span> <span class="cue">cue</span>
-  </div>
-</aside>
-</div>
-{% endblock %}
-"""
-
-INDEX = """{% extends "base.html" %}
-{% block title %}Documents · presspipe{% endblock %}
-{% block main %}
-<h1>Documents</h1>
-<form class="filters" method="get" action="/">
-  <input name="q" placeholder="words" value="{{ filters.q or '' }}">
-  <input name="entity" placeholder="entity" value="{{ filters.entity or '' }}">
-  <input name="speaker" placeholder="speaker" value="{{ filters.speaker or '' }}">
-  <input name="pipeline" placeholder="pipeline" value="{{ filters.pipeline or '' }}">
-  <button type="submit">Filter</button>
-</form>
-{% if problem %}<p class="muted" id="problem">{{ problem }}</p>{% endif %}
-{% if items %}
-<table class="docs" id="documents">
-<tr><th>Title</th><th>Published</th><th>Entities</th><th>Quotes</th><th>Pipeline</th></tr>
-{% for d in items %}
-<tr>
-  <td><a href="/documents/{{ d.id | urlencode }}?pipeline={{ d.pipeline | urlencode }}">{{ d.title or d.id }}</a>
-      {% if d.summary %}<div class="muted">{{ d.summary | truncate(220) }}</div>{% endif %}</td>
-  <td>{{ d.published or "" }}</td><td>{{ d.entity_count }}</td><td>{{ d.quote_count }}</td><td>{{ d.pipeline }}</td>
-</tr>
-{% endfor %}
-</table>
-{% else %}
-<p id="empty">No documents{% if any_filter %} match these filters{% endif %}. Submit some with
-<code>POST /v1/documents</code> or start the server with <code>presspipe serve --ingest FILE.jsonl</code>.</p>
-{% endif %}
-{% if next_url %}<p><a id="next" href="{{ next_url }}">Next page →</a></p>{% endif %}
-{% endblock %}
-"""
-
-ERROR = """{% extends "base.html" %}
-{% block title %}{{ status }} · presspipe{% endblock %}
-{% block main %}<h1>{{ status }}</h1><p>{{ message }}</p><p><a href="/">All documents</a></p>{% endblock %}
-"""
-
 environment = Environment(
-    loader=DictLoader(
-        {"base.html": BASE, "document.html": DOCUMENT, "index.html": INDEX, "error.html": ERROR}
-    ),
+    loader=PackageLoader("presspipe.api", "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
 )
+"""The templates are package data: ``templates/*.html`` and the ``style.css`` that
+``base.html`` includes."""
 
 
 @dataclass(frozen=True)
@@ -264,7 +145,7 @@ def highlight(document: Document) -> Markup:
             headings.setdefault(heading["before"], []).append(str(heading.get("text", "")))
 
     out: list[str] = []
-    for number, (start, end) in enumerate(_paragraphs(text)):
+    for number, (start, end) in enumerate(paragraphs(text)):
         for heading_text in headings.pop(number, []):
             out.append(f"<h3>{html.escape(heading_text)}</h3>")
         inside = [m for m in marks if m.start < end and m.end > start]
@@ -286,18 +167,6 @@ def highlight(document: Document) -> Markup:
     for remaining in headings.values():  # headings after the last paragraph
         out.extend(f"<h3>{html.escape(t)}</h3>" for t in remaining)
     return Markup("\n".join(out))
-
-
-def _paragraphs(text: str) -> list[tuple[int, int]]:
-    spans = []
-    position = 0
-    for match in PARAGRAPH_BREAK.finditer(text):
-        if match.start() > position:
-            spans.append((position, match.start()))
-        position = match.end()
-    if position < len(text):
-        spans.append((position, len(text)))
-    return spans
 
 
 def _marks(document: Document, length: int) -> list[_Mark]:

@@ -1,0 +1,47 @@
+"""Bearer-token checks: writes need the token when one is set; reads too when ``reads="token"``."""
+
+from __future__ import annotations
+
+import hmac
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from presspipe.api.errors import ApiError
+from presspipe.api.settings import TOKEN_ENV_VAR
+
+if TYPE_CHECKING:
+    from presspipe.api.dependencies import Services
+
+
+bearer = HTTPBearer(auto_error=False, description=f"the token in {TOKEN_ENV_VAR}")
+
+
+def _check_token(services: Services, credentials: HTTPAuthorizationCredentials | None) -> None:
+    expected = services.settings.token
+    if expected is None:
+        return
+    given = credentials.credentials if credentials is not None else ""
+    if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"), expected.encode("utf-8")):
+        raise ApiError(
+            401,
+            "unauthorized",
+            "this needs the header 'Authorization: Bearer TOKEN' with the server's token"
+            if not given
+            else "the bearer token is wrong",
+        )
+
+
+async def require_write(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> None:
+    _check_token(request.app.state.services, credentials)
+
+
+async def require_read(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> None:
+    found: Services = request.app.state.services
+    if found.settings.reads == "token":
+        _check_token(found, credentials)

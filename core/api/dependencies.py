@@ -1,0 +1,86 @@
+"""What routes are handed: the services (store, catalogue, registry, batches), auth, filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from presspipe.api.catalogue import Catalogue
+from presspipe.api.errors import ApiError
+from presspipe.api.settings import Settings
+from presspipe.api.worker import BatchWorker
+from presspipe.registry import Registry
+from presspipe.store import Filters, InvalidQuery, Store
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store
+    catalogue: Catalogue
+    registry: Registry
+    batches: BatchWorker
+
+
+async def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found
+
+
+Svc = Annotated[Services, Depends(services)]
+
+
+async def document_filters(
+    pipeline: Annotated[str | None, Query(description="pipeline name")] = None,
+    entity: Annotated[
+        str | None, Query(description="an entity's name or a mention of it, whole, any case ('trump')")
+    ] = None,
+    speaker: Annotated[str | None, Query(description="a quote speaker's name, whole, any case")] = None,
+    q: Annotated[str | None, Query(description="words that must all occur in the title or text")] = None,
+    published_from: Annotated[
+        str | None, Query(description="YYYY-MM-DD or an ISO date-time: published at or after")
+    ] = None,
+    published_to: Annotated[
+        str | None,
+        Query(description="YYYY-MM-DD (the whole day) or an ISO date-time: published at or before"),
+    ] = None,
+) -> Filters:
+    return Filters(
+        pipeline=pipeline,
+        entity=entity,
+        speaker=speaker,
+        q=q,
+        published_from=_parse_when(published_from, "published_from"),
+        published_to=_parse_when(published_to, "published_to"),
+    )
+
+
+def _parse_when(value: str | None, name: str) -> date | datetime | None:
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value)
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ApiError(
+            422, "invalid_query", f"'{name}' must be YYYY-MM-DD or an ISO 8601 date-time, not {value!r}"
+        ) from None
+
+
+FiltersDep = Annotated[Filters, Depends(document_filters)]
+
+
+def stored_json(svc: Services, id: str, pipeline: str | None) -> str:
+    """The stored document's JSON text, or a 404 naming what is missing."""
+    try:
+        body = svc.store.get_json(id, pipeline)
+    except InvalidQuery:
+        body = None
+    if body is None:
+        where = f" from pipeline '{pipeline}'" if pipeline else ""
+        raise ApiError(404, "not_found", f"no document '{id}'{where} in the store")
+    return body

@@ -1,0 +1,110 @@
+"""Errors as the API answers them: a JSON body ``{"error": {"code", "message", "details"}}``, 4xx.
+
+``ApiError`` is raised by routes; ``install_error_handlers`` maps it and the library's own
+errors (unknown pipeline, failed document, invalid query, store down, bad request) to their
+statuses; ``responses(...)`` declares those statuses in the OpenAPI schema of a route.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from presspipe.api.catalogue import UnknownPipeline
+from presspipe.api.models import ErrorOut
+from presspipe.api.submit import DocumentFailed
+from presspipe.errors import PresspipeError
+from presspipe.store import InvalidQuery, StoreError
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, details: list[dict[str, Any]] | None = None):
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details or []
+        super().__init__(message)
+
+
+def error_response(
+    status: int, code: str, message: str, details: list[dict[str, Any]] | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"code": code, "message": message, "details": details or []}}, status_code=status
+    )
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    descriptions = {
+        400: "the body is not valid JSON or not valid UTF-8",
+        401: "a bearer token is needed, or the one given is wrong",
+        404: "no such resource",
+        413: "the body is larger than the configured limit",
+        415: "the body's media type is not one this endpoint reads",
+        422: "a parameter or the body is invalid, or the pipeline failed the document",
+        503: "the store does not answer, or the pipeline's model is not installed",
+    }
+    return {status: {"model": ErrorOut, "description": descriptions[status]} for status in statuses}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, error: ApiError) -> Response:
+        return error_response(error.status, error.code, error.message, error.details)
+
+    @app.exception_handler(UnknownPipeline)
+    async def unknown_pipeline(request: Request, error: UnknownPipeline) -> Response:
+        # A pipeline named in the path is a missing resource; one named in a query is a bad parameter.
+        status = 404 if request.url.path.startswith("/v1/pipelines/") else 422
+        return error_response(status, "unknown_pipeline", str(error))
+
+    @app.exception_handler(DocumentFailed)
+    async def document_failed(request: Request, error: DocumentFailed) -> Response:
+        return error_response(422, "document_failed", str(error), list(error.document["errors"]))
+
+    @app.exception_handler(InvalidQuery)
+    async def invalid_query(request: Request, error: InvalidQuery) -> Response:
+        return error_response(422, "invalid_query", str(error))
+
+    @app.exception_handler(PresspipeError)
+    async def presspipe_error(request: Request, error: PresspipeError) -> Response:
+        # Raised while building a pipeline's steps (a model not installed): the server's to fix.
+        return error_response(503, error.code, error.message)
+
+    async def store_unavailable(request: Request, error: Exception) -> Response:
+        log.warning("store error on %s: %s", request.url.path, error)
+        return error_response(503, "store_unavailable", f"the store cannot answer now: {error}")
+
+    app.add_exception_handler(sqlite3.OperationalError, store_unavailable)
+    app.add_exception_handler(StoreError, store_unavailable)
+    try:
+        import psycopg
+    except ImportError:
+        pass
+    else:
+        app.add_exception_handler(psycopg.OperationalError, store_unavailable)
+
+    @app.exception_handler(RequestValidationError)
+    async def request_validation(request: Request, error: RequestValidationError) -> Response:
+        details = [
+            {"loc": list(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type", "")}
+            for e in error.errors()
+        ]
+        first = details[0] if details else {"loc": [], "message": "invalid request"}
+        where = ".".join(str(p) for p in first["loc"]) or "the request"
+        return error_response(422, "invalid_request", f"{where}: {first['message']}", details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        codes = {404: "not_found", 405: "method_not_allowed"}
+        return error_response(
+            error.status_code, codes.get(error.status_code, "http_error"), str(error.detail)
+        )

@@ -1,0 +1,1 @@
+"""One module per router: documents, batches, export, catalogue (pipelines, plugins, schema), health, pages."""

@@ -1,0 +1,50 @@
+"""The HTML pages: ``/`` (an index of stored documents) and ``/documents/{id}``."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse
+
+from presspipe.api import pages
+from presspipe.api.auth import require_read
+from presspipe.api.dependencies import Svc, stored_json
+from presspipe.api.errors import ApiError
+from presspipe.store import Filters, InvalidQuery
+
+html_pages = APIRouter(include_in_schema=False)
+
+
+@html_pages.get("/", response_class=HTMLResponse, dependencies=[Depends(require_read)])
+def index_page(
+    svc: Svc,
+    q: str | None = None,
+    entity: str | None = None,
+    speaker: str | None = None,
+    pipeline: str | None = None,
+    cursor: str | None = None,
+) -> HTMLResponse:
+    values = {
+        "q": q or None,
+        "entity": entity or None,
+        "speaker": speaker or None,
+        "pipeline": pipeline or None,
+    }
+    try:
+        filters = Filters(
+            q=values["q"], entity=values["entity"], speaker=values["speaker"], pipeline=values["pipeline"]
+        )
+        page = svc.store.list_documents(filters, limit=50, cursor=cursor or None)
+        return HTMLResponse(pages.render_index(page.items, values, page.next_cursor))
+    except InvalidQuery as error:
+        return HTMLResponse(pages.render_index([], values, None, problem=str(error)), status_code=422)
+
+
+@html_pages.get("/documents/{id}", response_class=HTMLResponse, dependencies=[Depends(require_read)])
+def document_page(id: str, svc: Svc, pipeline: str | None = None) -> HTMLResponse:
+    try:
+        body = stored_json(svc, id, pipeline)
+    except ApiError as error:
+        return HTMLResponse(pages.render_error(error.status, error.message), status_code=error.status)
+    return HTMLResponse(pages.render_document(json.loads(body)))

@@ -1,0 +1,39 @@
+"""``POST /v1/documents`` as a library function: process one document and store it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from presspipe.api.catalogue import Catalogue
+from presspipe.document import Document, error_messages
+from presspipe.ingest import run_into_store
+from presspipe.store import Store
+
+
+class DocumentFailed(Exception):
+    """The pipeline ran and failed the document; ``document['errors']`` says why."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        reasons = "; ".join(error_messages(document))
+        super().__init__(f"the pipeline failed the document: {reasons}")
+
+
+@dataclass(frozen=True)
+class Submitted:
+    document: Document
+    created: bool
+    """False: the same content had been processed by the same pipeline and stored already."""
+
+
+def submit(catalogue: Catalogue, store: Store, pipeline: str, raw: Document) -> Submitted:
+    """Process a raw document with ``pipeline`` and store it; a stored up-to-date one is returned as is.
+
+    Raises ``UnknownPipeline``, ``DocumentFailed`` (nothing is stored), ``PresspipeError``
+    (the pipeline cannot be built, e.g. its model is not installed).
+    """
+    entry = catalogue.entry(pipeline)
+    [outcome] = run_into_store([raw], entry.pipeline, catalogue.process(pipeline), store, batch_size=1)
+    if outcome.status == "failed":
+        raise DocumentFailed(outcome.document)
+    return Submitted(outcome.document, created=outcome.created)

@@ -1,0 +1,129 @@
+"""Taking documents through a pipeline into a store: the one function that does it.
+
+``presspipe run`` (with or without ``--store``), ``POST /v1/documents`` and the API's batches
+all call ``run_into_store``: a document already stored under the same id, pipeline hash and
+content hash (or whose id the caller already has done) is not run again; the rest go through
+the pipeline a batch at a time; those that did not fail are stored, one transaction per
+batch; and each document's outcome comes back in input order, counted.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from presspipe.document import Document, is_failed
+
+if TYPE_CHECKING:
+    from presspipe.pipeline import Pipeline
+    from presspipe.store import Store
+
+Process = Callable[[Iterable[list[Document]]], Iterable[list[Document]]]
+"""Takes batches through the pipeline, yielding each processed batch in input order
+(``executors.process_batches``, or a runner's ``process`` called batch by batch)."""
+
+Status = Literal["skipped", "stored", "done", "failed"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of the ``index``-th input document.
+
+    ``status``: ``skipped`` (not run: already stored, or already done; ``document`` is then
+    the stored one when the store had it), ``stored`` (run and stored), ``done`` (run; no
+    store given), ``failed`` (run, failed, not stored; its ``errors`` say why).
+    """
+
+    index: int
+    document: Document
+    status: Status
+    created: bool = False
+    """True when the store wrote the document (False: it held the same one already)."""
+
+
+@dataclass
+class RunCounts:
+    skipped: int = 0
+    stored: int = 0
+    done: int = 0
+    failed: int = 0
+
+    def add(self, outcome: Outcome) -> None:
+        setattr(self, outcome.status, getattr(self, outcome.status) + 1)
+
+
+def run_into_store(
+    documents: Iterable[Document],
+    pipeline: Pipeline,
+    process: Process,
+    store: Store | None = None,
+    *,
+    batch_size: int = 32,
+    skip_stored: bool = True,
+    done_ids: Collection[str] = frozenset(),
+    counts: RunCounts | None = None,
+) -> Iterator[Outcome]:
+    """Run ``documents`` through ``pipeline`` with ``process`` into ``store``; yield each outcome.
+
+    ``skip_stored``: do not run a document the store holds from the same content and pipeline
+    (by hash). ``done_ids``: ids not to run in any case (already in the run's output file).
+    ``counts`` (when given) is kept up to date as outcomes are yielded. Reads ``documents``
+    lazily; documents not run are held only until the batch after them comes back.
+    """
+    held: deque[Outcome] = deque()
+    marks: deque[tuple[list[int], int]] = deque()
+    """Per batch handed to ``process``: the input indexes of its documents, and the index of
+    the first input after it (every held outcome before that is reported with it)."""
+
+    def earlier(document: Document) -> Document | None:
+        if document["id"] in done_ids:
+            return document
+        if store is None or not skip_stored:
+            return None
+        return store.find(document["id"], pipeline.name, pipeline.sha256, document["source"]["sha256"])
+
+    def batches() -> Iterator[list[Document]]:
+        batch: list[Document] = []
+        indexes: list[int] = []
+        skipped = 0
+        end = 0
+        for end, document in enumerate(documents, start=1):
+            found = earlier(document)
+            if found is not None:
+                held.append(Outcome(end - 1, found, "skipped"))
+                skipped += 1
+            else:
+                batch.append(document)
+                indexes.append(end - 1)
+            if len(batch) >= batch_size or skipped >= batch_size:
+                marks.append((indexes, end))
+                yield batch  # an empty batch only moves along outcomes held meanwhile
+                batch, indexes, skipped = [], [], 0
+        if batch or skipped:
+            marks.append((indexes, end))
+            yield batch
+
+    for processed in process(batches()):
+        indexes, end = marks.popleft()
+        outcomes = list(_run_outcomes(indexes, processed, store))
+        while held and held[0].index < end:
+            outcomes.append(held.popleft())
+        for outcome in sorted(outcomes, key=lambda o: o.index):
+            if counts is not None:
+                counts.add(outcome)
+            yield outcome
+
+
+def _run_outcomes(indexes: list[int], processed: list[Document], store: Store | None) -> Iterator[Outcome]:
+    """The outcomes of a processed batch, storing (in one transaction) what did not fail."""
+    good = [document for document in processed if not is_failed(document)]
+    created = iter([result.created for result in store.put_many(good)] if store is not None and good else [])
+    for index, document in zip(indexes, processed, strict=True):
+        if is_failed(document):
+            yield Outcome(index, document, "failed")
+        elif store is None:
+            yield Outcome(index, document, "done")
+        else:
+            yield Outcome(index, document, "stored", created=next(created))

@@ -1,0 +1,39 @@
+"""The document store (SQLite by default, PostgreSQL by URL): see ``presspipe.store.facade``.
+
+Modules: ``facade`` (``Store``, ``open_store``), ``migrations`` (the schema), ``sqlite`` and
+``postgres`` (the backends behind ``backend.Backend``), ``rows`` (document <-> row),
+``queries`` (filters as SQL), ``cursors`` (page cursors), ``records`` (what the store returns).
+"""
+
+from presspipe.store.facade import PAGE_LIMIT_MAX, Store, open_store
+from presspipe.store.migrations import SCHEMA_VERSION
+from presspipe.store.records import (
+    Batch,
+    Filters,
+    IngestCounts,
+    InvalidQuery,
+    Page,
+    PutResult,
+    StoredSummary,
+    StoreError,
+)
+from presspipe.store.rows import ingest_problem, normalise_name, normalise_published, text_problem
+
+__all__ = [
+    "PAGE_LIMIT_MAX",
+    "SCHEMA_VERSION",
+    "Batch",
+    "Filters",
+    "IngestCounts",
+    "InvalidQuery",
+    "Page",
+    "PutResult",
+    "Store",
+    "StoreError",
+    "StoredSummary",
+    "ingest_problem",
+    "normalise_name",
+    "normalise_published",
+    "open_store",
+    "text_problem",
+]

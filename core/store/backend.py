@@ -1,0 +1,100 @@
+"""What every store backend offers the ``Store``: connections (one per thread), SQL, search.
+
+A backend is one database dialect. ``Store`` speaks SQL with ``?`` placeholders through
+``query``/``write``; a backend spells them as its driver wants and adds what differs between
+dialects: locking, inserting a document, the full-text index.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from typing import TYPE_CHECKING, Any, Protocol
+
+from presspipe.store.records import StoreError
+
+if TYPE_CHECKING:
+    from presspipe.store.rows import Row
+
+
+class Cursor(Protocol):
+    """A write cursor: it takes ``?`` placeholders in every dialect (see ``postgres.PgCursor``)."""
+
+    def execute(self, sql: Any, params: Any = ...) -> Any: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+
+
+class Backend:
+    """One database dialect: connections (one per thread), SQL spelling, full-text search."""
+
+    dialect: str
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._connections: list[Any] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def _connect(self) -> Any:
+        raise NotImplementedError
+
+    def connection(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            if self._closed:
+                raise StoreError("the store is closed")
+            conn = self._connect()
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            for conn in self._connections:
+                with suppress(Exception):  # closing a connection another thread holds is best effort
+                    conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    def sql(self, text: str) -> str:
+        """``text`` with its ``?`` placeholders as this dialect spells them (``query`` applies it)."""
+        return text
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        cur = self.connection().cursor()
+        try:
+            cur.execute(self.sql(sql), tuple(params))
+            return list(cur.fetchall())
+        finally:
+            cur.close()
+
+    def query_one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    @contextmanager
+    def write(self) -> Iterator[Cursor]:
+        raise NotImplementedError
+        yield
+
+    def lock_migrations(self, cur: Cursor) -> None:
+        pass
+
+    def lock_key(self, cur: Cursor, key: str) -> None:
+        pass
+
+    def insert_document(self, cur: Cursor, row: Row) -> int:
+        raise NotImplementedError
+
+    def index_search(self, cur: Cursor, seq: int, title: str | None, text: str) -> None:
+        pass
+
+    def unindex_search(self, cur: Cursor, seq: int, title: str | None, text: str) -> None:
+        pass
+
+    def search_clause(self, words: list[str]) -> tuple[str, str]:
+        raise NotImplementedError

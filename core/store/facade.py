@@ -1,0 +1,308 @@
+"""The document store: processed documents kept in SQLite (default) or PostgreSQL.
+
+``open_store(url)`` takes a file path or ``sqlite:///path`` (one file, WAL mode, no server)
+or ``postgresql://...`` (many API processes and workers sharing one store; needs the
+``postgres`` extra, psycopg 3). Both behave the same; ``tests/test_store.py`` runs every test
+against both.
+
+A document is stored under its id and its pipeline's name, with the pipeline's hash and the
+hash of its raw content: storing the same content processed by the same pipeline again keeps
+the stored one (``put`` says it was not created); a new hash (content or pipeline changed)
+replaces it. Every write is one transaction, committed durably before ``put`` returns
+(SQLite ``synchronous=FULL``), so a process killed at any point leaves every acknowledged
+document readable and no half-written one.
+
+Filters (pipeline, entity name, speaker, words of the text, published date range) use tables
+of their own: entity and speaker names (canonical names and mention texts, case-folded) and a
+full-text index (SQLite FTS5 and PostgreSQL ``tsvector``, both with no stemming, every word
+must match). Listing pages are cursor-based (newest first, the cursor is opaque), and
+``iter_documents`` streams any number of documents in constant memory.
+
+The schema is in ``migrations``, the backends in ``sqlite`` and ``postgres``, the document to
+row conversion in ``rows``; this module is the ``Store`` that puts them together.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from presspipe.document import Document
+from presspipe.jsonl import jsonl_lines
+from presspipe.store.backend import Backend, Cursor
+from presspipe.store.cursors import decode_cursor, encode_cursor
+from presspipe.store.migrations import migrate
+from presspipe.store.postgres import Postgres
+from presspipe.store.queries import selection
+from presspipe.store.records import (
+    Batch,
+    Filters,
+    IngestCounts,
+    InvalidQuery,
+    Page,
+    PutResult,
+    StoreError,
+    now,
+)
+from presspipe.store.rows import SUMMARY_COLUMNS, Row, check_key, ingest_problem, summary_of
+from presspipe.store.sqlite import SQLite
+
+PAGE_LIMIT_MAX = 500
+
+
+def open_store(url: str | Path) -> Store:
+    """Open (creating and migrating as needed) the store at ``url``."""
+    text = str(url)
+    if text.startswith(("postgresql://", "postgres://")):
+        return Store(Postgres(text))
+    if text.startswith("sqlite:///"):
+        text = text.removeprefix("sqlite:///")
+    elif "://" in text:
+        raise StoreError(
+            f"unknown store URL '{text}': give a file path, sqlite:///PATH or postgresql://USER@HOST/DB"
+        )
+    return Store(SQLite(Path(text)))
+
+
+class Store:
+    """Documents, their filter indexes and batches, in one database."""
+
+    def __init__(self, backend: Backend) -> None:
+        self._db = backend
+        self.dialect = backend.dialect
+        migrate(backend)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        row = self._db.query_one("SELECT MAX(version) FROM pp_migrations")
+        return int(row[0] or 0)
+
+    # ------------------------------------------------------------------ documents
+
+    def get_json(self, id: str, pipeline: str | None = None) -> str | None:
+        """The stored document's JSON text (the newest one when several pipelines hold ``id``)."""
+        check_key(id, pipeline)
+        if pipeline is None:
+            row = self._db.query_one(
+                "SELECT body FROM pp_documents WHERE id = ? ORDER BY seq DESC LIMIT 1", (id,)
+            )
+        else:
+            row = self._db.query_one(
+                "SELECT body FROM pp_documents WHERE id = ? AND pipeline = ?", (id, pipeline)
+            )
+        return None if row is None else str(row[0])
+
+    def get(self, id: str, pipeline: str | None = None) -> Document | None:
+        body = self.get_json(id, pipeline)
+        return None if body is None else dict(json.loads(body))
+
+    def find(self, id: str, pipeline: str, pipeline_sha256: str, content_sha256: str) -> Document | None:
+        """The stored document if ``id`` was processed from the same content by the same pipeline."""
+        check_key(id, pipeline)
+        row = self._db.query_one(
+            "SELECT body FROM pp_documents WHERE id = ? AND pipeline = ? AND pipeline_sha256 = ? "
+            "AND content_sha256 = ?",
+            (id, pipeline, pipeline_sha256, content_sha256),
+        )
+        return None if row is None else dict(json.loads(row[0]))
+
+    def put(self, document: Document) -> PutResult:
+        """Store one processed document durably (one transaction). See the module docstring."""
+        return self.put_many([document])[0]
+
+    def put_many(self, documents: Sequence[Document]) -> list[PutResult]:
+        """Store documents in one transaction: all of them or, if the process dies, none."""
+        rows = [Row.of(document) for document in documents]
+        results = []
+        with self._db.write() as cur:
+            for row in rows:
+                results.append(self._put(cur, row))
+        return results
+
+    def _put(self, cur: Cursor, row: Row) -> PutResult:
+        self._db.lock_key(cur, f"{row.pipeline}\x1f{row.id}")
+        cur.execute(
+            "SELECT seq, pipeline_sha256, content_sha256, title, body FROM pp_documents WHERE id = ? AND pipeline = ?",
+            (row.id, row.pipeline),
+        )
+        old = cur.fetchone()
+        if old is not None:
+            if (old[1], old[2]) == (row.pipeline_sha256, row.content_sha256):
+                return PutResult(row.id, row.pipeline, created=False)
+            self._remove(cur, int(old[0]), old[3], old[4])
+        seq = self._db.insert_document(cur, row)
+        for table, names in (("pp_entity_names", row.entity_names), ("pp_speaker_names", row.speaker_names)):
+            for name in names:
+                cur.execute(f"INSERT INTO {table} (name, doc) VALUES (?, ?)", (name, seq))
+        self._db.index_search(cur, seq, row.title, row.text)
+        return PutResult(row.id, row.pipeline, created=True)
+
+    def ingest(self, documents: Iterable[Document], chunk: int = 500) -> IngestCounts:
+        """Store already-processed documents (``presspipe run`` output), keyed by their provenance.
+
+        Failed documents and documents without provenance are skipped and named in the counts.
+        Commits every ``chunk`` documents.
+        """
+        counts = IngestCounts()
+        pending: list[Document] = []
+
+        def flush() -> None:
+            for result in self.put_many(pending):
+                if result.created:
+                    counts.stored += 1
+                else:
+                    counts.unchanged += 1
+            pending.clear()
+
+        for document in documents:
+            problem = ingest_problem(document)
+            if problem:
+                counts.skipped.append(
+                    f"{document.get('id', '?') if isinstance(document, dict) else '?'}: {problem}"
+                )
+                continue
+            pending.append(document)
+            if len(pending) >= chunk:
+                flush()
+        if pending:
+            flush()
+        return counts
+
+    def ingest_jsonl(self, path: Path) -> IngestCounts:
+        """``ingest`` the documents of a JSONL file, one per line; bad lines are skipped and named."""
+        counts = IngestCounts()
+
+        def documents() -> Iterator[Document]:
+            with path.open(encoding="utf-8") as lines:
+                for line in jsonl_lines(lines):
+                    if line.problem is not None:
+                        counts.skipped.append(f"{path}:{line.number}: {line.problem}")
+                    elif not isinstance(line.value, dict):
+                        counts.skipped.append(f"{path}:{line.number}: not a JSON object")
+                    else:
+                        yield line.value
+
+        found = self.ingest(documents())
+        counts.stored, counts.unchanged = found.stored, found.unchanged
+        counts.skipped.extend(found.skipped)
+        return counts
+
+    def delete(self, id: str, pipeline: str) -> bool:
+        check_key(id, pipeline)
+        with self._db.write() as cur:
+            cur.execute(
+                "SELECT seq, title, body FROM pp_documents WHERE id = ? AND pipeline = ?", (id, pipeline)
+            )
+            old = cur.fetchone()
+            if old is None:
+                return False
+            self._remove(cur, int(old[0]), old[1], old[2])
+        return True
+
+    def _remove(self, cur: Cursor, seq: int, title: str | None, body: str) -> None:
+        """Delete the stored document ``seq``: its search entry, its names, its row."""
+        self._db.unindex_search(cur, seq, title, json.loads(body).get("text") or "")
+        for table in ("pp_entity_names", "pp_speaker_names"):
+            cur.execute(f"DELETE FROM {table} WHERE doc = ?", (seq,))
+        cur.execute("DELETE FROM pp_documents WHERE seq = ?", (seq,))
+
+    # ------------------------------------------------------------------ queries
+
+    def list_documents(self, filters: Filters, limit: int = 20, cursor: str | None = None) -> Page:
+        """One page of documents, newest first; ``next_cursor`` fetches the next page."""
+        if not 1 <= limit <= PAGE_LIMIT_MAX:
+            raise InvalidQuery(f"limit must be between 1 and {PAGE_LIMIT_MAX}")
+        where, params, order = selection(self._db, filters, decode_cursor(cursor) if cursor else None)
+        rows = self._db.query(
+            f"SELECT {SUMMARY_COLUMNS}{where} ORDER BY {order} DESC LIMIT ?",
+            (*params, limit + 1),
+        )
+        items = [summary_of(row) for row in rows[:limit]]
+        next_cursor = encode_cursor(int(rows[limit - 1][0])) if len(rows) > limit else None
+        return Page(items, next_cursor)
+
+    def count(self, filters: Filters | None = None) -> int:
+        where, params, _ = selection(self._db, filters or Filters(), None)
+        row = self._db.query_one(f"SELECT COUNT(*){where}", params)
+        return int(row[0])
+
+    def iter_documents(self, filters: Filters | None = None, page_size: int = 200) -> Iterator[Document]:
+        """Every selected document, newest first, read ``page_size`` at a time (constant memory)."""
+        before: int | None = None
+        filters = filters or Filters()
+        while True:
+            where, params, order = selection(self._db, filters, before)
+            rows = self._db.query(
+                f"SELECT seq, body{where} ORDER BY {order} DESC LIMIT ?", (*params, page_size)
+            )
+            for row in rows:
+                yield dict(json.loads(row[1]))
+            if len(rows) < page_size:
+                return
+            before = int(rows[-1][0])
+
+    # ------------------------------------------------------------------ batches
+
+    def create_batch(self, id: str, pipeline: str, total: int) -> Batch:
+        stamp = now()
+        with self._db.write() as cur:
+            cur.execute(
+                "INSERT INTO pp_batches (id, pipeline, status, total, created_at, updated_at) "
+                "VALUES (?, ?, 'queued', ?, ?, ?)",
+                (id, pipeline, total, stamp, stamp),
+            )
+        batch = self.get_batch(id)
+        assert batch is not None
+        return batch
+
+    def update_batch(
+        self,
+        id: str,
+        *,
+        status: str,
+        processed: int,
+        failed: int,
+        results: list[dict[str, Any]],
+        finished: bool = False,
+    ) -> None:
+        stamp = now()
+        with self._db.write() as cur:
+            cur.execute(
+                "UPDATE pp_batches SET status = ?, processed = ?, failed = ?, results = ?, updated_at = ?, "
+                "finished_at = ? WHERE id = ?",
+                (status, processed, failed, json.dumps(results), stamp, stamp if finished else None, id),
+            )
+
+    def get_batch(self, id: str) -> Batch | None:
+        check_key(id, None)
+        row = self._db.query_one(
+            "SELECT id, pipeline, status, total, processed, failed, created_at, updated_at, finished_at, results "
+            "FROM pp_batches WHERE id = ?",
+            (id,),
+        )
+        if row is None:
+            return None
+        return Batch(
+            id=row[0],
+            pipeline=row[1],
+            status=row[2],
+            total=int(row[3]),
+            processed=int(row[4]),
+            failed=int(row[5]),
+            created_at=row[6],
+            updated_at=row[7],
+            finished_at=row[8],
+            results=list(json.loads(row[9])),
+        )

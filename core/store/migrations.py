@@ -1,0 +1,127 @@
+"""The store's schema: numbered migrations per dialect, applied in order when a store opens.
+
+Never edit a shipped migration: add the next one. A store written by a newer presspipe (a
+higher version than ``len(MIGRATIONS[dialect])``) is refused rather than misread.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from presspipe.store.records import StoreError, now
+
+if TYPE_CHECKING:
+    from presspipe.store.backend import Backend
+
+SCHEMA_VERSION = 1
+"""The newest store schema this code writes (the last migration's number)."""
+
+_BATCHES_TABLE = """CREATE TABLE pp_batches (
+    id TEXT PRIMARY KEY,
+    pipeline TEXT NOT NULL,
+    status TEXT NOT NULL,
+    total INTEGER NOT NULL,
+    processed INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    finished_at TEXT,
+    results TEXT NOT NULL DEFAULT '[]'
+)"""
+"""The batches table, the same in both dialects."""
+
+MIGRATIONS: dict[str, list[list[str]]] = {
+    "sqlite": [
+        [
+            """CREATE TABLE pp_documents (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL,
+                pipeline TEXT NOT NULL,
+                pipeline_sha256 TEXT NOT NULL,
+                content_sha256 TEXT NOT NULL,
+                title TEXT,
+                published TEXT,
+                uri TEXT,
+                summary TEXT,
+                entity_count INTEGER NOT NULL,
+                quote_count INTEGER NOT NULL,
+                stored_at TEXT NOT NULL,
+                body TEXT NOT NULL,
+                UNIQUE (id, pipeline)
+            )""",
+            "CREATE INDEX pp_documents_pipeline ON pp_documents (pipeline, seq)",
+            "CREATE INDEX pp_documents_published ON pp_documents (published, seq)",
+            """CREATE TABLE pp_entity_names (
+                name TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (name, doc)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX pp_entity_names_doc ON pp_entity_names (doc)",
+            """CREATE TABLE pp_speaker_names (
+                name TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (name, doc)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX pp_speaker_names_doc ON pp_speaker_names (doc)",
+            # Contentless: the text lives once, in the document body.
+            """CREATE VIRTUAL TABLE pp_search USING fts5(
+                title, text, content='', tokenize='unicode61 remove_diacritics 0'
+            )""",
+            _BATCHES_TABLE,
+        ]
+    ],
+    "postgresql": [
+        [
+            """CREATE TABLE pp_documents (
+                seq BIGSERIAL PRIMARY KEY,
+                id TEXT NOT NULL,
+                pipeline TEXT NOT NULL,
+                pipeline_sha256 TEXT NOT NULL,
+                content_sha256 TEXT NOT NULL,
+                title TEXT,
+                published TEXT COLLATE "C",
+                uri TEXT,
+                summary TEXT,
+                entity_count INTEGER NOT NULL,
+                quote_count INTEGER NOT NULL,
+                stored_at TEXT NOT NULL,
+                body TEXT NOT NULL,
+                search TSVECTOR NOT NULL,
+                UNIQUE (id, pipeline)
+            )""",
+            "CREATE INDEX pp_documents_pipeline ON pp_documents (pipeline, seq)",
+            "CREATE INDEX pp_documents_published ON pp_documents (published, seq)",
+            "CREATE INDEX pp_documents_search ON pp_documents USING GIN (search)",
+            """CREATE TABLE pp_entity_names (
+                name TEXT NOT NULL, doc BIGINT NOT NULL REFERENCES pp_documents (seq) ON DELETE CASCADE,
+                PRIMARY KEY (name, doc)
+            )""",
+            "CREATE INDEX pp_entity_names_doc ON pp_entity_names (doc)",
+            """CREATE TABLE pp_speaker_names (
+                name TEXT NOT NULL, doc BIGINT NOT NULL REFERENCES pp_documents (seq) ON DELETE CASCADE,
+                PRIMARY KEY (name, doc)
+            )""",
+            "CREATE INDEX pp_speaker_names_doc ON pp_speaker_names (doc)",
+            _BATCHES_TABLE,
+        ]
+    ],
+}
+
+
+def migrate(backend: Backend) -> None:
+    """Bring the store up to the newest schema, one transaction; refuse a store that is newer."""
+    migrations = MIGRATIONS[backend.dialect]
+    with backend.write() as cur:
+        backend.lock_migrations(cur)
+        cur.execute(
+            "CREATE TABLE IF NOT EXISTS pp_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        cur.execute("SELECT MAX(version) FROM pp_migrations")
+        current = int(cur.fetchone()[0] or 0)
+        if current > len(migrations):
+            raise StoreError(
+                f"the store is at schema version {current}, newer than this presspipe knows "
+                f"({len(migrations)}); upgrade presspipe"
+            )
+        for version, statements in enumerate(migrations, start=1):
+            if version <= current:
+                continue
+            for statement in statements:
+                cur.execute(statement)
+            cur.execute("INSERT INTO pp_migrations (version, applied_at) VALUES (?, ?)", (version, now()))

@@ -1,0 +1,88 @@
+"""The PostgreSQL backend, for a store that many processes share (needs the ``postgres`` extra)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from presspipe.store.backend import Backend, Cursor
+from presspipe.store.records import StoreError
+from presspipe.store.rows import DOCUMENT_COLUMNS, Row
+
+
+class Postgres(Backend):
+    """A PostgreSQL database that many API processes and workers share (psycopg 3)."""
+
+    dialect = "postgresql"
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        try:
+            import psycopg
+        except ImportError:
+            raise StoreError(
+                "a PostgreSQL store needs psycopg 3: pip install 'presspipe[postgres]'"
+            ) from None
+        self._psycopg = psycopg
+        self.url = url
+        self.connection()
+
+    def _connect(self) -> Any:
+        try:
+            return self._psycopg.connect(self.url, autocommit=True)
+        except self._psycopg.Error as error:
+            raise StoreError(f"cannot connect to the PostgreSQL store: {error}") from None
+
+    def sql(self, text: str) -> str:
+        return text.replace("?", "%s")
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        conn = self.connection()
+        try:
+            return super().query(sql, params)
+        except self._psycopg.OperationalError:
+            # A connection the server dropped (restart, idle timeout): reconnect once.
+            if not conn.closed:
+                raise
+            self._local.conn = None
+            return super().query(sql, params)
+
+    @contextmanager
+    def write(self) -> Iterator[Cursor]:
+        conn = self.connection()
+        with conn.transaction(), conn.cursor() as cur:
+            yield PgCursor(cur)
+
+    def lock_migrations(self, cur: Cursor) -> None:
+        cur.execute("SELECT pg_advisory_xact_lock(7350001)")
+
+    def lock_key(self, cur: Cursor, key: str) -> None:
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (key,))
+
+    def insert_document(self, cur: Cursor, row: Row) -> int:
+        cur.execute(
+            f"INSERT INTO pp_documents ({DOCUMENT_COLUMNS}, search) VALUES ({', '.join('?' * 12)}, "
+            "to_tsvector('simple', ?)) RETURNING seq",
+            (*row.columns(), f"{row.title or ''}\n{row.text}"),
+        )
+        return int(cur.fetchone()[0])
+
+    def search_clause(self, words: list[str]) -> tuple[str, str]:
+        return "search @@ plainto_tsquery('simple', ?)", " ".join(words)
+
+
+class PgCursor:
+    """A psycopg cursor that takes ``?`` placeholders, like sqlite3's."""
+
+    def __init__(self, cur: Any) -> None:
+        self._cur = cur
+
+    def execute(self, sql: Any, params: Any = ()) -> Any:
+        return self._cur.execute(sql.replace("?", "%s"), params)
+
+    def fetchone(self) -> Any:
+        return self._cur.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        return list(self._cur.fetchall())

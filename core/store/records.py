@@ -1,0 +1,89 @@
+"""What the store hands back and takes: errors, filters, listings, write results, batches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used as asked (bad URL, newer schema, missing driver)."""
+
+
+class InvalidQuery(ValueError):
+    """A filter, cursor or key the store cannot look up (NUL characters, a bad cursor, no words)."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What ``list_documents``, ``iter_documents`` and ``count`` select. Empty fields select all."""
+
+    pipeline: str | None = None
+    entity: str | None = None
+    """Documents with an entity of this name (canonical name or any mention), any case."""
+    speaker: str | None = None
+    """Documents with a quote whose speaker has this name (as written, or the entity's names)."""
+    q: str | None = None
+    """Words that must all occur in the title or text (whole words, any case)."""
+    published_from: date | datetime | None = None
+    """Published at or after this (a date means its start)."""
+    published_to: date | datetime | None = None
+    """Published at or before this (a date means the whole day)."""
+
+
+@dataclass(frozen=True)
+class StoredSummary:
+    """One document in a listing: what a list or index page shows, without the body."""
+
+    id: str
+    pipeline: str
+    pipeline_sha256: str
+    title: str | None
+    published: str | None
+    uri: str | None
+    summary: str | None
+    entity_count: int
+    quote_count: int
+    stored_at: str
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[StoredSummary]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class PutResult:
+    id: str
+    pipeline: str
+    created: bool
+    """False when the same content from the same pipeline was already stored (nothing written)."""
+
+
+@dataclass
+class IngestCounts:
+    stored: int = 0
+    unchanged: int = 0
+    skipped: list[str] = field(default_factory=list)
+    """Why each document that was not stored was skipped (failed, no provenance, ...)."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    id: str
+    pipeline: str
+    status: str
+    total: int
+    processed: int
+    failed: int
+    created_at: str
+    updated_at: str
+    finished_at: str | None
+    results: list[dict[str, Any]]
+
+
+def now() -> str:
+    """The current UTC time as the store writes it (sortable, microseconds)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -1,0 +1,72 @@
+"""The SQLite backend: the default store, one file, no server to start."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from presspipe.store.backend import Backend, Cursor
+from presspipe.store.records import StoreError
+from presspipe.store.rows import DOCUMENT_COLUMNS, SEARCH_CHARS, Row
+
+
+class SQLite(Backend):
+    """One SQLite file in WAL mode, every commit durable (``synchronous=FULL``)."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        if path.parent and not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self.connection()  # fail now, not on the first request, if the file cannot be opened
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA busy_timeout=30000")
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot open the SQLite store {self.path}: {error}") from None
+        return conn
+
+    @contextmanager
+    def write(self) -> Iterator[Cursor]:
+        conn = self.connection()
+        cur = conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            yield cur
+        except BaseException:
+            conn.rollback()
+            raise
+        else:
+            conn.commit()
+        finally:
+            cur.close()
+
+    def insert_document(self, cur: Cursor, row: Row) -> int:
+        cur.execute(
+            f"INSERT INTO pp_documents ({DOCUMENT_COLUMNS}) VALUES ({', '.join('?' * 12)})", row.columns()
+        )
+        return int(cur.lastrowid)  # type: ignore[attr-defined]
+
+    def index_search(self, cur: Cursor, seq: int, title: str | None, text: str) -> None:
+        cur.execute("INSERT INTO pp_search (rowid, title, text) VALUES (?, ?, ?)", (seq, title or "", text))
+
+    def unindex_search(self, cur: Cursor, seq: int, title: str | None, text: str) -> None:
+        # A contentless FTS5 table forgets a row when told the exact values it indexed.
+        cur.execute(
+            "INSERT INTO pp_search (pp_search, rowid, title, text) VALUES ('delete', ?, ?, ?)",
+            (seq, title or "", text[:SEARCH_CHARS]),
+        )
+
+    def search_clause(self, words: list[str]) -> tuple[str, str]:
+        # Each word quoted: FTS5 reads it as a plain token, never as query syntax.
+        return "seq IN (SELECT rowid FROM pp_search WHERE pp_search MATCH ?)", " ".join(
+            f'"{word}"' for word in words
+        )
