@@ -1,7 +1,9 @@
 """The ``presspipe`` command: a thin shell over the library (pipeline, runner, sources).
 
-Exit status: 0 all went well; 1 some inputs or documents failed (the rest were written);
-2 the command could not start (bad pipeline, bad arguments, plugin clash).
+Exit status: 0 every document read was written; 1 some inputs were skipped, some documents
+failed (written with their errors) or were dropped by a step (a language the pipeline does not
+keep; not written), as the closing line counts; 2 the command could not start (bad pipeline,
+bad arguments, plugin clash).
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -18,14 +21,14 @@ from typing import IO, TYPE_CHECKING, Any
 from tqdm import tqdm
 
 import presspipe
-from presspipe.document import Document, error_messages, is_failed
+from presspipe.document import Document, error_messages, is_dropped, is_failed
 from presspipe.errors import E, PresspipeError
 from presspipe.executors import EXECUTORS, process_batches
 from presspipe.outputs import done_ids
 from presspipe.pipeline import load_pipeline, pipeline_file_schema
 from presspipe.registry import Registry, load_registry
 from presspipe.runner import batched
-from presspipe.sources import InputProblem, read_inputs
+from presspipe.sources import InputProblem, PassedOver, read_inputs
 from presspipe.validate import document_schema
 
 if TYPE_CHECKING:
@@ -86,7 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("pipeline")
     validate.set_defaults(command=cmd_validate)
 
-    plugins = commands.add_parser("plugins", help="list plugins, their steps, exporters and versions")
+    plugins = commands.add_parser(
+        "plugins", help="list plugins, their steps, exporters, readers and versions"
+    )
     plugins.add_argument("--json", action="store_true", help="print JSON")
     plugins.set_defaults(command=cmd_plugins)
 
@@ -128,6 +133,7 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
             raise PresspipeError(E.E403)
         if args.out:
             done = done_ids(args.out, pipeline.sha256)
+    readers = registry.input_readers()
     store = _open_store(args.store) if args.store else None
 
     def already_done(document: Document) -> bool:
@@ -139,13 +145,16 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
             and store.find(document["id"], pipeline.name, pipeline.sha256, document["source"]["sha256"])
         )
 
-    counts = {"done": 0, "failed": 0, "skipped": 0, "resumed": 0}
+    counts = {"done": 0, "failed": 0, "dropped": 0, "skipped": 0, "resumed": 0}
+    passed_over: Counter[str] = Counter()
     started = time.perf_counter()
     progress = tqdm(unit="doc", disable=not sys.stderr.isatty(), file=sys.stderr)
 
     def documents() -> Iterator[Document]:
-        for item in read_inputs(args.inputs, exclude=args.out):
-            if isinstance(item, InputProblem):
+        for item in read_inputs(args.inputs, readers, exclude=args.out):
+            if isinstance(item, PassedOver):
+                passed_over.update(item.counts)
+            elif isinstance(item, InputProblem):
                 counts["skipped"] += 1
                 progress.write(f"presspipe: skipped {item}", file=sys.stderr)
             elif already_done(item):
@@ -160,6 +169,10 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
             if store:  # failed documents are not stored; --out keeps them with their errors
                 store.put_many([document for document in batch if not is_failed(document)])
             for document in batch:
+                progress.update()
+                if is_dropped(document):
+                    counts["dropped"] += 1
+                    continue
                 if is_failed(document):
                     counts["failed"] += 1
                     reasons = "; ".join(error_messages(document))
@@ -168,7 +181,6 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
                     )
                 else:
                     counts["done"] += 1
-                progress.update()
                 yield document
 
     if args.out:
@@ -184,17 +196,29 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
     if store:
         store.close()
     seconds = time.perf_counter() - started
-    total = counts["done"] + counts["failed"]
+    total = counts["done"] + counts["failed"] + counts["dropped"]
     print(
-        f"presspipe: {total} documents: {counts['done']} done, {counts['failed']} failed; "
-        f"{counts['skipped']} inputs skipped"
+        f"presspipe: {total} documents: {counts['done']} done, {counts['failed']} failed"
+        + (f", {counts['dropped']} dropped" if counts["dropped"] else "")
+        + f"; {counts['skipped']} inputs skipped"
+        + _passed_over(passed_over)
         + (f"; {counts['resumed']} already done" if args.resume else "")
         + f"; {seconds:.1f} s, {total / seconds if seconds else 0:.1f} documents/s"
         + (f"; output in {args.out}" if args.out else "")
         + (f"; stored in {args.store}" if args.store else ""),
         file=sys.stderr,
     )
-    return 1 if counts["failed"] or counts["skipped"] else 0
+    return 1 if counts["failed"] or counts["skipped"] or counts["dropped"] else 0
+
+
+def _passed_over(counts: Mapping[str, int]) -> str:
+    """``; 12 records passed over (5 request, 4 image, 3 revisit)``, commonest kind first; or nothing."""
+    if not counts:
+        return ""
+    kinds = ", ".join(
+        f"{n} {kind}" for kind, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    )
+    return f"; {sum(counts.values())} records passed over ({kinds})"
 
 
 def _write(out: IO[str], chunks: Iterator[str]) -> None:
@@ -220,6 +244,7 @@ def cmd_plugins(args: argparse.Namespace, registry: Registry) -> int:
             "version": plugin.version,
             "steps": [{"name": s, "version": registry.steps[s].version} for s in plugin.steps],
             "exporters": list(plugin.exporters),
+            "readers": list(plugin.readers),
         }
         for plugin in registry.plugins
     ]
@@ -233,6 +258,10 @@ def cmd_plugins(args: argparse.Namespace, registry: Registry) -> int:
             print(f"  step {step['name']} {step['version']}")
         for exporter in row["exporters"]:
             print(f"  exporter {exporter}")
+        for reader in row["readers"]:
+            spec = registry.readers[reader]
+            takes = ", ".join([*spec.patterns, *(f"{scheme}:" for scheme in spec.schemes)])
+            print(f"  reader {reader} ({takes})")
     for row in failed:
         print(f"{row['name']} FAILED TO LOAD: {row['error']}")
     return 0

@@ -1,4 +1,4 @@
-"""Finding and loading plugins; the registry of steps and exporters they offer.
+"""Finding and loading plugins; the registry of steps, exporters and readers they offer.
 
 Built-in plugins register through the ``presspipe`` entry-point group exactly as
 third-party ones do (see ``pyproject.toml``). ``PRESSPIPE_PLUGINS=clean,quotes`` limits
@@ -18,7 +18,8 @@ import pluggy
 
 from presspipe import hookspecs
 from presspipe.errors import E, PresspipeError
-from presspipe.specs import ExporterSpec, StepSpec
+from presspipe.sources import Readers
+from presspipe.specs import ExporterSpec, ReaderSpec, StepSpec
 
 ENTRY_POINT_GROUP = "presspipe"
 PLUGINS_ENV_VAR = "PRESSPIPE_PLUGINS"
@@ -33,6 +34,7 @@ class PluginInfo:
     version: str | None
     steps: tuple[str, ...]
     exporters: tuple[str, ...]
+    readers: tuple[str, ...] = ()
 
 
 @dataclass
@@ -45,6 +47,8 @@ class Registry:
     step_plugin: dict[str, str] = field(default_factory=dict)
     """Step name -> name of the plugin that offers it."""
     exporter_plugin: dict[str, str] = field(default_factory=dict)
+    readers: dict[str, ReaderSpec] = field(default_factory=dict)
+    reader_plugin: dict[str, str] = field(default_factory=dict)
     plugins: list[PluginInfo] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     """Plugin name -> why it failed to load."""
@@ -58,6 +62,10 @@ class Registry:
         if name not in self.exporters:
             raise PresspipeError(E.E105, name=name, known=", ".join(sorted(self.exporters)))
         return self.exporters[name]
+
+    def input_readers(self) -> Readers:
+        """The readers, ready to dispatch inputs (raises ``PresspipeError`` on a pattern clash)."""
+        return Readers(self.readers.values())
 
 
 def selected_entry_points() -> list[EntryPoint]:
@@ -95,7 +103,9 @@ def load_registry(extra: Mapping[str, object] | None = None) -> Registry:
     for name, plugin in (extra or {}).items():
         manager.register(plugin, name=name)
         versions[name] = None
-    offered: dict[str, dict[str, list[str]]] = {name: {"steps": [], "exporters": []} for name in versions}
+    offered: dict[str, dict[str, list[str]]] = {
+        name: {"steps": [], "exporters": [], "readers": []} for name in versions
+    }
     for impl in manager.hook.presspipe_steps.get_hookimpls():
         for spec in cast(list[StepSpec], impl.function()):
             _claim(registry.steps, registry.step_plugin, spec.name, spec, impl.plugin_name, E.E102)
@@ -111,6 +121,10 @@ def load_registry(extra: Mapping[str, object] | None = None) -> Registry:
                 E.E103,
             )
             offered[impl.plugin_name]["exporters"].append(exporter.name)
+    for impl in manager.hook.presspipe_readers.get_hookimpls():
+        for reader in cast(list[ReaderSpec], impl.function()):
+            _claim(registry.readers, registry.reader_plugin, reader.name, reader, impl.plugin_name, E.E106)
+            offered[impl.plugin_name]["readers"].append(reader.name)
     for name, version in versions.items():
         plugin = manager.get_plugin(name)
         registry.plugins.append(
@@ -120,6 +134,7 @@ def load_registry(extra: Mapping[str, object] | None = None) -> Registry:
                 version=version,
                 steps=tuple(offered[name]["steps"]),
                 exporters=tuple(offered[name]["exporters"]),
+                readers=tuple(offered[name]["readers"]),
             )
         )
     return registry

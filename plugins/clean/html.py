@@ -12,12 +12,13 @@ from presspipe.plugins.clean.body import (
     Cleaned,
     CleanError,
     clean_blocks,
+    keep_language,
     normalise,
     record_error,
     store,
 )
 from presspipe.plugins.clean.config import HTML_SCHEMA, build_rules
-from presspipe.plugins.clean.language import guess_language
+from presspipe.plugins.clean.language import detect_language
 from presspipe.plugins.clean.rules import normalise_for_compare
 
 STEP = "clean.html"
@@ -45,6 +46,7 @@ class CleanHtml:
                 continue
             store(document, cleaned, meta)
             del document["html"]
+            keep_language(document, STEP, self.config["languages"])
         return documents
 
     def clean(self, html: str, url: str | None = None) -> tuple[Cleaned, dict[str, Any]]:
@@ -104,7 +106,7 @@ class CleanHtml:
         return cleaned, meta
 
     def _language(self, html: str, text: str) -> str | None:
-        guess = guess_language(text) if self.config["detect_language"] else None
+        guess = detect_language(text) if self.config["detect_language"] else None
         if guess:
             return guess
         declared = _LANG.search(html[:20_000])

@@ -10,13 +10,14 @@ from presspipe.plugins.clean.body import (
     Cleaned,
     CleanError,
     clean_blocks,
+    keep_language,
     normalise,
     record_error,
     split_blocks,
     store,
 )
 from presspipe.plugins.clean.config import TEXT_SCHEMA, build_rules
-from presspipe.plugins.clean.language import guess_language
+from presspipe.plugins.clean.language import detect_language
 
 STEP = "clean.text"
 
@@ -39,8 +40,9 @@ class CleanText:
             except CleanError as error:
                 record_error(document, STEP, error)
                 continue
-            language = guess_language(cleaned.text) if self.config["detect_language"] else None
+            language = detect_language(cleaned.text) if self.config["detect_language"] else None
             store(document, cleaned, {"language": language})
+            keep_language(document, STEP, self.config["languages"])
         return documents
 
     def clean(self, raw: str) -> Cleaned:
