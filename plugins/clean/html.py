@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from presspipe import Document, RunContext
@@ -19,6 +20,7 @@ from presspipe.plugins.clean.body import (
 )
 from presspipe.plugins.clean.config import HTML_SCHEMA, build_rules
 from presspipe.plugins.clean.language import detect_language
+from presspipe.plugins.clean.published import crawl_time, find_published
 from presspipe.plugins.clean.rules import normalise_for_compare
 
 STEP = "clean.html"
@@ -39,18 +41,29 @@ class CleanHtml:
         for document in documents:
             if "html" not in document:
                 continue
+            url = document.get("source", {}).get("uri")
+            not_after = crawl_time(document.get("meta", {}).get("crawled"))
             try:
-                cleaned, meta = self.clean(document["html"], url=document.get("source", {}).get("uri"))
+                cleaned, meta = self.clean(document["html"], url=url, not_after=not_after)
             except CleanError as error:
                 record_error(document, STEP, error)
+                # A page with no article still has a date: keep it for whoever reads the failure.
+                published = find_published(document["html"], _web(url), None, not_after)
+                if published:
+                    document["meta"].setdefault("published", published)
                 continue
             store(document, cleaned, meta)
             del document["html"]
             keep_language(document, STEP, self.config["languages"])
         return documents
 
-    def clean(self, html: str, url: str | None = None) -> tuple[Cleaned, dict[str, Any]]:
-        """Extract and clean one page: ``(cleaned body, meta found in the page)``."""
+    def clean(
+        self, html: str, url: str | None = None, not_after: datetime | None = None
+    ) -> tuple[Cleaned, dict[str, Any]]:
+        """Extract and clean one page: ``(cleaned body, meta found in the page)``.
+
+        ``url`` is the page's address, ``not_after`` when it was crawled (dates after it are wrong).
+        """
         size = len(html.encode("utf-8", errors="replace"))
         if size > self.config["max_bytes"]:
             raise CleanError(
@@ -62,9 +75,11 @@ class CleanHtml:
             raise CleanError("clean.not_html", "the input has no HTML tags; use clean.text for plain text")
         import trafilatura  # here, not at the top: every command imports this module, few read HTML
 
+        url = _web(url)
+
         extracted = trafilatura.bare_extraction(
             html,
-            url=url if url and url.startswith("http") else None,
+            url=url,
             favor_precision=self.config["favor_precision"],
             include_comments=self.config["include_comments"],
             include_tables=self.config["include_tables"],
@@ -99,7 +114,7 @@ class CleanHtml:
         cleaned.removed[:0] = removed_title
         cleaned.title = title
         meta: dict[str, Any] = {
-            "published": cleaned.published or extracted.date,  # type: ignore[union-attr]
+            "published": find_published(html, url, cleaned.published, not_after),
             "authors": _authors(extracted.author) or cleaned.authors,  # type: ignore[union-attr]
             "language": self._language(html, cleaned.text),
         }
@@ -111,6 +126,11 @@ class CleanHtml:
             return guess
         declared = _LANG.search(html[:20_000])
         return declared.group(1).lower() if declared else None
+
+
+def _web(url: str | None) -> str | None:
+    """``url`` if it is a web address (a file path's digits are no publication date)."""
+    return url if url and url.startswith(("http://", "https://")) else None
 
 
 def _authors(author: str | None) -> list[str]:
