@@ -27,6 +27,8 @@ STEP = "clean.html"
 _TAG = re.compile(
     r"<\s*(?:!doctype|html|head|body|div|p|article|main|section|span|title|meta|h[1-6])\b", re.I
 )
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(f"[{_UNSPACED}]|[^\\s{_UNSPACED}]+")
 _LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?", re.I)
 
 
@@ -105,7 +107,7 @@ class CleanHtml:
         )
         if not cleaned.paragraphs:
             raise CleanError("clean.empty", "no body text left after cleaning (everything was boilerplate)")
-        words = len(cleaned.text.split())
+        words = count_words(cleaned.text)
         if words < self.config["min_words"]:
             raise CleanError(
                 "clean.empty",
@@ -126,6 +128,11 @@ class CleanHtml:
             return guess
         declared = _LANG.search(html[:20_000])
         return declared.group(1).lower() if declared else None
+
+
+def count_words(text: str) -> int:
+    """Words of ``text``; in Chinese and Japanese, written without spaces, each character counts as one."""
+    return len(_WORD.findall(text))
 
 
 def _web(url: str | None) -> str | None:

@@ -50,7 +50,9 @@ LEGACY_CHARSETS = (
     "cp932", "euc_jp", "iso2022_jp", "gb18030", "big5", "cp949", "euc_kr",
 )  # fmt: skip
 """What detection may answer: the legacy charsets browsers support (WHATWG Encoding), not
-every code page Python knows (short Latin-1 text reads as Urdu cp1006 otherwise)."""
+every code page Python knows (short Latin-1 text reads as Urdu cp1006 otherwise), roughly
+commonest first."""
+RANK = {name: rank for rank, name in enumerate(LEGACY_CHARSETS)}
 
 
 class DecodeError(ValueError):
@@ -129,7 +131,10 @@ def _codec(name: str | None) -> str | None:
 def _detect(data: bytes) -> tuple[str, str] | None:
     from charset_normalizer import from_bytes  # here: most inputs are UTF-8 and never need it
 
-    best = from_bytes(data, cp_isolation=list(LEGACY_CHARSETS)).best()
-    if best is None or best.encoding is None:
+    matches = [m for m in from_bytes(data, cp_isolation=list(LEGACY_CHARSETS)) if m.encoding in RANK]
+    if not matches:
         return None
+    # Short text often reads equally well in several charsets: then the web's commoner one wins
+    # (cp1252 over cp1250 for "très cher à Genève"), not the detector's first.
+    best = min(matches, key=lambda m: (round(m.chaos, 2), -round(m.coherence, 2), RANK[m.encoding]))
     return str(best), best.encoding
