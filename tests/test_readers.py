@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import re
+import types
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from presspipe.plugins.readers.decode import DecodeError, decode_html, decode_te
 from presspipe.registry import load_registry
 from presspipe.sources import read_inputs
 
+from .conftest import ROOT
 from .crawl_pages import CRAWLED, RESPONSES, arc_file, write_warc
 
 
@@ -210,3 +212,21 @@ def test_source_open_reads_the_file(tmp_path):
     path.write_bytes(b"x")
     with Source(str(path), Path(path)).open() as stream:
         assert stream.read() == b"x"
+
+
+def test_the_guides_csv_reader_example_reads_plain_and_compressed_csv(tmp_path):
+    guide = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    code = guide.split("<!-- example: csv reader -->\n```python\n", 1)[1].split("```", 1)[0]
+    plugin = types.ModuleType("csv_reader_example")
+    exec(compile(code, "docs/plugins.md", "exec"), plugin.__dict__)
+    (tmp_path / "a.csv").write_text("url,text\nhttps://x.org/1,First story.\n,\n", encoding="utf-8")
+    (tmp_path / "b.csv.gz").write_bytes(gzip.compress(b"text\nSecond story.\n"))
+    readers = load_registry(extra={"csv": plugin}).input_readers()
+    documents, problems, _ = split(list(read_inputs([str(tmp_path)], readers)))
+    assert [(d["text"], d["source"]["uri"]) for d in documents] == [
+        ("First story.", "https://x.org/1"),
+        ("Second story.", f"{tmp_path / 'b.csv.gz'}:2"),
+    ]
+    assert [(p.uri, p.message) for p in problems] == [
+        (f"{tmp_path / 'a.csv'}:3", "the 'text' column is empty")
+    ]
