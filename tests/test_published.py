@@ -35,7 +35,7 @@ def page(head: str = "", body: str = ARTICLE) -> str:
             ),
             None,
             "2020-06-07",
-        ),  # fmt: skip
+        ),
         (
             page(body='<article><time datetime="2020-06-07T10:00" pubdate>7 June</time>' + ARTICLE),
             None,
