@@ -28,6 +28,7 @@ COMPRESSIONS = {".gz": "gzip", ".zst": "zstd"}
 DIRECTORY = "*/"
 """The pattern by which a reader takes directories."""
 STDIN_SCHEME = "stdin"
+NO_READERS = "no input readers are loaded: the built-in ones are plugin 'readers' (is PRESSPIPE_PLUGINS leaving it out?)"
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*)://", re.I)
 
 
@@ -131,6 +132,9 @@ class Readers:
 
     def read(self, name: str, stdin: BinaryIO | None = None, exclude: Path | None = None) -> Iterator[Input]:
         """The documents of one input: ``-`` (standard input), a URI, a directory or a file."""
+        if not self.specs:
+            yield InputProblem(name, NO_READERS)
+            return
         scheme = STDIN_SCHEME if name == "-" else (m.group(1).lower() if (m := _SCHEME.match(name)) else None)
         if scheme is not None:
             spec = self.schemes.get(scheme)

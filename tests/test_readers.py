@@ -230,3 +230,9 @@ def test_the_guides_csv_reader_example_reads_plain_and_compressed_csv(tmp_path):
     assert [(p.uri, p.message) for p in problems] == [
         (f"{tmp_path / 'a.csv'}:3", "the 'text' column is empty")
     ]
+
+
+def test_with_no_readers_loaded_the_problem_says_why(tmp_path, monkeypatch):
+    monkeypatch.setenv("PRESSPIPE_PLUGINS", "summarize")
+    [problem] = list(read_inputs([str(tmp_path)]))
+    assert "no input readers are loaded" in problem.message and "PRESSPIPE_PLUGINS" in problem.message
