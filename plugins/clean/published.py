@@ -87,7 +87,7 @@ _NOT_PUBLISHED = re.compile(
 )
 _PAGE_FRAME = frozenset({"nav", "footer", "aside"})
 """Where sites print today's date and other pages' dates, not this page's."""
-_HEADER = re.compile(r"header|\bhead\b|container_head", re.I)
+_HEADER = re.compile(r"header|masthead", re.I)
 MAX_ELEMENT_CHARS = 150
 """A date element is short; a longer one is a container whose dates may be anyone's."""
 _MONTH_NAMES = {
@@ -211,8 +211,13 @@ def _marked_elements(html: str) -> Iterator[str]:
         if _in_page_frame(element):
             continue
         text = " ".join(element.text_content().split())
-        if len(text) <= MAX_ELEMENT_CHARS and _DIGIT.search(text):
-            yield text
+        if len(text) <= MAX_ELEMENT_CHARS:
+            # The machine-readable form first: <span class="date"><time datetime="...">22. jun</time>
+            for time in (element, *element.iterdescendants("time")):
+                if time.get("datetime"):
+                    yield time.get("datetime")
+            if _DIGIT.search(text):
+                yield text
 
 
 def _in_page_frame(element: Any) -> bool:
