@@ -1,8 +1,10 @@
 """The language of a document's text: py3langid, 140 labels, its model inside its wheel.
 
 Chosen over lingua-language-detector (75 languages, 96 MB installed, 5.7 s to load all its
-models) and the old stopword guess (7 European languages; a Japanese page came out "en"):
-py3langid is 4.5 MB, imports in 0.1 s and loads its model in about 0.4 s, once per process.
+models, 81 ms a page) and the old stopword guess (7 European languages; a Japanese page came
+out "en"): py3langid is 4.5 MB, imports in 0.1 s, loads its model in about 0.4 s once per
+process and takes about 1 ms a page; on real pages both agree as often with the language the
+page declares (``eval/language.py``).
 It returns ``None`` rather than guess on too little text or when unsure.
 
 Codes are ISO 639-1 where the language has one, else ISO 639-3 (as BCP 47 tags do);
