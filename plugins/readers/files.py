@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -11,6 +12,8 @@ from presspipe import Document, InputProblem, PassedOver, Source, new_document
 from presspipe.plugins.readers.decode import DecodeError, decode_html, decode_text
 
 JSONL_FIELDS = ("text", "html", "id", "meta", "uri")
+SNIFF_BYTES = 4096
+"""How much of standard input is looked at to tell JSONL, HTML and text apart."""
 Input = Document | InputProblem | PassedOver
 
 
@@ -34,13 +37,15 @@ def read_jsonl(source: Source) -> Iterator[Input]:
 
 
 def read_stdin(source: Source) -> Iterator[Input]:
-    """Standard input: JSONL when it starts with ``{``, HTML when it starts with ``<``, else text."""
-    data = source.open().read()
-    start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    """Standard input: JSONL (streamed) when it starts with ``{``, HTML when with ``<``, else text."""
+    stream = source.open()
+    if not hasattr(stream, "peek"):
+        stream = io.BufferedReader(stream)  # type: ignore[type-var]  # any binary stream reads into a buffer
+    start = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if start == b"{":
-        yield from jsonl_records(data.splitlines(keepends=True), "<stdin>")
+        yield from jsonl_records(stream, "<stdin>")
     else:
-        yield from _document(data, "<stdin>", html=start == b"<")
+        yield from _document(stream.read(), "<stdin>", html=start == b"<")
 
 
 def read_directory(source: Source) -> Iterator[Input]:
