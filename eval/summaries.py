@@ -3,12 +3,12 @@
     .venv/bin/python eval/summaries.py ../shared/corpora/summeval-cnndm
 
 ROUGE-1, ROUGE-2 and ROUGE-Lsum F1 (``rouge-score``, stemming on), against the original
-highlights and against the best of the 11 references, for presspipe's default, its
-``method: lead``, the strong LEAD-3 (first three sentences of at least 5 words), the plain
+highlights and against the best of the 11 references, for presspipe's default (``lead``), its
+``method: blend``, the strong LEAD-3 (first three sentences of at least 5 words), the plain
 LEAD-3 (first three spaCy sentences), TextRank (``method: textrank``) and the corpus's own
 LEAD-3 output (system M0). Every system reads the same spaCy sentences of the same text, in one run.
 Intervals are 95% bootstrap percentiles over documents; the last rows are a paired bootstrap
-of the default minus the strong LEAD-3. Exits 0 with a message when the corpus is absent.
+of the default minus the strong LEAD-3 and of ``blend`` minus the default. Exits 0 with a message when the corpus is absent.
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
 
     systems: list[tuple[str, Callable[[], list[str]]]] = [
         ("presspipe default", lambda: run(default_config())),
-        ("method lead", lambda: run(default_config(method="lead"))),
+        ("method blend", lambda: run(default_config(method="blend"))),
         ("LEAD-3 strong", lambda: lead3(5)),
         ("LEAD-3 plain", lambda: lead3(1)),
         ("TextRank (textrank)", lambda: run(default_config(method="textrank"))),
@@ -141,10 +141,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, values in scores.items():
         boot = bootstrap_means(values, args.samples, args.seed)
         print(f"{name:<{width}}" + "".join(f"{cell(values, boot, c):>19}" for c in range(6)))
-    for other in ("LEAD-3 strong", "LEAD-3 plain"):
-        diff = scores["presspipe default"] - scores[other]
+    pairs = [("presspipe default", "LEAD-3 strong"), ("presspipe default", "LEAD-3 plain")]
+    for first, second in [*pairs, ("method blend", "presspipe default")]:
+        diff = scores[first] - scores[second]
         boot = bootstrap_means(diff, args.samples, args.seed)
-        name = "default - " + other
+        name = f"{first.removeprefix('presspipe ').removeprefix('method ')} - {second.removeprefix('presspipe ')}"
         print(f"{name:<{width}}" + "".join(f"{cell(diff, boot, c, signed=True):>19}" for c in range(6)))
     return 0
 

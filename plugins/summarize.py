@@ -2,10 +2,11 @@
 
 Three methods, all unsupervised and offline:
 
-- ``lead``: the first sentences that are fit to stand in a summary.
+- ``lead`` (default): the first sentences that are fit to stand in a summary. On news it
+  measures best (docs/steps/summarize.md), so it is the default.
+- ``blend``: position first, with centrality as a tie-breaker and MMR to drop sentences that
+  repeat one already chosen.
 - ``textrank``: classic centrality (PageRank over a tf-idf cosine graph of the sentences).
-- ``blend`` (default): position first, with centrality as a tie-breaker and MMR to drop
-  sentences that repeat one already chosen.
 
 Sentences that are headings, photo captions or credits, very short, or nothing but a quotation
 are not picked unless nothing else is left. The summary's sentences are spans of ``text`` in
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 VERSION = "0.1.0"
 
-METHODS = ("blend", "lead", "textrank")
+METHODS = ("lead", "blend", "textrank")
 
 CONFIG_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -40,8 +41,8 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "model": {"type": "string", "default": DEFAULT_MODEL, "description": "spaCy package name or path"},
         "method": {
             "enum": list(METHODS),
-            "default": "blend",
-            "description": "blend (position + centrality + MMR), lead (first fit sentences) or textrank",
+            "default": "lead",
+            "description": "lead (first fit sentences), blend (position + centrality + MMR) or textrank",
         },
         "sentences": {
             "type": "integer",
@@ -240,7 +241,7 @@ def _normalised(values: np.ndarray) -> np.ndarray:
 def summarize(
     sentences: Sequence[Sentence],
     *,
-    method: str = "blend",
+    method: str = "lead",
     count: int = 3,
     words: int | None = None,
     position_weight: float = 0.9,
