@@ -48,6 +48,7 @@ def page(head: str = "", body: str = ARTICLE) -> str:
         ),
         (page(body='<article><div class="fecha">18 de febrero de 2020</div></article>'), None, "2020-02-18"),
         (page(body='<article><p class="post-date">2020年7月12日</p></article>'), None, "2020-07-12"),
+        (page(body='<article><p class="article-date">7 июня 2020, 10:15</p></article>'), None, "2020-06-07"),
         (page(), "https://example.com/news/2020/06/07/story.html", "2020-06-07"),
         (page(), "https://example.com/news/20200607/story", "2020-06-07"),
     ],

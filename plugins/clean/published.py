@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- month names in other alphabets (Turkish dotless i) are what this module reads
 """When a page was published, from evidence of publication only, or ``None``.
 
 Evidence, strongest first: the page's structured data (JSON-LD ``datePublished``), its
@@ -99,10 +100,27 @@ _MONTH_NAMES = {
     "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
     "nl": "januari februari maart april mei juni juli augustus september oktober november december",
 }
+# Full names only (their first three letters clash across these languages: Polish "lip" is
+# July, Croatian June); genitive forms where dates use them ("7 июня 2020").
+_MORE_MONTH_NAMES = {
+    "ro": "ianuarie februarie martie aprilie mai iunie iulie august septembrie octombrie noiembrie decembrie",
+    "pl": "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada grudnia",
+    "cs": "ledna února března dubna května června července srpna září října listopadu prosince",
+    "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+    "uk": "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня",
+    "tr": "ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık",
+    "sv": "januari februari mars april maj juni juli augusti september oktober november december",
+    "id": "januari februari maret april mei juni juli agustus september oktober november desember",
+    "hu": "január február március április május június július augusztus szeptember október november december",
+}
 MONTHS: dict[str, int] = {}
 for _names in _MONTH_NAMES.values():
     for _number, _name in enumerate(_names.split(), start=1):
         MONTHS[_name] = MONTHS[_name[:3]] = _number
+for _names in _MORE_MONTH_NAMES.values():
+    for _number, _name in enumerate(_names.split(), start=1):
+        if MONTHS.setdefault(_name, _number) != _number:
+            raise ValueError(f"month name {_name!r} means two months")
 MONTHS["sept"] = 9
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY_MONTH_YEAR = re.compile(
