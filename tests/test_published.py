@@ -103,3 +103,15 @@ def test_the_address_is_the_first_evidence():
 
 def test_a_dateline_from_the_text_is_evidence():
     assert find_published(page(), dateline="2020-06-07T07:03:00") == "2020-06-07"
+
+
+def test_clean_text_drops_a_dateline_later_than_the_crawl():
+    from presspipe.document import new_document
+    from presspipe.plugins.clean.text import CleanText
+
+    text = "Harbour to be cleaned\n\n6 January 2031\n\nThe council approved the plan on Tuesday after a long debate."
+    crawled = new_document(text=text, meta={"crawled": "2026-01-07T00:00:00Z"})
+    later = new_document(text=text, meta={"crawled": "2031-01-07T00:00:00Z"})
+    CleanText({})([crawled, later], None)
+    assert "published" not in crawled["meta"]
+    assert later["meta"]["published"] == "2031-01-06"

@@ -170,6 +170,13 @@ def _days(candidates: Iterator[str], latest: date) -> Iterator[tuple[date, bool]
             yield day, bool(_UTC.search(candidate))
 
 
+def plausible(published: str | None, not_after: datetime | None = None) -> str | None:
+    """``published`` (ISO 8601) if its day is neither after ``not_after`` (default: now) nor before 1995."""
+    day = _day(published) if published else None
+    latest = (not_after or datetime.now(UTC)).date()
+    return published if day is not None and EARLIEST <= day <= latest else None
+
+
 def crawl_time(value: Any) -> datetime | None:
     """A ``meta.crawled`` value (ISO 8601) as a datetime, or ``None``."""
     if not isinstance(value, str):

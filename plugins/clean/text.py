@@ -18,6 +18,7 @@ from presspipe.plugins.clean.body import (
 )
 from presspipe.plugins.clean.config import TEXT_SCHEMA, build_rules
 from presspipe.plugins.clean.language import detect_language
+from presspipe.plugins.clean.published import crawl_time, plausible
 
 STEP = "clean.text"
 
@@ -40,6 +41,7 @@ class CleanText:
             except CleanError as error:
                 record_error(document, STEP, error)
                 continue
+            cleaned.published = plausible(cleaned.published, crawl_time(document["meta"].get("crawled")))
             language = detect_language(cleaned.text) if self.config["detect_language"] else None
             store(document, cleaned, {"language": language})
             keep_language(document, STEP, self.config["languages"])
