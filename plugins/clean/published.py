@@ -1,12 +1,13 @@
 # ruff: noqa: RUF001 -- month names in other alphabets (Turkish dotless i) are what this module reads
 """When a page was published, from evidence of publication only, or ``None``.
 
-Evidence, strongest first: the page's structured data (JSON-LD ``datePublished``), its
-publication meta tags (``article:published_time``, ``itemprop="datePublished"``, Dublin Core,
-Parse.ly, Sailthru ...), a ``<time>`` or element marked as the publication time, a date in the
-page's address (``/2020/06/07/``), and a dateline at the top of the body. Never a copyright
-line, a modification date or the time of processing: a wrong date is worse than none. A date
-later than the crawl (or, without one, than now) or before the web had news is rejected.
+Evidence, strongest first: a date in the page's address (``/2020/06/07/``), the page's
+structured data (JSON-LD ``datePublished``), its publication meta tags
+(``article:published_time``, ``itemprop="datePublished"``, Dublin Core, Parse.ly, Sailthru ...),
+a ``<time>`` or element marked as the publication time, and a dateline at the top of the body.
+Never a copyright line, a modification date or the time of processing: a wrong date is worse
+than none. A date later than the crawl (or, without one, than now) or before the web had news
+is rejected.
 """
 
 from __future__ import annotations
@@ -145,8 +146,7 @@ def find_published(
     ``url`` is the page's address, ``dateline`` a date found at the top of its text,
     ``not_after`` when it was crawled (default: now).
     """
-    latest = (not_after or datetime.now(UTC)).date()
-    days = _days(_evidence(html, url, dateline), latest)
+    days = _days(_evidence(html, url, dateline), _latest(not_after))
     first = next(days, None)
     if first is None:
         return None
@@ -173,8 +173,11 @@ def _days(candidates: Iterator[str], latest: date) -> Iterator[tuple[date, bool]
 def plausible(published: str | None, not_after: datetime | None = None) -> str | None:
     """``published`` (ISO 8601) if its day is neither after ``not_after`` (default: now) nor before 1995."""
     day = _day(published) if published else None
-    latest = (not_after or datetime.now(UTC)).date()
-    return published if day is not None and EARLIEST <= day <= latest else None
+    return published if day is not None and EARLIEST <= day <= _latest(not_after) else None
+
+
+def _latest(not_after: datetime | None) -> date:
+    return (not_after or datetime.now(UTC)).date()
 
 
 def crawl_time(value: Any) -> datetime | None:
