@@ -5,19 +5,23 @@ Everything a plugin needs is importable from here, and plugins import nothing el
 
     from presspipe import DEFAULT_MODEL, Document, RunContext, StepSpec, fail, hookimpl
 
-A plugin's own tests build a pipeline with ``load_registry``, ``parse_pipeline`` and
-``Runner``, and documents with ``new_document``. Importing presspipe imports no spaCy,
-FastAPI, uvicorn or trafilatura: each is imported where it is first used.
+``drop(document, step, why)`` leaves a document out on purpose (counted, never silently lost).
+An input reader uses ``ReaderSpec``, ``Source``, ``new_document``, ``InputProblem`` and
+``PassedOver``. A plugin's own tests build a pipeline with ``load_registry``, ``parse_pipeline``
+and ``Runner``. Importing presspipe imports no spaCy, FastAPI, uvicorn or trafilatura: each is
+imported where it is first used.
 """
 
 from presspipe.analysis import DEFAULT_MODEL, RunContext
-from presspipe.document import Document, error_messages, fail, is_failed, new_document
+from presspipe.document import Document, drop, error_messages, fail, is_failed, new_document
 from presspipe.errors import PresspipeError
 from presspipe.hookspecs import hookimpl, hookspec
+from presspipe.jsonl import jsonl_lines
 from presspipe.pipeline import Pipeline, load_pipeline, parse_pipeline
 from presspipe.registry import Registry, load_registry
 from presspipe.runner import Runner
-from presspipe.specs import ExporterSpec, Step, StepSpec, config_with_defaults
+from presspipe.sources import InputProblem, PassedOver, Source
+from presspipe.specs import ExporterSpec, ReaderSpec, Step, StepSpec, config_with_defaults
 from presspipe.text import paragraphs
 
 __version__ = "0.1.0"
@@ -26,20 +30,26 @@ __all__ = [
     "DEFAULT_MODEL",
     "Document",
     "ExporterSpec",
+    "InputProblem",
+    "PassedOver",
     "Pipeline",
     "PresspipeError",
+    "ReaderSpec",
     "Registry",
     "RunContext",
     "Runner",
+    "Source",
     "Step",
     "StepSpec",
     "__version__",
     "config_with_defaults",
+    "drop",
     "error_messages",
     "fail",
     "hookimpl",
     "hookspec",
     "is_failed",
+    "jsonl_lines",
     "load_pipeline",
     "load_registry",
     "new_document",

@@ -11,6 +11,10 @@ the parser respects them.
 
 spaCy is imported when a model is first loaded, not with this module: ``import presspipe``
 and the commands that parse nothing (``plugins``, ``validate``, ``schema``) stay fast.
+
+A document whose ``meta.language`` is not the model's language is not parsed: it gets an
+empty parse (so steps that read it add nothing) and a note in its provenance saying why,
+rather than entities and quotes an English model would make up from German or Japanese.
 """
 
 from __future__ import annotations
@@ -69,6 +73,7 @@ class RunContext:
 
     def __init__(self) -> None:
         self._parsed: dict[tuple[str, str], Doc] = {}
+        self._notes: dict[int, str] = {}
         self.documents_parsed = 0
         """How many documents this context has run through a spaCy model (tests read it)."""
 
@@ -77,16 +82,41 @@ class RunContext:
         return load_model(model)
 
     def parse(self, documents: Sequence[Document], model: str = DEFAULT_MODEL) -> list[Doc]:
-        """The spaCy parse of each document's ``text``, computed once per batch and model."""
-        missing = [d["text"] for d in documents if (model, d["text"]) not in self._parsed]
+        """The spaCy parse of each document's ``text``, computed once per batch and model.
+
+        A document in another language than the model's gets an empty ``Doc`` and a note
+        (see ``take_note``).
+        """
+        nlp = self.nlp(model)
+        foreign = {id(d) for d in documents if _other_language(d, nlp.lang or "xx")}
+        for document in documents:
+            if id(document) in foreign:
+                self._notes[id(document)] = (
+                    f"left alone: the text is in '{document['meta']['language']}' and model "
+                    f"'{model}' reads '{nlp.lang}'"
+                )
+        missing = [
+            d["text"] for d in documents if id(d) not in foreign and (model, d["text"]) not in self._parsed
+        ]
         if missing:
             unique = list(dict.fromkeys(missing))
-            nlp = self.nlp(model)
             for text, doc in zip(unique, nlp.pipe(unique, batch_size=max(len(unique), 1)), strict=True):
                 self._parsed[(model, text)] = doc
             self.documents_parsed += len(unique)
-        return [self._parsed[(model, d["text"])] for d in documents]
+        empty = nlp.make_doc("")
+        return [empty if id(d) in foreign else self._parsed[(model, d["text"])] for d in documents]
+
+    def take_note(self, document: Document) -> str | None:
+        """Why the last ``parse`` left ``document`` alone, once (the runner puts it in provenance)."""
+        return self._notes.pop(id(document), None)
 
     def end_batch(self) -> None:
         """Forget the batch's parses, so memory stays flat over a long run."""
         self._parsed.clear()
+        self._notes.clear()
+
+
+def _other_language(document: Document, model_language: str) -> bool:
+    """Whether the document says it is in a language the model does not read ("xx": any)."""
+    language = (document.get("meta") or {}).get("language")
+    return bool(language) and model_language != "xx" and language != model_language

@@ -1,7 +1,9 @@
 """The ``presspipe`` command: a thin shell over the library (pipeline, runner, sources).
 
-Exit status: 0 all went well; 1 some inputs or documents failed (the rest were written);
-2 the command could not start (bad pipeline, bad arguments, plugin clash).
+Exit status: 0 every document read was written; 1 some inputs were skipped, some documents
+failed (written with their errors) or were dropped by a step (a language the pipeline does not
+keep; not written), as the closing line counts; 2 the command could not start (bad pipeline,
+bad arguments, plugin clash).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import ipaddress
 import json
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -19,14 +22,14 @@ from typing import IO, TYPE_CHECKING, Any
 from tqdm import tqdm
 
 import presspipe
-from presspipe.document import Document, error_messages
+from presspipe.document import Document, error_messages, is_dropped
 from presspipe.errors import E, PresspipeError
 from presspipe.executors import EXECUTORS, process_batches
 from presspipe.ingest import RunCounts, run_into_store
 from presspipe.outputs import done_ids
 from presspipe.pipeline import load_pipeline, pipeline_file_schema
 from presspipe.registry import Registry, load_registry
-from presspipe.sources import InputProblem, read_inputs
+from presspipe.sources import InputProblem, PassedOver, read_inputs
 from presspipe.validate import document_schema
 
 if TYPE_CHECKING:
@@ -87,7 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("pipeline")
     validate.set_defaults(command=cmd_validate)
 
-    plugins = commands.add_parser("plugins", help="list plugins, their steps, exporters and versions")
+    plugins = commands.add_parser(
+        "plugins", help="list plugins, their steps, exporters, readers and versions"
+    )
     plugins.add_argument("--json", action="store_true", help="print JSON")
     plugins.set_defaults(command=cmd_plugins)
 
@@ -129,16 +134,21 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
             raise PresspipeError(E.E403)
         if args.out:
             done = done_ids(args.out, pipeline.sha256)
+    readers = registry.input_readers()
     store = _open_store(args.store) if args.store else None
     counts = RunCounts()
     unreadable = 0
+    dropped = 0
+    passed_over: Counter[str] = Counter()
     started = time.perf_counter()
     progress = tqdm(unit="doc", disable=not sys.stderr.isatty(), file=sys.stderr)
 
     def documents() -> Iterator[Document]:
         nonlocal unreadable
-        for item in read_inputs(args.inputs, exclude=args.out):
-            if isinstance(item, InputProblem):
+        for item in read_inputs(args.inputs, readers, exclude=args.out):
+            if isinstance(item, PassedOver):
+                passed_over.update(item.counts)
+            elif isinstance(item, InputProblem):
                 unreadable += 1
                 progress.write(f"presspipe: skipped {item}", file=sys.stderr)
             else:
@@ -149,7 +159,8 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
         return process_batches(pipeline, registry, batches, **options)
 
     def finished() -> Iterator[Document]:
-        # Failed documents are not stored; --out keeps them with their errors.
+        nonlocal dropped
+        # Failed and dropped documents are not stored; --out keeps failed ones with their errors.
         outcomes = run_into_store(
             documents(),
             pipeline,
@@ -163,12 +174,15 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
         for outcome in outcomes:
             if outcome.status == "skipped":
                 continue
+            progress.update()
+            if is_dropped(outcome.document):
+                dropped += 1
+                continue
             if outcome.status == "failed":
                 reasons = "; ".join(error_messages(outcome.document))
                 progress.write(
                     f"presspipe: failed {outcome.document['source']['uri']}: {reasons}", file=sys.stderr
                 )
-            progress.update()
             yield outcome.document
 
     if args.out:
@@ -185,17 +199,30 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
         store.close()
     seconds = time.perf_counter() - started
     succeeded = counts.stored + counts.done
+    failed = counts.failed - dropped
     total = succeeded + counts.failed
     print(
-        f"presspipe: {total} documents: {succeeded} done, {counts.failed} failed; "
-        f"{unreadable} inputs skipped"
+        f"presspipe: {total} documents: {succeeded} done, {failed} failed"
+        + (f", {dropped} dropped" if dropped else "")
+        + f"; {unreadable} inputs skipped"
+        + _passed_over(passed_over)
         + (f"; {counts.skipped} already done" if args.resume else "")
         + f"; {seconds:.1f} s, {total / seconds if seconds else 0:.1f} documents/s"
         + (f"; output in {args.out}" if args.out else "")
         + (f"; stored in {args.store}" if args.store else ""),
         file=sys.stderr,
     )
-    return 1 if counts.failed or unreadable else 0
+    return 1 if failed or unreadable or dropped else 0
+
+
+def _passed_over(counts: Mapping[str, int]) -> str:
+    """``; 12 records passed over (5 request, 4 image, 3 revisit)``, commonest kind first; or nothing."""
+    if not counts:
+        return ""
+    kinds = ", ".join(
+        f"{n} {kind}" for kind, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    )
+    return f"; {sum(counts.values())} records passed over ({kinds})"
 
 
 def _write(out: IO[str], chunks: Iterator[str]) -> None:
@@ -221,6 +248,7 @@ def cmd_plugins(args: argparse.Namespace, registry: Registry) -> int:
             "version": plugin.version,
             "steps": [{"name": s, "version": registry.steps[s].version} for s in plugin.steps],
             "exporters": list(plugin.exporters),
+            "readers": list(plugin.readers),
         }
         for plugin in registry.plugins
     ]
@@ -234,6 +262,10 @@ def cmd_plugins(args: argparse.Namespace, registry: Registry) -> int:
             print(f"  step {step['name']} {step['version']}")
         for exporter in row["exporters"]:
             print(f"  exporter {exporter}")
+        for reader in row["readers"]:
+            spec = registry.readers[reader]
+            takes = ", ".join([*spec.patterns, *(f"{scheme}:" for scheme in spec.schemes)])
+            print(f"  reader {reader} ({takes})")
     for row in failed:
         print(f"{row['name']} FAILED TO LOAD: {row['error']}")
     return 0

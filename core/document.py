@@ -62,6 +62,29 @@ def fail(document: Document, step: str | None, code: str, message: str) -> dict[
     return error
 
 
+DROPPED = "dropped"
+"""The error code of a document a step left out on purpose (a language the pipeline does not keep)."""
+
+
+def drop(document: Document, step: str, message: str) -> dict[str, Any]:
+    """Leave ``document`` out of the run's output on purpose, saying why.
+
+    It is recorded as an error with code ``dropped``, so later steps skip it and the service
+    does not store it; ``presspipe run`` counts it apart from failures and does not write it.
+    Dropping twice (a step re-run) records it once.
+    """
+    entry = {"step": step, "code": DROPPED, "message": message}
+    if entry not in document.setdefault("errors", []):
+        document["errors"].append(entry)
+    return entry
+
+
+def is_dropped(document: Document) -> bool:
+    """Whether a step left the document out on purpose (see ``drop``)."""
+    errors = document.get("errors") or []
+    return bool(errors) and all(isinstance(e, dict) and e.get("code") == DROPPED for e in errors)
+
+
 def error_messages(document: Document) -> list[str]:
     """Each of the document's errors as ``"step: message"`` (``check`` for the output check)."""
     return [

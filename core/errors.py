@@ -31,6 +31,8 @@ class E(StrEnum):
     )
     E104 = "PRESSPIPE_PLUGINS names plugin(s) that are not installed: {names}. Installed: {known}."
     E105 = "unknown export format '{name}'. Known formats: {known}."
+    E106 = "reader '{name}' is offered by both plugin '{first}' and plugin '{second}'; uninstall one of them."
+    E107 = "{what} is taken by both reader '{first}' and reader '{second}'; uninstall one of their plugins."
     # Models (E3xx)
     E301 = (
         "spaCy model '{model}' is not installed. Install it as a package, for example "

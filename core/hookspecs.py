@@ -12,7 +12,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from presspipe.document import Document
-    from presspipe.specs import ExporterSpec, StepSpec
+    from presspipe.specs import ExporterSpec, ReaderSpec, StepSpec
 
 hookspec = pluggy.HookspecMarker("presspipe")
 hookimpl = pluggy.HookimplMarker("presspipe")
@@ -38,6 +38,16 @@ def presspipe_exporters() -> list[ExporterSpec]:
 
     Exporters turn a stream of documents into text chunks (``presspipe run --format``,
     ``GET /v1/export?format=``). A format name may be offered by one plugin only.
+    """
+
+
+@hookspec
+def presspipe_readers() -> list[ReaderSpec]:
+    """Return the input readers this plugin offers, as ``ReaderSpec`` objects.
+
+    ``presspipe run`` hands each input to the reader whose file pattern (``"*.warc.gz"``)
+    or URI scheme (``"s3"``) takes it; the longest matching pattern wins. A reader name,
+    pattern or scheme may be taken by one reader only.
     """
 
 

@@ -8,7 +8,7 @@ and each decides what a line must hold.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,9 +23,25 @@ class JsonlLine:
     """``invalid JSON: ... at column N`` when the line does not parse (``value`` is then None)."""
 
 
-def jsonl_lines(lines: Iterable[str]) -> Iterator[JsonlLine]:
-    """Parse each non-blank line of ``lines`` (a file, or ``text.splitlines()``), lazily."""
-    for number, line in enumerate(lines, start=1):
+def _utf8(line: bytes) -> str:
+    return line.decode("utf-8-sig")
+
+
+def jsonl_lines(lines: Iterable[str | bytes], decode: Callable[[bytes], str] = _utf8) -> Iterator[JsonlLine]:
+    """Parse each non-blank line of ``lines`` (a file, or ``text.splitlines()``), lazily.
+
+    Lines given as bytes are decoded with ``decode`` (UTF-8 by default); a line it cannot decode
+    (``ValueError``) is reported with the decoder's message, and the lines after it are read.
+    """
+    for number, item in enumerate(lines, start=1):
+        if isinstance(item, bytes):
+            try:
+                line = decode(item)
+            except ValueError as error:
+                yield JsonlLine(number, None, str(error))
+                continue
+        else:
+            line = str(item)
         if not line.strip():
             continue
         try:

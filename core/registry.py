@@ -1,4 +1,4 @@
-"""Finding and loading plugins; the registry of steps and exporters they offer.
+"""Finding and loading plugins; the registry of steps, exporters and readers they offer.
 
 Built-in plugins register through the ``presspipe`` entry-point group exactly as
 third-party ones do (see ``pyproject.toml``). ``PRESSPIPE_PLUGINS=clean,quotes`` limits
@@ -20,7 +20,8 @@ import pluggy
 
 from presspipe import hookspecs
 from presspipe.errors import E, PresspipeError
-from presspipe.specs import ExporterSpec, StepSpec
+from presspipe.sources import Readers
+from presspipe.specs import ExporterSpec, ReaderSpec, StepSpec
 
 ENTRY_POINT_GROUP = "presspipe"
 PLUGINS_ENV_VAR = "PRESSPIPE_PLUGINS"
@@ -36,6 +37,7 @@ class PluginInfo:
     version: str | None
     steps: tuple[str, ...]
     exporters: tuple[str, ...]
+    readers: tuple[str, ...] = ()
 
 
 @dataclass
@@ -48,6 +50,8 @@ class Registry:
     step_plugin: dict[str, str] = field(default_factory=dict)
     """Step name -> name of the plugin that offers it."""
     exporter_plugin: dict[str, str] = field(default_factory=dict)
+    readers: dict[str, ReaderSpec] = field(default_factory=dict)
+    reader_plugin: dict[str, str] = field(default_factory=dict)
     plugins: list[PluginInfo] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     """Plugin name -> why it failed to load (import, or its registration hooks)."""
@@ -61,6 +65,10 @@ class Registry:
         if name not in self.exporters:
             raise PresspipeError(E.E105, name=name, known=", ".join(sorted(self.exporters)))
         return self.exporters[name]
+
+    def input_readers(self) -> Readers:
+        """The readers, ready to dispatch inputs (raises ``PresspipeError`` on a pattern clash)."""
+        return Readers(self.readers.values())
 
 
 def selected_entry_points() -> list[EntryPoint]:
@@ -102,6 +110,7 @@ def load_registry(extra: Mapping[str, object] | None = None) -> Registry:
         try:
             steps = _offered(manager, name, "presspipe_steps", StepSpec)
             exporters = _offered(manager, name, "presspipe_exporters", ExporterSpec)
+            readers = _offered(manager, name, "presspipe_readers", ReaderSpec)
         except _Broken as error:  # the plugin's own failure: reported by name, the rest go on
             registry.failed[name] = str(error)
             manager.unregister(name=name)
@@ -111,6 +120,8 @@ def load_registry(extra: Mapping[str, object] | None = None) -> Registry:
             _claim(registry.steps, registry.step_plugin, spec.name, spec, name, E.E102)
         for exporter in exporters:
             _claim(registry.exporters, registry.exporter_plugin, exporter.name, exporter, name, E.E103)
+        for reader in readers:
+            _claim(registry.readers, registry.reader_plugin, reader.name, reader, name, E.E106)
         plugin = manager.get_plugin(name)
         registry.plugins.append(
             PluginInfo(
@@ -119,6 +130,7 @@ def load_registry(extra: Mapping[str, object] | None = None) -> Registry:
                 version=versions[name],
                 steps=tuple(spec.name for spec in steps),
                 exporters=tuple(exporter.name for exporter in exporters),
+                readers=tuple(reader.name for reader in readers),
             )
         )
     return registry

@@ -95,14 +95,16 @@ class Runner:
         seconds = time.perf_counter() - started
         for i, document in zip(positions, done, strict=True):
             batch[i] = document
-            document["provenance"]["steps"].append(
-                {
-                    "step": step.name,
-                    "plugin": step.plugin,
-                    "version": step.spec.version,
-                    "seconds": round(seconds / len(done), 6),
-                }
-            )
+            entry = {
+                "step": step.name,
+                "plugin": step.plugin,
+                "version": step.spec.version,
+                "seconds": round(seconds / len(done), 6),
+            }
+            note = self.context.take_note(document)
+            if note:
+                entry["note"] = note
+            document["provenance"]["steps"].append(entry)
         self.hook.presspipe_batch_done(step=step.name, documents=done, seconds=seconds)
 
     def _call(self, step: PipelineStep, implementation: Step, documents: list[Document]) -> list[Document]:

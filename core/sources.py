@@ -1,27 +1,35 @@
-"""Reading inputs into raw documents: files, directories, JSONL records and stdin.
+"""Reading inputs: each file, directory, URI or ``-`` goes to the reader plugin that takes it.
 
-``read_inputs`` yields a ``Document`` per input document and an ``InputProblem`` per input
-that cannot become one (empty, binary, not UTF-8, unknown extension, bad JSONL line), so a
-bad file is named and the run goes on. It reads lazily: one file at a time.
+Readers are plugins (``presspipe_readers``); the built-in ones (text, HTML, JSONL, WARC,
+directories, standard input) live in ``presspipe.plugins.readers``. ``read_inputs`` yields a
+``Document`` per input document, an ``InputProblem`` per input that cannot become one (named
+with a reason, and the run goes on) and a ``PassedOver`` per input whose records were skipped
+by design (a WARC's requests and images). It reads lazily: one record at a time.
 """
 
 from __future__ import annotations
 
+import gzip
 import os
+import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
-from presspipe.document import Document, new_document
-from presspipe.jsonl import jsonl_lines
+from presspipe.document import Document
+from presspipe.errors import E, PresspipeError
+from presspipe.specs import ReaderSpec
 
-TEXT_EXTENSIONS = frozenset({".txt"})
-HTML_EXTENSIONS = frozenset({".html", ".htm"})
-JSONL_EXTENSIONS = frozenset({".jsonl"})
-KNOWN_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | JSONL_EXTENSIONS
-JSONL_FIELDS = ("text", "html", "id", "meta", "uri")
+COMPRESSIONS = {".gz": "gzip", ".zst": "zstd"}
+"""File-name suffix -> the compression ``Source.open`` undoes when no reader takes the full name."""
+DIRECTORY = "*/"
+"""The pattern by which a reader takes directories."""
+STDIN_SCHEME = "stdin"
+NO_READERS = "no input readers are loaded: the built-in ones are plugin 'readers' (is PRESSPIPE_PLUGINS leaving it out?)"
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*)://", re.I)
 
 
 @dataclass(frozen=True)
@@ -35,115 +43,141 @@ class InputProblem:
         return f"{self.uri}: {self.message}"
 
 
-Input = Document | InputProblem
+@dataclass(frozen=True)
+class PassedOver:
+    """Records of one input that are not documents by design, counted by kind.
+
+    A WARC holds requests, revisits, images and redirects beside its HTML pages; they are
+    summed into the run's closing line, not reported one line each.
+    """
+
+    uri: str
+    counts: Mapping[str, int]
+
+
+Input = Document | InputProblem | PassedOver
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input, as a reader gets it.
+
+    ``name`` is the input as given (a path, a URI, ``-``); ``path`` the local file or
+    directory (``None`` for standard input or a URI); ``compression`` what ``open`` undoes.
+    """
+
+    name: str
+    path: Path | None = None
+    compression: str | None = None
+    readers: Readers | None = field(default=None, repr=False)
+    stdin: BinaryIO | None = field(default=None, repr=False)
+    exclude: Path | None = None
+    """The run's own output file, which a directory reader passes over."""
+
+    def open(self) -> BinaryIO:
+        """The input's bytes (decompressed), as a stream the caller closes."""
+        if self.path is None:
+            return self.stdin or sys.stdin.buffer
+        if self.compression == "gzip":
+            return cast(BinaryIO, gzip.open(self.path, "rb"))
+        if self.compression == "zstd":
+            import zstandard  # here: only .zst inputs need it
+
+            return cast(BinaryIO, zstandard.open(self.path, "rb"))
+        return self.path.open("rb")
+
+    def read(self, path: Path) -> Iterator[Input]:
+        """Hand a path found inside this input (a directory's file) back to the readers."""
+        if self.readers is None:
+            raise RuntimeError("this Source was made without readers")
+        return self.readers.read(str(path), stdin=self.stdin, exclude=self.exclude)
+
+
+class Readers:
+    """The registered readers, and which one takes an input."""
+
+    def __init__(self, specs: Iterable[ReaderSpec]) -> None:
+        self.specs = list(specs)
+        self.patterns: list[tuple[str, ReaderSpec]] = []
+        self.schemes: dict[str, ReaderSpec] = {}
+        for spec in self.specs:
+            for pattern in spec.patterns:
+                self._claim(pattern.lower(), spec)
+            for scheme in spec.schemes:
+                if scheme.lower() in self.schemes:
+                    other = self.schemes[scheme.lower()].name
+                    raise PresspipeError(E.E107, what=f"URI scheme '{scheme}'", first=other, second=spec.name)
+                self.schemes[scheme.lower()] = spec
+        # The longest pattern first: "*.warc.gz" wins over "*.gz".
+        self.patterns.sort(key=lambda item: -len(item[0]))
+
+    def _claim(self, pattern: str, spec: ReaderSpec) -> None:
+        for taken, other in self.patterns:
+            if taken == pattern:
+                raise PresspipeError(
+                    E.E107, what=f"file pattern '{pattern}'", first=other.name, second=spec.name
+                )
+        self.patterns.append((pattern, spec))
+
+    def match(self, name: str) -> ReaderSpec | None:
+        """The reader whose pattern matches file name ``name`` (a directory's ends in ``/``)."""
+        lowered = name.lower()
+        for pattern, spec in self.patterns:
+            if fnmatchcase(lowered, pattern):
+                return spec
+        return None
+
+    def known_patterns(self) -> str:
+        return ", ".join(sorted(pattern for pattern, _ in self.patterns if pattern != DIRECTORY))
+
+    def read(self, name: str, stdin: BinaryIO | None = None, exclude: Path | None = None) -> Iterator[Input]:
+        """The documents of one input: ``-`` (standard input), a URI, a directory or a file."""
+        if not self.specs:
+            yield InputProblem(name, NO_READERS)
+            return
+        scheme = STDIN_SCHEME if name == "-" else (m.group(1).lower() if (m := _SCHEME.match(name)) else None)
+        if scheme is not None:
+            spec = self.schemes.get(scheme)
+            if spec is None:
+                known = ", ".join(sorted(self.schemes)) or "none"
+                yield InputProblem(name, f"no reader takes '{scheme}' URIs (readers take: {known})")
+                return
+            yield from spec.read(Source(name, readers=self, stdin=stdin, exclude=exclude))
+            return
+        path = Path(name)
+        compression = None
+        if path.is_dir():
+            spec = self.match(path.name + "/")
+        elif path.is_file():
+            spec = self.match(path.name)
+            stem, suffix = os.path.splitext(path.name)
+            if spec is None and suffix.lower() in COMPRESSIONS:
+                spec, compression = self.match(stem), COMPRESSIONS[suffix.lower()]
+        else:
+            yield InputProblem(name, "no such file or directory")
+            return
+        if spec is None:
+            kind = "directories" if path.is_dir() else f"'{path.name}'"
+            yield InputProblem(name, f"no reader takes {kind}; presspipe reads {self.known_patterns()}")
+            return
+        yield from spec.read(Source(name, path, compression, self, stdin, exclude))
 
 
 def read_inputs(
-    inputs: Iterable[str], stdin: BinaryIO | None = None, exclude: Path | None = None
+    inputs: Iterable[str],
+    readers: Sequence[ReaderSpec] | Readers | None = None,
+    stdin: BinaryIO | None = None,
+    exclude: Path | None = None,
 ) -> Iterator[Input]:
-    """Documents from paths (files or directories, recursively) and ``-`` (standard input).
+    """Documents from paths (files or directories, recursively), URIs and ``-`` (standard input).
 
-    A directory's file that is ``exclude`` (the run's own output file) is passed over.
+    ``readers`` defaults to those of the installed plugins. A directory's file that is
+    ``exclude`` (the run's own output file) is passed over.
     """
+    if readers is None:
+        from presspipe.registry import load_registry  # here: the registry imports this module
+
+        readers = load_registry().input_readers()
+    chosen = readers if isinstance(readers, Readers) else Readers(readers)
     for name in inputs:
-        if name == "-":
-            yield from read_bytes((stdin or sys.stdin.buffer).read(), "<stdin>", _sniff_stdin)
-        elif os.path.isdir(name):
-            yield from read_directory(Path(name), exclude)
-        elif os.path.isfile(name):
-            yield from read_file(Path(name))
-        else:
-            yield InputProblem(name, "no such file or directory")
-
-
-def read_directory(directory: Path, exclude: Path | None = None) -> Iterator[Input]:
-    """Every non-hidden file below ``directory`` but ``exclude``, in sorted order."""
-    excluded = exclude.resolve() if exclude else None
-    for root, dirs, names in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
-            path = Path(root) / name
-            if not name.startswith(".") and path.resolve() != excluded:
-                yield from read_file(path)
-
-
-def read_file(path: Path) -> Iterator[Input]:
-    suffix = path.suffix.lower()
-    if suffix not in KNOWN_EXTENSIONS:
-        known = ", ".join(sorted(KNOWN_EXTENSIONS))
-        yield InputProblem(str(path), f"unknown extension '{suffix or '(none)'}'; presspipe reads {known}")
-        return
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        yield InputProblem(str(path), f"cannot be read: {error.strerror}")
-        return
-    yield from read_bytes(data, str(path), lambda _text: suffix)
-
-
-def read_bytes(data: bytes, uri: str, kind: Callable[[str], str]) -> Iterator[Input]:
-    """Documents from the bytes of one input; ``kind(text)`` gives the extension to read it as."""
-    if b"\x00" in data[:8192]:
-        yield InputProblem(uri, "binary file (it holds NUL bytes); presspipe reads text, HTML and JSONL")
-        return
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        yield InputProblem(
-            uri, f"not valid UTF-8 (byte {error.start}: {data[error.start : error.start + 1]!r})"
-        )
-        return
-    if not text.strip():
-        yield InputProblem(uri, "empty file")
-        return
-    suffix = kind(text)
-    if suffix in HTML_EXTENSIONS:
-        yield new_document(html=text, uri=uri)
-    elif suffix in JSONL_EXTENSIONS:
-        yield from read_jsonl(text, uri)
-    else:
-        yield new_document(text=text, uri=uri)
-
-
-def read_jsonl(text: str, uri: str) -> Iterator[Input]:
-    """One document per JSONL line: an object with ``text`` or ``html``, optionally ``id``, ``meta``, ``uri``."""
-    for line in jsonl_lines(text.splitlines()):
-        where = f"{uri}:{line.number}"
-        if line.problem is not None:
-            yield InputProblem(where, line.problem)
-            continue
-        record = line.value
-        problem = _record_problem(record)
-        if problem:
-            yield InputProblem(where, problem)
-            continue
-        yield new_document(
-            text=record.get("text"),
-            html=record.get("html"),
-            id=record.get("id"),
-            meta=record.get("meta"),
-            uri=record.get("uri", where),
-        )
-
-
-def _record_problem(record: object) -> str | None:
-    if not isinstance(record, dict):
-        return "a JSONL line must be an object with a 'text' or an 'html' field"
-    unknown = sorted(set(record) - set(JSONL_FIELDS))
-    if unknown:
-        return f"unknown field(s) {', '.join(map(repr, unknown))}; fields are {', '.join(JSONL_FIELDS)}"
-    if ("text" in record) == ("html" in record):
-        return "give exactly one of 'text' and 'html'"
-    body = record.get("text", record.get("html"))
-    if not isinstance(body, str) or not body.strip():
-        return "'text' or 'html' must be a non-empty string"
-    for field, kind in (("id", str), ("uri", str), ("meta", dict)):
-        if field in record and not isinstance(record[field], kind):
-            return f"'{field}' must be a{'n object' if kind is dict else ' string'}"
-    return None
-
-
-def _sniff_stdin(text: str) -> str:
-    """Standard input is JSONL when it starts with '{', HTML when it starts with '<', else text."""
-    start = text.lstrip()[:1]
-    return ".jsonl" if start == "{" else ".html" if start == "<" else ".txt"
+        yield from chosen.read(name, stdin=stdin, exclude=exclude)

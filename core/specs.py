@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from presspipe.analysis import RunContext
     from presspipe.document import Document
+    from presspipe.sources import Input, Source
 
 
 class Step(Protocol):
@@ -80,3 +81,25 @@ def config_with_defaults(schema: Mapping[str, Any], config: Mapping[str, Any]) -
         if sub.get("type") == "object" and isinstance(result.get(key), dict):
             result[key] = config_with_defaults(sub, result[key])
     return result
+
+
+@dataclass(frozen=True)
+class ReaderSpec:
+    """An input reader: turns one input (a file, a directory, a URI) into raw documents.
+
+    - ``name``: what ``presspipe plugins`` lists (``"warc"``); one plugin per name.
+    - ``read``: called with a ``Source``; yields ``Document`` (``new_document(...)``),
+      ``InputProblem`` for what cannot become a document (named, the run goes on) and
+      ``PassedOver`` for records skipped by design (counted in the run's closing line).
+      It must stream: read one record at a time, never the whole input.
+    - ``patterns``: file-name patterns it takes (``"*.warc.gz"``, case-insensitive;
+      ``"*/"`` for directories). A file whose name ends in ``.gz`` or ``.zst`` and matches no
+      pattern is matched without that suffix and decompressed for the reader (``Source.open``).
+    - ``schemes``: URI schemes it takes (``"s3"`` for ``s3://...``; ``"stdin"`` for ``-``).
+    """
+
+    name: str
+    read: Callable[[Source], Iterable[Input]]
+    patterns: tuple[str, ...] = ()
+    schemes: tuple[str, ...] = ()
+    description: str = ""

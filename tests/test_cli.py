@@ -52,13 +52,12 @@ def test_run_over_mixed_directory_writes_good_documents_and_names_bad_files(tmp_
     assert result.returncode == 1, result.stderr
     documents = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     good = [d for d in documents if not d["errors"]]
-    assert sorted(d["text"] for d in good) == ["A plain article.", "one"]
+    assert sorted(d["text"] for d in good) == ["A plain article.", "café", "one"]  # café was latin-1
     # HTML documents are written too, failed: this pipeline has no clean.html step.
     assert sorted(d["errors"][0]["code"] for d in documents if d["errors"]) == ["input.html", "input.html"]
     for name in (
         "empty.txt",
         "binary.txt",
-        "latin1.txt",
         "notes.docx",
         "c.jsonl:3",
         "c.jsonl:5",
@@ -67,7 +66,7 @@ def test_run_over_mixed_directory_writes_good_documents_and_names_bad_files(tmp_
         assert f"skipped {inputs}" in result.stderr and name in result.stderr
     assert "Traceback" not in result.stderr
     last = result.stderr.strip().splitlines()[-1]
-    assert last.startswith("presspipe: 4 documents: 2 done, 2 failed; 7 inputs skipped;")
+    assert last.startswith("presspipe: 5 documents: 3 done, 2 failed; 6 inputs skipped;")
     assert f"output in {out}" in last
 
 

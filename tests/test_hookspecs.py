@@ -22,6 +22,7 @@ def test_hooks_are_found():
         "presspipe_batch_done",
         "presspipe_document_failed",
         "presspipe_exporters",
+        "presspipe_readers",
         "presspipe_steps",
     ]
 

@@ -10,7 +10,7 @@ from presspipe import StepSpec, hookimpl
 from presspipe.errors import PresspipeError
 from presspipe.registry import load_registry
 
-BUILT_IN = {"clean", "entities", "quotes", "summarize", "exporters"}
+BUILT_IN = {"clean", "entities", "quotes", "summarize", "exporters", "readers"}
 
 
 def fake_distribution(site: Path, name: str, entry_points: str) -> None:

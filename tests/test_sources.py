@@ -41,15 +41,16 @@ def test_directory_of_mixed_files(tmp_path):
         ("text/plain", "doc-1"),
     ]
     assert {d["source"]["media_type"] for d in documents} == {"text/plain", "text/html"}
-    assert len(documents) == 4  # a.txt, c.jsonl line 1 and 4, sub/b.html
+    assert len(documents) == 5  # a.txt, c.jsonl line 1 and 4, latin1.txt, sub/b.html
+    assert [d["text"] for d in documents if d["source"]["uri"].endswith("latin1.txt")] == ["café"]
     assert documents[1]["meta"] == {"title": "T"}
     assert problems["c.jsonl:3"].startswith("invalid JSON")
     assert problems["c.jsonl:5"] == "give exactly one of 'text' and 'html'"
     assert "unknown field(s) 'body'" in problems["c.jsonl:6"]
     assert problems["empty.txt"] == "empty file"
-    assert problems["binary.txt"].startswith("binary file")
-    assert problems["latin1.txt"].startswith("not valid UTF-8 (byte 3")
-    assert problems["notes.docx"].startswith("unknown extension '.docx'")
+    assert problems["binary.txt"].startswith("binary data")
+    assert "latin1.txt" not in problems
+    assert problems["notes.docx"].startswith("no reader takes 'notes.docx'; presspipe reads *.arc")
     assert ".hidden.txt" not in problems and all(d["text"] != "skip me" for d in documents)
 
 

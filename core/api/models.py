@@ -234,6 +234,7 @@ class PluginOut(BaseModel):
     version: str | None
     steps: list[str]
     exporters: list[str]
+    readers: list[str]
 
 
 class FailedPlugin(BaseModel):

@@ -15,6 +15,7 @@ from typing import Any
 
 import ftfy
 
+from presspipe import drop
 from presspipe.plugins.clean.dates import parse_dateline
 from presspipe.plugins.clean.rules import (
     QUOTE_OPENERS,
@@ -276,6 +277,14 @@ def record_error(document: dict[str, Any], step: str, error: CleanError) -> None
     entry = {"step": step, "code": error.code, "message": error.message}
     if entry not in document["errors"]:
         document["errors"].append(entry)
+
+
+def keep_language(document: dict[str, Any], step: str, languages: list[str]) -> None:
+    """Drop ``document`` (counted, not written) unless ``meta.language`` is one of ``languages``."""
+    language = document["meta"].get("language")
+    if languages and language not in languages:
+        found = f"language '{language}'" if language else "its language cannot be told"
+        drop(document, step, f"{found}; this pipeline keeps {', '.join(languages)}")
 
 
 def store(document: dict[str, Any], cleaned: Cleaned, meta: dict[str, Any]) -> None:

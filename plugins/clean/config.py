@@ -89,7 +89,16 @@ COMMON_PROPERTIES: dict[str, Any] = {
     "detect_language": {
         "type": "boolean",
         "default": True,
-        "description": "guess meta.language from common words when the source does not say",
+        "description": "detect meta.language from the text (py3langid) when the source does not say",
+    },
+    "languages": {
+        "type": "array",
+        "items": {"type": "string", "pattern": "^[a-z]{2,3}$"},
+        "default": [],
+        "description": (
+            "keep only documents in these languages (ISO 639-1 codes, 'en'); the others, and those whose "
+            "language cannot be told, are dropped: left out of the output and counted by presspipe run"
+        ),
     },
 }
 

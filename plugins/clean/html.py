@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from presspipe import Document, RunContext
@@ -11,18 +12,22 @@ from presspipe.plugins.clean.body import (
     Cleaned,
     CleanError,
     clean_blocks,
+    keep_language,
     normalise,
     record_error,
     store,
 )
 from presspipe.plugins.clean.config import build_rules
-from presspipe.plugins.clean.language import guess_language
+from presspipe.plugins.clean.language import detect_language
+from presspipe.plugins.clean.published import crawl_time, find_published
 from presspipe.plugins.clean.rules import normalise_for_compare
 
 STEP = "clean.html"
 _TAG = re.compile(
     r"<\s*(?:!doctype|html|head|body|div|p|article|main|section|span|title|meta|h[1-6])\b", re.I
 )
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(f"[{_UNSPACED}]|[^\\s{_UNSPACED}]+")
 _LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?", re.I)
 
 
@@ -37,17 +42,29 @@ class CleanHtml:
         for document in documents:
             if "html" not in document:
                 continue
+            url = document.get("source", {}).get("uri")
+            not_after = crawl_time(document.get("meta", {}).get("crawled"))
             try:
-                cleaned, meta = self.clean(document["html"], url=document.get("source", {}).get("uri"))
+                cleaned, meta = self.clean(document["html"], url=url, not_after=not_after)
             except CleanError as error:
                 record_error(document, STEP, error)
+                # A page with no article still has a date: keep it for whoever reads the failure.
+                published = find_published(document["html"], _web(url), None, not_after)
+                if published:
+                    document["meta"].setdefault("published", published)
                 continue
             store(document, cleaned, meta)
             del document["html"]
+            keep_language(document, STEP, self.config["languages"])
         return documents
 
-    def clean(self, html: str, url: str | None = None) -> tuple[Cleaned, dict[str, Any]]:
-        """Extract and clean one page: ``(cleaned body, meta found in the page)``."""
+    def clean(
+        self, html: str, url: str | None = None, not_after: datetime | None = None
+    ) -> tuple[Cleaned, dict[str, Any]]:
+        """Extract and clean one page: ``(cleaned body, meta found in the page)``.
+
+        ``url`` is the page's address, ``not_after`` when it was crawled (dates after it are wrong).
+        """
         size = len(html.encode("utf-8", errors="replace"))
         if size > self.config["max_bytes"]:
             raise CleanError(
@@ -59,9 +76,11 @@ class CleanHtml:
             raise CleanError("clean.not_html", "the input has no HTML tags; use clean.text for plain text")
         import trafilatura  # here, not at the top: every command imports this module, few read HTML
 
+        url = _web(url)
+
         extracted = trafilatura.bare_extraction(
             html,
-            url=url if url and url.startswith("http") else None,
+            url=url,
             favor_precision=self.config["favor_precision"],
             include_comments=self.config["include_comments"],
             include_tables=self.config["include_tables"],
@@ -87,7 +106,7 @@ class CleanHtml:
         )
         if not cleaned.paragraphs:
             raise CleanError("clean.empty", "no body text left after cleaning (everything was boilerplate)")
-        words = len(cleaned.text.split())
+        words = count_words(cleaned.text)
         if words < self.config["min_words"]:
             raise CleanError(
                 "clean.empty",
@@ -96,18 +115,28 @@ class CleanHtml:
         cleaned.removed[:0] = removed_title
         cleaned.title = title
         meta: dict[str, Any] = {
-            "published": cleaned.published or extracted.date,  # type: ignore[union-attr]
+            "published": find_published(html, url, cleaned.published, not_after),
             "authors": _authors(extracted.author) or cleaned.authors,  # type: ignore[union-attr]
             "language": self._language(html, cleaned.text),
         }
         return cleaned, meta
 
     def _language(self, html: str, text: str) -> str | None:
-        guess = guess_language(text) if self.config["detect_language"] else None
+        guess = detect_language(text) if self.config["detect_language"] else None
         if guess:
             return guess
         declared = _LANG.search(html[:20_000])
         return declared.group(1).lower() if declared else None
+
+
+def count_words(text: str) -> int:
+    """Words of ``text``; in Chinese and Japanese, written without spaces, each character counts as one."""
+    return len(_WORD.findall(text))
+
+
+def _web(url: str | None) -> str | None:
+    """``url`` if it is a web address (a file path's digits are no publication date)."""
+    return url if url and url.startswith(("http://", "https://")) else None
 
 
 def _authors(author: str | None) -> list[str]:

@@ -1,36 +1,46 @@
-"""A cheap language guess from the commonest words, for sources that do not declare one.
+"""The language of a document's text: py3langid, 140 labels, its model inside its wheel.
 
-Good enough to tell English from the other major European languages on a paragraph or
-more; it returns ``None`` rather than guess on too little text or an unknown language.
+Chosen over lingua-language-detector (75 languages, 96 MB installed, 5.7 s to load all its
+models, 81 ms a page) and the old stopword guess (7 European languages; a Japanese page came
+out "en"): py3langid is 4.5 MB, imports in 0.1 s, loads its model in about 0.4 s once per
+process and takes about 1 ms a page; on real pages both agree as often with the language the
+page declares (``eval/language.py``).
+It returns ``None`` rather than guess on too little text or when unsure.
+
+Codes are ISO 639-1 where the language has one, else ISO 639-3 (as BCP 47 tags do);
+varieties py3langid tells apart (Wu and Cantonese from Mandarin, Moroccan and Egyptian
+Arabic) count towards their macrolanguage's code, so "zh" and "ar" are what a user filters on.
 """
 
 from __future__ import annotations
 
-import re
+from functools import cache
+from typing import Any
+
+MIN_LETTERS = 20
+"""Fewer letters than this (a headline, a caption) is too little to tell a language by."""
+MIN_PROBABILITY = 0.8
+SAMPLE_CHARS = 3000
+"""The start of the text is enough, and keeps detection cheap on long documents."""
+MACROLANGUAGE = {"wuu": "zh", "yue": "zh", "ary": "ar", "arz": "ar", "uzs": "uz", "gug": "gn", "fuv": "ff"}
+NO_LANGUAGE = "zxx"
 
 
-def _words(words: str) -> frozenset[str]:
-    return frozenset(words.split())
+@cache
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # here: loading the model takes 0.4 s
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-STOPWORDS: dict[str, frozenset[str]] = {
-    "en": _words("the and of to in is that for it was on with as he said by at from his are be has have"),
-    "de": _words("der die und den das nicht ist zu mit sich des auf für im dem ein eine auch es von wird"),
-    "fr": _words("le la les et des est une dans que pour qui pas sur au du il par avec ce sont"),
-    "es": _words("el la de que y los en del las un por con una para es su al lo como más"),
-    "it": _words("il di che la per non una sono della del con le gli anche nel alla si è"),
-    "pt": _words("de que não uma os do da em para com um é por mais as dos como mas foi"),
-    "nl": _words("de het een en van is dat niet op te zijn voor met die ook aan er maar om"),
-}
-MIN_WORDS = 20
-MIN_SHARE = 0.12
-
-
-def guess_language(text: str) -> str | None:
-    """An ISO 639-1 code, or ``None`` when the text is short or matches no profile well."""
-    words = re.findall(r"\w+", text.lower())
-    if len(words) < MIN_WORDS:
+def detect_language(text: str) -> str | None:
+    """The ISO 639-1 code of ``text``'s language, or ``None`` when it is short or unclear."""
+    sample = text[:SAMPLE_CHARS]
+    if sum(character.isalpha() for character in sample) < MIN_LETTERS:
         return None
-    shares = {code: sum(word in stop for word in words) / len(words) for code, stop in STOPWORDS.items()}
-    code, share = max(shares.items(), key=lambda item: item[1])
-    return code if share >= MIN_SHARE else None
+    totals: dict[str, float] = {}
+    for label, probability in _identifier().rank(sample):
+        code = MACROLANGUAGE.get(label, label)
+        totals[code] = totals.get(code, 0.0) + probability
+    code, probability = max(totals.items(), key=lambda item: item[1])
+    return str(code) if probability >= MIN_PROBABILITY and code != NO_LANGUAGE else None

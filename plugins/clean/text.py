@@ -9,13 +9,15 @@ from presspipe.plugins.clean.body import (
     Cleaned,
     CleanError,
     clean_blocks,
+    keep_language,
     normalise,
     record_error,
     split_blocks,
     store,
 )
 from presspipe.plugins.clean.config import build_rules
-from presspipe.plugins.clean.language import guess_language
+from presspipe.plugins.clean.language import detect_language
+from presspipe.plugins.clean.published import crawl_time, plausible
 
 STEP = "clean.text"
 
@@ -38,8 +40,10 @@ class CleanText:
             except CleanError as error:
                 record_error(document, STEP, error)
                 continue
-            language = guess_language(cleaned.text) if self.config["detect_language"] else None
+            cleaned.published = plausible(cleaned.published, crawl_time(document["meta"].get("crawled")))
+            language = detect_language(cleaned.text) if self.config["detect_language"] else None
             store(document, cleaned, {"language": language})
+            keep_language(document, STEP, self.config["languages"])
         return documents
 
     def clean(self, raw: str) -> Cleaned:

@@ -57,7 +57,7 @@ def get_pipeline(name: str, svc: Svc) -> dict[str, Any]:
     "/plugins",
     response_model=PluginsOut,
     dependencies=[Depends(require_read)],
-    summary="Loaded plugins, the steps and exporters they offer, and plugins that failed to load",
+    summary="Loaded plugins, the steps, exporters and input readers they offer, and plugins that failed to load",
     responses=responses(401),
 )
 def list_plugins(svc: Svc) -> dict[str, Any]:
@@ -69,6 +69,7 @@ def list_plugins(svc: Svc) -> dict[str, Any]:
                 "version": p.version,
                 "steps": list(p.steps),
                 "exporters": list(p.exporters),
+                "readers": list(p.readers),
             }
             for p in svc.registry.plugins
         ],
