@@ -10,7 +10,9 @@ from typing import Any
 
 from presspipe import Document, RunContext, StepSpec, hookimpl
 from presspipe.analysis import DEFAULT_MODEL
-from presspipe.plugins.quotes.extract import Extractor, load_lexicon
+from presspipe.plugins.quotes.extract import Extractor
+from presspipe.plugins.quotes.lexicon import load_lexicon
+from presspipe.plugins.quotes.state import Settings
 
 VERSION = "0.1.0"
 
@@ -53,7 +55,9 @@ class QuoteExtractor:
         self.model: str = config.get("model", DEFAULT_MODEL)
         lexicon = load_lexicon(config.get("min_cue_count", 2), config.get("min_cue_ratio", 0.03))
         self.extractor = Extractor(
-            lexicon, carry=config.get("carry_speaker", True), single=config.get("single_marks", "auto")
+            Settings(
+                lexicon, carry=config.get("carry_speaker", True), single=config.get("single_marks", "auto")
+            )
         )
 
     def __call__(self, documents: list[Document], context: RunContext) -> list[Document]:
