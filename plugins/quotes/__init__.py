@@ -10,11 +10,12 @@ from typing import Any
 
 from presspipe import Document, RunContext, StepSpec, hookimpl
 from presspipe.analysis import DEFAULT_MODEL
-from presspipe.plugins.quotes.extract import Extractor
+from presspipe.plugins.quotes.extract import KINDS, Extractor
 from presspipe.plugins.quotes.lexicon import load_lexicon
+from presspipe.plugins.quotes.reported import load_reported_lexicon
 from presspipe.plugins.quotes.state import Settings
 
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 
 CONFIG_SCHEMA = {
     "type": "object",
@@ -39,6 +40,28 @@ CONFIG_SCHEMA = {
             "default": "auto",
             "description": "when single marks (‘…’, '…') quote: auto = only in texts without double marks",
         },
+        "kinds": {
+            "type": "array",
+            "items": {"enum": list(KINDS)},
+            "uniqueItems": True,
+            "default": list(KINDS),
+            "description": "which attributions to produce: direct quotes, partial quotes and mixed statements "
+            "(partial), reported speech (indirect)",
+        },
+        "min_reported_ratio": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "default": 0.35,
+            "description": "reported speech: keep a (cue lemma, construction) that PolNeAR train annotated "
+            "in at least this share of its occurrences",
+        },
+        "scope": {
+            "enum": ["attitudes", "speech"],
+            "default": "attitudes",
+            "description": "reported speech: attitudes = what PolNeAR annotates (statements, beliefs, "
+            "intentions, ...); speech = only cue verbs that also introduce quotations in PolNeAR train",
+        },
         "carry_speaker": {
             "type": "boolean",
             "default": True,
@@ -57,7 +80,13 @@ class QuoteExtractor:
         self.extractor = Extractor(
             Settings(
                 lexicon, carry=config.get("carry_speaker", True), single=config.get("single_marks", "auto")
-            )
+            ),
+            load_reported_lexicon(
+                config.get("min_reported_ratio", 0.35),
+                config.get("scope", "attitudes"),
+                frozenset(lexicon.weights),
+            ),
+            tuple(config.get("kinds", KINDS)),
         )
 
     def __call__(self, documents: list[Document], context: RunContext) -> list[Document]:

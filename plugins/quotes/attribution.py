@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from presspipe.plugins.quotes.marks import Segment
-from presspipe.plugins.quotes.speakers import SpeakerSearch
+from presspipe.plugins.quotes.speakers import RELATIVE_PRONOUNS, SpeakerSearch
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 CLAUSE_BOUNDARY = {"advcl", "conj", "parataxis"}
 INHERIT_DEPS = {"conj", "xcomp", "advcl", "pcomp", "ccomp", "acl", "relcl", "parataxis"}
-RELATIVE_PRONOUNS = {"who", "that", "which", "whom"}
 SIGNATURE = re.compile(r"[^\S\n]*[―—–-]{1,2}[^\S\n]*([A-Z][^\n―—–;]{0,60}?)[^\S\n]*[.,;]?[^\S\n]*(?:\n|$)")
 
 
@@ -196,7 +195,7 @@ class CueSearch(SpeakerSearch):
                     if objects:
                         return objects[0]
                 if subject.lower_ in RELATIVE_PRONOUNS and node.dep_ == "relcl":
-                    return node.head
+                    return subject  # "who": PolNeAR's source; its entity is the antecedent's
                 if self._in_quote(subject):
                     break  # a misparse: the cue's "subject" is inside a quotation
                 return subject

@@ -1,18 +1,17 @@
-# ruff: noqa: RUF001, RUF003 -- typographic quotation marks are what this code is about
-"""The rules of ``quotes.extract``: quoted segments, their cue and their speaker.
+"""The rules of ``quotes.extract``: who said what, quoted or reported.
 
-1. ``marks.find_segments`` pairs the quotation marks of each paragraph.
-2. Each segment is attached to a reporting cue through the dependency parse
-   (``attribution.py``).
-3. The speaker is the cue's subject (inherited through ``adding``/``and told``, taken
-   from ``by`` in the passive, from the object of "according to"); a quote without a cue
-   right after an attributed quote in the same paragraph keeps that quote's speaker.
-4. Pronouns and descriptions ("the analyst") resolve to the person they refer to; the
-   speaker's ``entity`` is the canonical entity whose mention holds the speaker's head
-   (``speakers.py``).
-5. Scare quotes and names in quotation marks are dropped: a segment of fewer than four
-   words with no speaker, a title or name (capitalised words), a one- or two-word modifier
-   of a noun ("self-proclaimed “multipolar” world"), a lone word far below its cue.
+1. Quotations (``quoted.py``): ``marks.find_segments`` pairs the quotation marks of each
+   paragraph; each segment is attached to a cue and speaker through the parse
+   (``attribution.py``); scare quotes and names in marks are dropped.
+2. Reported speech (``reported.py``): cue words with the clause they govern ("X said (that)
+   ...", "according to X, ...", "X's claim that ..."), kept when PolNeAR's train split
+   annotates such a (lemma, construction) often enough (``reported.json``).
+3. The two are merged: a reported clause that is little more than one quotation is that
+   quotation (``direct`` or ``partial``); a reported clause holding quoted fragments is one
+   **mixed** attribution, kind ``partial``, whose ``quoted`` lists the fragments; the others
+   are ``indirect``.
+4. Speakers (``speakers.py``): the speaker's phrase, and the canonical entity it refers to
+   (names, surnames, pronouns, descriptions).
 
 ``docs/steps/quotes.md`` has the details and the measured accuracy.
 """
@@ -21,146 +20,103 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from presspipe.plugins.quotes.attribution import Attribution, CueSearch
-from presspipe.plugins.quotes.marks import Segment
+from presspipe.plugins.quotes.quoted import QuotedSearch
+from presspipe.plugins.quotes.reported import Reported, ReportedLexicon, ReportedSearch
 from presspipe.plugins.quotes.state import Settings
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc
 
-TITLE_SMALL_WORDS = {"a", "an", "the", "of", "on", "in", "and", "or", "to", "for", "with", "at", "by"}
-SENTENCE_PUNCT = set(".!?:;,—–-([")
+KINDS = ("direct", "partial", "indirect")
+ONE_QUOTATION = 0.8
+"""A reported clause whose alphanumeric characters are at least this share quoted is that quotation."""
 
 
 class Extractor:
     """Quote extraction settings; ``extract`` reads one document through a ``DocumentReader``."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, reported: ReportedLexicon, kinds: tuple[str, ...] = KINDS) -> None:
         self.settings = settings
+        self.reported = reported
+        self.kinds = kinds
 
     def extract(self, doc: Doc, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return DocumentReader(doc, entities, self.settings).quotations()
+        reader = DocumentReader(doc, entities, self.settings)
+        records = reader.quotations()
+        if "indirect" in self.kinds or "partial" in self.kinds:
+            records = reader.merge_reported(records, self.reported)
+        records = [r for r in records if r["kind"] in self.kinds]
+        records.sort(key=lambda r: (r["start"], -r["end"]))
+        for number, record in enumerate(records, start=1):
+            record["id"] = f"Q{number}"
+        return records
 
 
-class DocumentReader(CueSearch):
-    """The quotations of one document."""
+def _alnum(text: str) -> int:
+    return sum(c.isalnum() for c in text)
 
-    def quotations(self) -> list[dict[str, Any]]:
-        text = self.text
-        quotes: list[dict[str, Any]] = []
-        previous: Attribution | None = None  # the attribution of the last attributed quote
-        previous_paragraph = -1
-        previous_end = -1
-        for segment in self.segments:
-            tokens = self._tokens(segment)
-            if not tokens:
+
+class DocumentReader(QuotedSearch, ReportedSearch):
+    """Quoted and reported speech of one document."""
+
+    def merge_reported(self, quotes: list[dict[str, Any]], lexicon: ReportedLexicon) -> list[dict[str, Any]]:
+        """``quotes`` with the document's reported speech merged in (rule 3 of the module docstring)."""
+        absorbed: set[int] = set()  # indexes of quotes that became part of a mixed attribution
+        records: list[dict[str, Any]] = []
+        kept = [c for c in self.reported_candidates() if lexicon.keeps(c)]
+        for candidate in kept:
+            if any(other.start <= candidate.cue.idx < other.end for other in kept if other is not candidate):
+                continue  # "Merrill said Machado wants to continue ...": PolNeAR keeps the outer one
+            around = [q for q in quotes if q["start"] <= candidate.cue.idx < q["end"]]
+            if around:  # a transcript line in quotation marks: “WALLACE: ...”
+                around[0]["speaker"] = self._reported_speaker(candidate)
+                around[0]["cue"] = self._cue(candidate.cue)
                 continue
-            paragraph = self._paragraph(segment.start)
-            attribution = self._attribute(segment, tokens)
-            words = self._words(segment)
-            if (
-                attribution is None
-                and self.settings.carry
-                and previous is not None
-                and previous_paragraph == paragraph
-            ):
-                between = text[previous_end : segment.start]
-                if segment.continues or self._no_other_speech(between):
-                    attribution = previous
-            elif (
-                attribution is None
-                and previous is not None
-                and previous_paragraph == paragraph - 1
-                and segment.continues
-            ):
-                attribution = previous
-            if not self._is_quotation(segment, tokens, words, attribution):
+            inside = [
+                i
+                for i, q in enumerate(quotes)
+                if q["start"] >= candidate.start - 1 and q["end"] <= candidate.end + 1
+            ]
+            quoted = sum(_alnum(quotes[i]["text"]) for i in inside)
+            content = _alnum(self.text[candidate.start : candidate.end])
+            if inside and quoted >= ONE_QUOTATION * content:
+                for i in inside:
+                    if quotes[i]["speaker"] is None:
+                        quotes[i]["speaker"] = self._reported_speaker(candidate)
+                        quotes[i]["cue"] = self._cue(candidate.cue)
                 continue
-            quote = self._quote(len(quotes) + 1, segment, tokens, attribution)
-            quotes.append(quote)
-            if attribution is not None and quote["speaker"] is not None:
-                if quote["speaker"]["entity"] is not None:
-                    self.speakers.append(
-                        (quote["speaker"]["start"], self.entities[quote["speaker"]["entity"]])
-                    )
-                previous = attribution
-                attribution.speaker_span = (quote["speaker"]["start"], quote["speaker"]["end"])
-                attribution.entity = quote["speaker"]["entity"]
-                previous_paragraph = paragraph
-                previous_end = segment.end
-            elif not segment.continues:
-                previous = None
-        return quotes
+            record = self._reported(candidate, [quotes[i] for i in inside])
+            if record is None:
+                continue
+            absorbed.update(inside)
+            records.append(record)
+        return [q for i, q in enumerate(quotes) if i not in absorbed] + records
 
-    def _no_other_speech(self, between: str) -> bool:
-        """Whether the text between two quotes of a paragraph leaves the first speaker talking."""
-        return "\n" not in between and len(between.split()) <= 40
-
-    def _is_quotation(
-        self, segment: Segment, tokens: list[Token], words: list[str], attribution: Attribution | None
-    ) -> bool:
-        if not words:
-            return False
-        if segment.continues:
-            return True
-        if attribution is None or (attribution.speaker is None and attribution.speaker_span is None):
-            # no cue: only long, sentence-like segments are quotations
-            return len(words) >= self.settings.min_words_uncued and not segment.single
-        if self._is_title(segment, words):
-            return False  # a name or title: ‘Two Majors,’ “Face the Nation,”
-        if len(words) <= 2 and self._modifier(tokens):
-            return False  # an adjective in quotation marks: self-proclaimed “multipolar” world
-        # a lone word deep inside reported speech is a scare quote
-        return not (len(words) == 1 and attribution.depth >= 4)
-
-    def _is_title(self, segment: Segment, words: list[str]) -> bool:
-        """A short run of capitalised words (small words aside) that does not start a sentence."""
-        if len(words) > 6 or self._starts_sentence(segment):
-            return False
-        capitals = [w for w in words if w.lower() not in TITLE_SMALL_WORDS]
-        return bool(capitals) and all(w.lstrip("“‘\"'(")[:1].isupper() for w in capitals)
-
-    def _modifier(self, tokens: list[Token]) -> bool:
-        inside = {t.i for t in tokens}
-        heads = [t for t in tokens if t.head.i not in inside and not t.is_punct]
-        return bool(heads) and all(t.dep_ in ("amod", "compound", "nmod", "poss") for t in heads)
-
-    # -- output ---------------------------------------------------------------------------
-
-    def _quote(
-        self, number: int, segment: Segment, tokens: list[Token], attribution: Attribution | None
-    ) -> dict[str, Any]:
-        start, end = segment.start, segment.end
-        speaker: dict[str, Any] | None = None
-        cue: dict[str, Any] | None = None
-        if attribution is not None:
-            if attribution.speaker_span is not None:
-                s, e = attribution.speaker_span
-                speaker = {"text": self.text[s:e], "start": s, "end": e, "entity": attribution.entity}
-            elif attribution.speaker is not None:
-                speaker = self._speaker(attribution.speaker)
-                if speaker["start"] < end and start < speaker["end"]:
-                    speaker = None  # the "speaker" is part of the quote itself
-            if attribution.cue is not None:
-                cue_tokens = [attribution.cue]
-                if attribution.cue.lower_ == "according":
-                    cue_tokens += [c for c in attribution.cue.children if c.lower_ == "to"]
-                c_start = min(t.idx for t in cue_tokens)
-                c_end = max(t.idx + len(t) for t in cue_tokens)
-                cue = {"text": self.text[c_start:c_end], "start": c_start, "end": c_end}
+    def _reported(self, candidate: Reported, fragments: list[dict[str, Any]]) -> dict[str, Any] | None:
+        speaker = self._reported_speaker(candidate)
+        if speaker is None:
+            return None
+        interrupted = candidate.start < candidate.cue.idx < candidate.end  # "Russia, he continued, should"
+        if speaker["start"] < candidate.end and candidate.start < speaker["end"] and not interrupted:
+            return None  # the "speaker" is inside the content: a misparse
+        start, end = candidate.start, candidate.end
+        cue = self._cue(candidate.cue)
+        attributed = [f for f in fragments if f["speaker"] is not None]
+        if attributed:  # the quotation's own attribution is the better tuned
+            speaker, cue = attributed[0]["speaker"], attributed[0]["cue"] or cue
         return {
-            "id": f"Q{number}",
+            "id": "",
             "text": self.text[start:end],
             "start": start,
             "end": end,
-            "kind": "direct" if self._is_direct(segment) else "partial",
+            "kind": "partial" if fragments else "indirect",
             "speaker": speaker,
             "cue": cue,
+            "quoted": [f["quoted"][0] for f in fragments],
         }
 
-    def _is_direct(self, segment: Segment) -> bool:
-        inner = self.text[segment.start + 1 : segment.end].lstrip()
-        if not inner or not (inner[0].isupper() or inner[0].isdigit()):
-            return False
-        before = self._before(segment.start)
-        return not before or before[-1] in SENTENCE_PUNCT
+    def _reported_speaker(self, candidate: Reported) -> dict[str, Any] | None:
+        speaker = self._speaker(candidate.speaker)
+        if speaker["entity"] is not None:
+            self.speakers.append((speaker["start"], self.entities[speaker["entity"]]))
+        return speaker

@@ -15,6 +15,7 @@ from presspipe.plugins.quotes.state import DocumentState
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
+RELATIVE_PRONOUNS = {"who", "that", "which", "whom"}
 PERSONAL_PRONOUNS = {"he", "she", "him", "her", "they", "them", "i", "we", "it"}
 NP_LEFT_DEPS = {
     "det",
@@ -79,6 +80,12 @@ class SpeakerSearch(DocumentState):
             entity = self._named_inside(start, end)
         if entity is None and head.dep_ == "appos":
             entity = self._entity_at(head.head.idx, head.head.idx + len(head.head))
+        if entity is None and head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
+            antecedent = head.head.head
+            start, end = self._phrase(antecedent)
+            entity = self._entity_at(antecedent.idx, antecedent.idx + len(antecedent)) or self._named_inside(
+                start, end
+            )
         if entity is None and head.lower_ in PERSONAL_PRONOUNS:
             entity = self._antecedent(head)
         if entity is None and head.pos_ == "NOUN":

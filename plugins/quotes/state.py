@@ -90,3 +90,12 @@ class DocumentState:
             if m_start < end and start < m_end:
                 return entity
         return None
+
+    def _cue(self, token: Token) -> dict[str, Any]:
+        """The output span of a cue word ("according to" keeps its "to")."""
+        tokens = [token]
+        if token.lower_ == "according":
+            tokens += [c for c in token.children if c.lower_ == "to"]
+        start = min(t.idx for t in tokens)
+        end = max(t.idx + len(t) for t in tokens)
+        return {"text": self.text[start:end], "start": start, "end": end}

@@ -1,0 +1,264 @@
+# ruff: noqa: RUF001 -- typographic quotation marks are what this code is about
+"""Reported speech: a cue, its speaker and the clause it reports, from the dependency parse.
+
+A candidate is a word that can cue an attribution with the content it governs:
+
+- ``ccomp``: a verb with a clausal complement ("X said (that) ...", "X told Y ...", "..., X said"
+  where the parse hangs the clause off the cue, "X believes ...");
+- ``xcomp``: a verb with an open complement ("X plans to ...", "X urged Y to ...");
+- ``dobj``: a verb with a direct object ("X denied the report", "X announced new rates");
+- ``prep``: a verb with a prepositional object ("X called for ...", "X spoke about ...");
+- ``parataxis``: a cue inserted into or appended to the clause it reports ("Russia, he
+  continued, should ...", "The talks failed, officials said"); the content is the host clause;
+- ``according``: "according to X, ..." (the content is the clause the phrase attaches to);
+- ``noun``: a noun of speech with a clausal complement ("X's claim that ...", "a statement
+  saying ...") or "in a statement": the content is that clause, or the host clause.
+
+Which candidates are kept is learned: ``reported.json`` holds, for each cue lemma and
+construction, how often PolNeAR's train split annotated such a candidate as an attribution
+(``eval/train_reported.py`` regenerates it; counts only). A candidate is kept when its
+smoothed share reaches ``min_reported_ratio``. The speaker is the cue's subject (through the
+same rules as for quotations: the agent of a passive, the antecedent of "who"), the object
+of "according to", or a noun cue's possessor; candidates without one are dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from presspipe.plugins.quotes.attribution import CueSearch
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+COLON_LINE = re.compile(r"^[^\S\n]*[\"“]?([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[^\S\n]+(\S)", re.MULTILINE)
+VERB_CONSTRUCTIONS = ("ccomp", "xcomp", "dobj", "prep", "parataxis")
+SUBORDINATORS = {
+    "because",
+    "while",
+    "although",
+    "though",
+    "since",
+    "if",
+    "unless",
+    "as",
+    "so",
+    "until",
+    "when",
+}
+EXPLETIVES = {"it", "there", "this", "which", "what", "that"}
+SPEECH_PREPOSITIONS = {"for", "about", "on", "of", "against", "with"}
+PERSON_PRONOUNS = {"he", "she", "i"}
+SPEAKER_KINDS = ("person", "other")
+PRIOR_WEIGHT = 2.0
+MIN_SPEAKER_SEEN = 3
+MIN_SPEAKER_SHARE = 0.15
+
+
+@dataclass(frozen=True)
+class ReportedLexicon:
+    """What PolNeAR train annotated, as ``(hits, seen)`` counts: per (cue lemma, construction,
+    speaker kind), and per head lemma of common-noun speakers."""
+
+    cues: dict[tuple[str, str, str], tuple[int, int]]
+    speakers: dict[str, tuple[int, int]]
+    min_ratio: float
+    scope: str = "attitudes"
+    speech: frozenset[str] = frozenset()
+    """Lemmas that introduce quotations (the quotation cue lexicon): the ``speech`` scope."""
+
+    def share(self, lemma: str, construction: str, kind: str) -> float:
+        """The share of such candidates that were attributions: for this speaker kind, pulled
+        towards the share over both kinds, itself pulled towards 0 when seen rarely."""
+        hits = seen = 0
+        for any_kind in SPEAKER_KINDS:
+            h, n = self.cues.get((lemma, construction, any_kind), (0, 0))
+            hits, seen = hits + h, seen + n
+        overall = hits / (seen + PRIOR_WEIGHT)
+        h, n = self.cues.get((lemma, construction, kind), (0, 0))
+        return (h + PRIOR_WEIGHT * overall) / (n + PRIOR_WEIGHT)
+
+    def keeps(self, candidate: Reported) -> bool:
+        if (
+            self.scope == "speech"
+            and candidate.construction in VERB_CONSTRUCTIONS
+            and candidate.lemma not in self.speech
+        ):
+            return False
+        if candidate.speaker.pos_ == "NOUN":
+            hits, seen = self.speakers.get(candidate.speaker.lemma_.lower(), (0, 0))
+            if seen >= MIN_SPEAKER_SEEN and hits < MIN_SPEAKER_SHARE * seen:
+                return False  # "Recent events have shown ...": not a source
+        return self.share(candidate.lemma, candidate.construction, candidate.speaker_kind) >= self.min_ratio
+
+
+@cache
+def load_reported_lexicon(min_ratio: float, scope: str, speech: frozenset[str]) -> ReportedLexicon:
+    """The shipped counts (``reported.json``)."""
+    data = json.loads(
+        resources.files("presspipe.plugins.quotes").joinpath("reported.json").read_text("utf-8")
+    )
+    cues = {
+        (lemma, construction, kind): (pair[0], pair[1])
+        for lemma, by_construction in data["cues"].items()
+        for construction, by_kind in by_construction.items()
+        for kind, pair in by_kind.items()
+    }
+    speakers = {lemma: (pair[0], pair[1]) for lemma, pair in data["speakers"].items()}
+    return ReportedLexicon(cues, speakers, min_ratio, scope, speech)
+
+
+@dataclass
+class Reported:
+    """One reported statement: content characters, the cue word and the speaker's head."""
+
+    start: int
+    end: int
+    cue: Token
+    speaker: Token
+    lemma: str
+    construction: str
+    speaker_kind: str
+    """``person`` (a PERSON mention, he, she, I) or ``other`` (groups, organisations, documents)."""
+
+
+class ReportedSearch(CueSearch):
+    """Reported-speech candidates of one document."""
+
+    def reported_candidates(self) -> Iterator[Reported]:
+        """Every candidate with a speaker and a non-empty content, whatever its lemma."""
+        yield from self._colon_lines()
+        for token in self.doc:
+            if token.is_space or token.is_punct or self._in_quote(token):
+                continue
+            found = self._candidate(token)
+            if found is None:
+                continue
+            construction, first, last, speaker = found
+            span = self._content_span(first, last, token)
+            if span is None or speaker is None:
+                continue
+            if speaker.lower_ in EXPLETIVES or speaker.dep_ == "expl":
+                continue
+            if speaker.dep_ == "nsubjpass":
+                continue  # "the Russians are accused of ...": the subject is not the speaker
+            lemma = "according to" if construction == "according" else token.lemma_.lower()
+            yield Reported(span[0], span[1], token, speaker, lemma, construction, self._speaker_kind(speaker))
+
+    def _colon_lines(self) -> Iterator[Reported]:
+        """Transcript lines and headlines: "PENCE: Well, ...", "Poll: Clinton leads ..." at the
+        start of a line; the speaker is the words before the colon (up to four, capitalised),
+        the content the rest of the line."""
+        for match in COLON_LINE.finditer(self.text):
+            colon = self.doc.char_span(match.end(1), match.end(1) + 1)
+            head = self.doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
+            if colon is None or head is None:
+                continue
+            end = self.text.find("\n", match.start(2))
+            end = len(self.text.rstrip()) if end < 0 else len(self.text[:end].rstrip())
+            speaker = head.root
+            yield Reported(match.start(2), end, colon[0], speaker, ":", "colon", self._speaker_kind(speaker))
+
+    def _speaker_kind(self, head: Token) -> str:
+        if head.lower_ in PERSON_PRONOUNS:
+            return "person"
+        entity = self._entity_at(head.idx, head.idx + len(head))
+        return "person" if entity is not None and entity.get("label") == "PERSON" else "other"
+
+    def _candidate(self, token: Token) -> tuple[str, Token, Token, Token | None] | None:
+        """(construction, first and last content token, speaker head) of a cue candidate."""
+        if token.lower_ == "according":
+            return self._according(token)
+        if token.pos_ == "NOUN":
+            return self._noun_cue(token)
+        if token.pos_ not in ("VERB", "AUX") or token.dep_ in ("amod", "compound", "nmod", "aux", "auxpass"):
+            return None
+        children = list(token.children)
+        for dep, construction in (("ccomp", "ccomp"), ("xcomp", "xcomp"), ("dobj", "dobj")):
+            complements = [c for c in children if c.dep_ == dep]
+            if complements:
+                complement = complements[0]
+                last = self._reason_clauses(token, complement.right_edge)
+                return construction, complement.left_edge, last, self._subject(token)
+        if token.dep_ == "parataxis" and token.head.pos_ in ("VERB", "AUX"):
+            host = token.head
+            return "parataxis", *self._host_edges(host, token), self._subject(token)
+        for child in children:
+            if child.dep_ == "prep" and child.lower_ in SPEECH_PREPOSITIONS:
+                objects = [g for g in child.children if g.dep_ in ("pobj", "pcomp")]
+                if objects:
+                    return "prep", objects[0].left_edge, objects[0].right_edge, self._subject(token)
+        return None
+
+    def _reason_clauses(self, cue: Token, last: Token) -> Token:
+        """The end of a reported clause, over the subordinate clauses the parse hangs off its cue
+        instead ("X said the claim smacked of hypocrisy, because Democrats ...")."""
+        for child in cue.rights:
+            if child.i <= last.i or child.dep_ == "punct":
+                continue
+            marks = {g.lower_ for g in child.children if g.dep_ == "mark"}
+            if child.dep_ != "advcl" or not marks & SUBORDINATORS:
+                break
+            last = child.right_edge
+        return last
+
+    def _according(self, token: Token) -> tuple[str, Token, Token, Token | None] | None:
+        """ "according to X": the content is the clause the phrase attaches to, without it."""
+        speaker = self._subject(token)
+        host = token.head
+        while host.dep_ not in ("ROOT", "ccomp", "conj", "advcl") and host.head.i != host.i:
+            host = host.head
+        if speaker is None or host.i == token.i:
+            return None
+        return "according", *self._host_edges(host, token), speaker
+
+    def _noun_cue(self, noun: Token) -> tuple[str, Token, Token, Token | None] | None:
+        """ "X's claim that ...", "a statement saying ...", "in a statement, X ..."."""
+        clauses = [c for c in noun.children if c.dep_ in ("acl", "ccomp", "relcl") and c.i > noun.i]
+        clauses = [c for c in clauses if any(g.lower_ == "that" and g.dep_ == "mark" for g in c.children)]
+        owners = [c for c in noun.children if c.dep_ == "poss"]
+        if clauses and owners:
+            return "noun", clauses[0].left_edge, clauses[0].right_edge, owners[0]
+        if noun.dep_ == "pobj" and noun.head.lower_ == "in" and noun.head.head.pos_ in ("VERB", "AUX"):
+            host = noun.head.head
+            return "noun", *self._host_edges(host, noun.head), self._subject(host)
+        return None
+
+    def _host_edges(self, host: Token, cue: Token) -> tuple[Token, Token]:
+        """The first and last token of ``host``'s clause, leaving out the cue's phrase when it
+        sits at one end ("..., officials said"; "According to X, ..."); a phrase inside the
+        clause ("Russia, he continued, should ...") stays inside the span."""
+        words = [t for t in host.subtree if not t.is_punct]
+        cue_first, cue_last = cue.left_edge.i, cue.right_edge.i
+        before = [t for t in words if t.i < cue_first]
+        after = [t for t in words if t.i > cue_last]
+        if before and after:
+            return words[0], words[-1]
+        rest = before or after or words
+        return rest[0], rest[-1]
+
+    def _content_span(self, first: Token, last: Token, cue: Token) -> tuple[int, int] | None:
+        """Characters of the content: punctuation, a leading "that" and the cue itself trimmed off."""
+        tokens = [t for t in self.doc[first.i : last.i + 1] if not t.is_space]
+        while tokens and (tokens[0].is_punct or tokens[0].dep_ == "mark" or tokens[0].i == cue.i):
+            if tokens[0].is_quote:
+                break
+            tokens = tokens[1:]
+        while tokens and tokens[-1].is_punct and not tokens[-1].is_quote:
+            tokens = tokens[:-1]
+        words = [t for t in tokens if not t.is_punct]
+        if len(words) < 2:
+            return None
+        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+        for q_start, q_end in self.quoted:  # a quotation is never cut in two
+            if q_start < start < q_end:
+                start = q_start
+            if q_start < end < q_end:
+                end = q_end
+        return start, end
