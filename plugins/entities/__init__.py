@@ -90,6 +90,7 @@ from presspipe.plugins.entities.names import (
     name_key,
     trim_span,
 )
+from presspipe.plugins.entities.repair import repaired_labels
 
 __all__ = [
     "CONFIG_SCHEMA",
@@ -104,7 +105,7 @@ __all__ = [
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-VERSION = "0.2.0"
+VERSION = "0.3.0"
 
 DEFAULT_LABELS = ["PERSON", "ORG", "GPE", "NORP"]
 
@@ -130,6 +131,13 @@ CONFIG_SCHEMA: dict[str, Any] = {
             "default": {},
             "description": "Extra names of one thing, canonical name -> other names, for example "
             '{"United States": ["America"]}. Added to the built-in US, UK, UN and EU aliases.',
+        },
+        "repair_labels": {
+            "type": "boolean",
+            "default": True,
+            "description": "Repair the model's labels where the text is clear: a name that speaks, carries a "
+            "title or role, or starts with a known given name is PERSON; lower-case, pro-/anti- and thing "
+            "names are not (see docs/steps/entities.md).",
         },
     },
 }
@@ -161,14 +169,17 @@ def build_entities(
     doc: Doc,
     labels: Iterable[str] = DEFAULT_LABELS,
     aliases: Mapping[str, Iterable[str]] | None = None,
+    *,
+    repair: bool = True,
 ) -> list[dict[str, Any]]:
-    """The ``entities`` list of one document from its spaCy parse."""
+    """The ``entities`` list of one document from its spaCy parse (``repair``: see ``repair.py``)."""
     keep = frozenset(labels)
     text = document["text"]
     table = alias_table(aliases)
     canonical = {key: name for name in (*BUILTIN_ALIASES, *(aliases or {})) if (key := name_key(name))}
     canonical = {table.get(key, key): name for key, name in canonical.items()}
-    mentions = collect_mentions(text, doc, keep | GROUPING_LABELS, table)
+    ent_labels = repaired_labels(doc) if repair else None
+    mentions = collect_mentions(text, doc, keep | GROUPING_LABELS, table, ent_labels)
     groups = [g for g in group_mentions(mentions) if g.label() in keep]
     title = (document.get("meta") or {}).get("title")
     scores = salience_scores(groups, text, title if isinstance(title, str) else None)
@@ -216,10 +227,13 @@ class SpacyEntities:
         self.model: str = config.get("model", DEFAULT_MODEL)
         self.labels = list(config.get("labels", DEFAULT_LABELS))
         self.aliases: dict[str, list[str]] = dict(config.get("aliases") or {})
+        self.repair: bool = config.get("repair_labels", True)
 
     def __call__(self, documents: list[Document], context: RunContext) -> list[Document]:
         for document, doc in zip(documents, context.parse(documents, self.model), strict=True):
-            document["entities"] = build_entities(document, doc, self.labels, self.aliases)
+            document["entities"] = build_entities(
+                document, doc, self.labels, self.aliases, repair=self.repair
+            )
         return documents
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,18 +20,18 @@ BUILTIN_ALIASES: dict[str, list[str]] = {
 }
 
 
-def _words(text: str) -> frozenset[str]:
+def word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
 # Titles (folded: lower case, no dots) stripped from PERSON and ORG mentions: they never
 # start an organisation's name.
-PERSON_TITLES = _words(
+PERSON_TITLES = word_set(
     """mr mrs ms mx dr sir dame president vice-president senator sen rep representative
     congressman congresswoman gov governor mayor chancellor premier"""
 )
 # Titles stripped from PERSON mentions only ("General Motors" and "Secretary of State" are ORGs).
-PERSON_ONLY_TITLES = PERSON_TITLES | _words(
+PERSON_ONLY_TITLES = PERSON_TITLES | word_set(
     """prof professor vice prime minister secretary foreign deputy former acting late then
     general gen lt col colonel capt captain sgt sergeant admiral adm commander judge justice
     chairman chairwoman chair speaker ambassador ayatollah sheikh rev reverend state us attorney
@@ -119,14 +119,20 @@ def trim_span(text: str, start: int, end: int, label: str) -> tuple[int, int]:
 
 
 def collect_mentions(
-    text: str, doc: Doc, labels: frozenset[str], aliases: Mapping[tuple[str, ...], tuple[str, ...]]
+    text: str,
+    doc: Doc,
+    labels: frozenset[str],
+    aliases: Mapping[tuple[str, ...], tuple[str, ...]],
+    ent_labels: Sequence[str | None] | None = None,
 ) -> list[Mention]:
-    """The model's entity spans with a label in ``labels``, trimmed and keyed."""
+    """The model's entity spans with a label in ``labels``, trimmed and keyed. ``ent_labels``
+    gives each span of ``doc.ents`` its label instead of the model's (None: not an entity)."""
     mentions = []
-    for ent in doc.ents:
-        if ent.label_ not in labels:
+    for i, ent in enumerate(doc.ents):
+        label = ent_labels[i] if ent_labels is not None else ent.label_
+        if label is None or label not in labels:
             continue
-        start, end = trim_span(text, ent.start_char, ent.end_char, ent.label_)
+        start, end = trim_span(text, ent.start_char, ent.end_char, label)
         if start >= end:
             continue
         surface = text[start:end]
@@ -138,11 +144,13 @@ def collect_mentions(
         if len(words) > 1 and fold(words[0]) == "the":
             name = words[1]
         key = aliases.get(key, key)
-        mentions.append(Mention(surface, start, end, ent.label_, name, key))
+        mentions.append(Mention(surface, start, end, label, name, key))
     return mentions
 
 
-_NAMEPARTICLES = _words("al el ad as ash at az bin ibn abu de da del della der den di du la le van von ter y")
+_NAMEPARTICLES = word_set(
+    "al el ad as ash at az bin ibn abu de da del della der den di du la le van von ter y"
+)
 _INITIAL = re.compile(r"^(?:[A-Z]\.)+$|^[A-Z]$")
 
 
