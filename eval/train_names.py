@@ -49,7 +49,11 @@ def main() -> int:
                     capitalised[token.text] += 1
             for ent in doc.ents:
                 words = [t for t in ent if not t.is_space]
-                if ent.label_ == "PERSON" and 2 <= len(words) <= 4 and all(t.text[:1].isupper() for t in words):
+                if (
+                    ent.label_ == "PERSON"
+                    and 2 <= len(words) <= 4
+                    and all(t.text[:1].isupper() for t in words)
+                ):
                     starts[words[0].text] += 1
         context.end_batch()
     names = {
