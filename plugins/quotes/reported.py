@@ -32,13 +32,16 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from presspipe.plugins.quotes.attribution import CueSearch
+from presspipe.plugins.quotes.attribution import SUBJECTS, CueSearch
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
 COLON_LINE = re.compile(r"^[^\S\n]*[\"“]?([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[^\S\n]+(\S)", re.MULTILINE)
-VERB_CONSTRUCTIONS = ("ccomp", "xcomp", "dobj", "prep", "parataxis")
+WEAK_CONSTRUCTIONS = ("xcomp", "xcomp-be", "dobj", "prep")
+"""Constructions that describe as often as they attribute: their common-noun speakers must
+have been sources in train."""
+VERB_CONSTRUCTIONS = ("ccomp", "xcomp", "xcomp-be", "dobj", "prep", "parataxis")
 SUBORDINATORS = {
     "because",
     "while",
@@ -95,6 +98,10 @@ class ReportedLexicon:
             hits, seen = self.speakers.get(candidate.speaker.lemma_.lower(), (0, 0))
             if seen >= MIN_SPEAKER_SEEN and hits < MIN_SPEAKER_SHARE * seen:
                 return False  # "Recent events have shown ...": not a source
+            if not hits and candidate.construction in WEAK_CONSTRUCTIONS:
+                return False  # "the dominant emotion appears to be envy": never a source in train
+        if candidate.construction == "parataxis" and candidate.lemma in self.speech:
+            return True  # "Russia, he continued, should ...": a speech verb set into the clause it reports
         return self.share(candidate.lemma, candidate.construction, candidate.speaker_kind) >= self.min_ratio
 
 
@@ -179,11 +186,17 @@ class ReportedSearch(CueSearch):
             return self._noun_cue(token)
         if token.pos_ not in ("VERB", "AUX") or token.dep_ in ("amod", "compound", "nmod", "aux", "auxpass"):
             return None
+        if token.dep_ == "acl" and not any(c.dep_ in SUBJECTS for c in token.children):
+            return None  # "the force resisting X": the noun, not the sentence's subject, does it
         children = list(token.children)
         for dep, construction in (("ccomp", "ccomp"), ("xcomp", "xcomp"), ("dobj", "dobj")):
             complements = [c for c in children if c.dep_ == dep]
             if complements:
                 complement = complements[0]
+                if construction == "xcomp" and complement.lemma_ == "be":
+                    construction = (
+                        "xcomp-be"  # "X appears to be Y": more often a description than an attitude
+                    )
                 last = self._reason_clauses(token, complement.right_edge)
                 return construction, complement.left_edge, last, self._subject(token)
         if token.dep_ == "parataxis" and token.head.pos_ in ("VERB", "AUX"):
@@ -221,13 +234,13 @@ class ReportedSearch(CueSearch):
     def _noun_cue(self, noun: Token) -> tuple[str, Token, Token, Token | None] | None:
         """ "X's claim that ...", "a statement saying ...", "in a statement, X ..."."""
         clauses = [c for c in noun.children if c.dep_ in ("acl", "ccomp", "relcl") and c.i > noun.i]
-        clauses = [c for c in clauses if any(g.lower_ == "that" and g.dep_ == "mark" for g in c.children)]
+        clauses = [c for c in clauses if any(g.dep_ == "mark" or g.dep_ in SUBJECTS for g in c.children)]
         owners = [c for c in noun.children if c.dep_ == "poss"]
         if clauses and owners:
             return "noun", clauses[0].left_edge, clauses[0].right_edge, owners[0]
         if noun.dep_ == "pobj" and noun.head.lower_ == "in" and noun.head.head.pos_ in ("VERB", "AUX"):
             host = noun.head.head
-            return "noun", *self._host_edges(host, noun.head), self._subject(host)
+            return "in-noun", *self._host_edges(host, noun.head), self._subject(host)
         return None
 
     def _host_edges(self, host: Token, cue: Token) -> tuple[Token, Token]:
@@ -253,8 +266,8 @@ class ReportedSearch(CueSearch):
         while tokens and tokens[-1].is_punct and not tokens[-1].is_quote:
             tokens = tokens[:-1]
         words = [t for t in tokens if not t.is_punct]
-        if len(words) < 2:
-            return None
+        if len(words) < 2 or (words[-1].pos_ == "ADP" and not any(words[-1].children)):
+            return None  # too short, or ends in a stranded preposition ("the things they seemed to agree on")
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
         for q_start, q_end in self.quoted:  # a quotation is never cut in two
             if q_start < start < q_end:
