@@ -42,6 +42,7 @@ WEAK_CONSTRUCTIONS = ("xcomp", "xcomp-be", "dobj", "prep")
 """Constructions that describe as often as they attribute: their common-noun speakers must
 have been sources in train."""
 VERB_CONSTRUCTIONS = ("ccomp", "xcomp", "xcomp-be", "dobj", "prep", "parataxis")
+OBJECT_PREDICATES = {"oprd", "xcomp", "ccomp", "acomp", "attr"}
 SUBORDINATORS = {
     "because",
     "while",
@@ -161,14 +162,18 @@ class ReportedSearch(CueSearch):
     def _colon_lines(self) -> Iterator[Reported]:
         """Transcript lines and headlines: "PENCE: Well, ...", "Poll: Clinton leads ..." at the
         start of a line; the speaker is the words before the colon (up to four, capitalised),
-        the content the rest of the line."""
-        for match in COLON_LINE.finditer(self.text):
+        the content the rest of the paragraph up to the next such line."""
+        matches = list(COLON_LINE.finditer(self.text))
+        for number, match in enumerate(matches):
             colon = self.doc.char_span(match.end(1), match.end(1) + 1)
             head = self.doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
             if colon is None or head is None:
                 continue
-            end = self.text.find("\n", match.start(2))
-            end = len(self.text.rstrip()) if end < 0 else len(self.text[:end].rstrip())
+            paragraph = self._paragraph(match.start(1))
+            end = self.paragraph_spans[paragraph][1] if paragraph >= 0 else len(self.text)
+            if number + 1 < len(matches):
+                end = min(end, matches[number + 1].start())
+            end = len(self.text[:end].rstrip())
             speaker = head.root
             yield Reported(match.start(2), end, colon[0], speaker, ":", "colon", self._speaker_kind(speaker))
 
@@ -194,10 +199,8 @@ class ReportedSearch(CueSearch):
             if complements:
                 complement = complements[0]
                 if construction == "xcomp" and complement.lemma_ == "be":
-                    construction = (
-                        "xcomp-be"  # "X appears to be Y": more often a description than an attitude
-                    )
-                last = self._reason_clauses(token, complement.right_edge)
+                    construction = "xcomp-be"  # "X appears to be Y": a description as often as an attitude
+                last = self._content_end(token, complement.right_edge, construction == "dobj")
                 return construction, complement.left_edge, last, self._subject(token)
         if token.dep_ == "parataxis" and token.head.pos_ in ("VERB", "AUX"):
             host = token.head
@@ -209,14 +212,18 @@ class ReportedSearch(CueSearch):
                     return "prep", objects[0].left_edge, objects[0].right_edge, self._subject(token)
         return None
 
-    def _reason_clauses(self, cue: Token, last: Token) -> Token:
-        """The end of a reported clause, over the subordinate clauses the parse hangs off its cue
-        instead ("X said the claim smacked of hypocrisy, because Democrats ...")."""
+    def _content_end(self, cue: Token, last: Token, with_object: bool) -> Token:
+        """The end of a reported clause, over what the parse hangs off its cue after it: subordinate
+        clauses ("X said the claim smacked of hypocrisy, because Democrats ..."), and after an
+        object, what is said of it ("called the charges fabricated", "described Obama as ...")."""
         for child in cue.rights:
             if child.i <= last.i or child.dep_ == "punct":
                 continue
             marks = {g.lower_ for g in child.children if g.dep_ == "mark"}
-            if child.dep_ != "advcl" or not marks & SUBORDINATORS:
+            predicate = child.dep_ in OBJECT_PREDICATES or (
+                child.dep_ == "prep" and child.lower_ in ("as", "for")
+            )
+            if not (child.dep_ == "advcl" and marks & SUBORDINATORS) and not (with_object and predicate):
                 break
             last = child.right_edge
         return last
