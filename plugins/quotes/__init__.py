@@ -52,7 +52,7 @@ CONFIG_SCHEMA = {
             "type": "number",
             "minimum": 0,
             "maximum": 1,
-            "default": 0.25,
+            "default": 0.35,
             "description": "reported speech: keep a (cue lemma, construction) that PolNeAR train annotated "
             "in at least this share of its occurrences",
         },
@@ -82,7 +82,7 @@ class QuoteExtractor:
                 lexicon, carry=config.get("carry_speaker", True), single=config.get("single_marks", "auto")
             ),
             load_reported_lexicon(
-                config.get("min_reported_ratio", 0.25),
+                config.get("min_reported_ratio", 0.35),
                 config.get("scope", "attitudes"),
                 frozenset(lexicon.weights),
             ),

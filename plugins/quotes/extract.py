@@ -65,7 +65,9 @@ class DocumentReader(QuotedSearch, ReportedSearch):
         records: list[dict[str, Any]] = []
         kept = [c for c in self.reported_candidates() if lexicon.keeps(c)]
         for candidate in kept:
-            if any(other.start <= candidate.cue.idx < other.end for other in kept if other is not candidate):
+            if candidate.construction != "noun" and any(
+                other.start <= candidate.cue.idx < other.end for other in kept if other is not candidate
+            ):
                 continue  # "Merrill said Machado wants to continue ...": PolNeAR keeps the outer one
             around = [q for q in quotes if q["start"] <= candidate.cue.idx < q["end"]]
             if around:  # a transcript line in quotation marks: “WALLACE: ...”

@@ -38,10 +38,15 @@ if TYPE_CHECKING:
     from spacy.tokens import Token
 
 COLON_LINE = re.compile(r"^[^\S\n]*[\"“]?([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[^\S\n]+(\S)", re.MULTILINE)
+SPEECH_FRAMES = ("parataxis", "noun")
+"""Constructions that attribute whenever their word is a speech verb (a lemma that introduces
+quotations): a cue set into the clause it reports, a possessed speech noun with its clause."""
 WEAK_CONSTRUCTIONS = ("xcomp", "xcomp-be", "dobj", "prep")
 """Constructions that describe as often as they attribute: their common-noun speakers must
 have been sources in train."""
 VERB_CONSTRUCTIONS = ("ccomp", "xcomp", "xcomp-be", "dobj", "prep", "parataxis")
+MEASURES = {"DATE", "TIME", "CARDINAL", "QUANTITY", "PERCENT", "MONEY"}
+"""Entity types of objects that are not content ("spoke for an hour", "spent $5 million")."""
 OBJECT_PREDICATES = {"oprd", "xcomp", "ccomp", "acomp", "attr"}
 SUBORDINATORS = {
     "because",
@@ -101,8 +106,8 @@ class ReportedLexicon:
                 return False  # "Recent events have shown ...": not a source
             if not hits and candidate.construction in WEAK_CONSTRUCTIONS:
                 return False  # "the dominant emotion appears to be envy": never a source in train
-        if candidate.construction == "parataxis" and candidate.lemma in self.speech:
-            return True  # "Russia, he continued, should ...": a speech verb set into the clause it reports
+        if candidate.construction in SPEECH_FRAMES and candidate.lemma in self.speech:
+            return True  # "Russia, he continued, should ...", "Moscow's claim (that) it was ..."
         return self.share(candidate.lemma, candidate.construction, candidate.speaker_kind) >= self.min_ratio
 
 
@@ -198,6 +203,8 @@ class ReportedSearch(CueSearch):
             complements = [c for c in children if c.dep_ == dep]
             if complements:
                 complement = complements[0]
+                if complement.ent_type_ in MEASURES:
+                    return None  # "X spent an hour"
                 if construction == "xcomp" and complement.lemma_ == "be":
                     construction = "xcomp-be"  # "X appears to be Y": a description as often as an attitude
                 last = self._content_end(token, complement.right_edge, construction == "dobj")
@@ -207,7 +214,9 @@ class ReportedSearch(CueSearch):
             return "parataxis", *self._host_edges(host, token), self._subject(token)
         for child in children:
             if child.dep_ == "prep" and child.lower_ in SPEECH_PREPOSITIONS:
-                objects = [g for g in child.children if g.dep_ in ("pobj", "pcomp")]
+                objects = [
+                    g for g in child.children if g.dep_ in ("pobj", "pcomp") and g.ent_type_ not in MEASURES
+                ]
                 if objects:
                     return "prep", objects[0].left_edge, objects[0].right_edge, self._subject(token)
         return None
@@ -223,7 +232,10 @@ class ReportedSearch(CueSearch):
             predicate = child.dep_ in OBJECT_PREDICATES or (
                 child.dep_ == "prep" and child.lower_ in ("as", "for")
             )
-            if not (child.dep_ == "advcl" and marks & SUBORDINATORS) and not (with_object and predicate):
+            subordinate = child.dep_ == "advcl" and bool(marks & SUBORDINATORS)
+            if subordinate and child.lemma_.lower() in self.lexicon.weights:
+                break  # "..., while senator Puskov said ...": another attribution
+            if not subordinate and not (with_object and predicate):
                 break
             last = child.right_edge
         return last
@@ -247,6 +259,8 @@ class ReportedSearch(CueSearch):
             return "noun", clauses[0].left_edge, clauses[0].right_edge, owners[0]
         if noun.dep_ == "pobj" and noun.head.lower_ == "in" and noun.head.head.pos_ in ("VERB", "AUX"):
             host = noun.head.head
+            if any(c.dep_ in ("ccomp", "xcomp") for c in host.children):
+                return None  # "In a statement, X said ...": the verb is the cue
             return "in-noun", *self._host_edges(host, noun.head), self._subject(host)
         return None
 
