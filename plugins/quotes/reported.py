@@ -41,10 +41,12 @@ COLON_LINE = re.compile(r"^[^\S\n]*[\"“]?([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*
 SPEECH_FRAMES = ("parataxis", "noun")
 """Constructions that attribute whenever their word is a speech verb (a lemma that introduces
 quotations): a cue set into the clause it reports, a possessed speech noun with its clause."""
-WEAK_CONSTRUCTIONS = ("xcomp", "xcomp-be", "dobj", "prep")
+SPEECH_PREPOSITIONS = {"for", "about", "on", "of", "against", "with"}
+PREPOSITIONAL = tuple(f"prep-{p}" for p in sorted(SPEECH_PREPOSITIONS))
+WEAK_CONSTRUCTIONS = ("xcomp", "xcomp-be", "dobj", *PREPOSITIONAL)
 """Constructions that describe as often as they attribute: their common-noun speakers must
 have been sources in train."""
-VERB_CONSTRUCTIONS = ("ccomp", "xcomp", "xcomp-be", "dobj", "prep", "parataxis")
+VERB_CONSTRUCTIONS = ("ccomp", "xcomp", "xcomp-be", "dobj", *PREPOSITIONAL, "parataxis")
 MEASURES = {"DATE", "TIME", "CARDINAL", "QUANTITY", "PERCENT", "MONEY"}
 """Entity types of objects that are not content ("spoke for an hour", "spent $5 million")."""
 OBJECT_PREDICATES = {"oprd", "xcomp", "ccomp", "acomp", "attr"}
@@ -62,7 +64,6 @@ SUBORDINATORS = {
     "when",
 }
 EXPLETIVES = {"it", "there", "this", "which", "what", "that"}
-SPEECH_PREPOSITIONS = {"for", "about", "on", "of", "against", "with"}
 PERSON_PRONOUNS = {"he", "she", "i"}
 SPEAKER_KINDS = ("person", "other")
 PRIOR_WEIGHT = 2.0
@@ -218,7 +219,7 @@ class ReportedSearch(CueSearch):
                     g for g in child.children if g.dep_ in ("pobj", "pcomp") and g.ent_type_ not in MEASURES
                 ]
                 if objects:
-                    return "prep", objects[0].left_edge, objects[0].right_edge, self._subject(token)
+                    return f"prep-{child.lower_}", objects[0].left_edge, objects[0].right_edge, self._subject(token)
         return None
 
     def _content_end(self, cue: Token, last: Token, with_object: bool) -> Token:
@@ -248,7 +249,7 @@ class ReportedSearch(CueSearch):
             host = host.head
         if speaker is None or host.i == token.i:
             return None
-        return "according", *self._host_edges(host, token), speaker
+        return "according", *self._host_edges(host, token, speaker), speaker
 
     def _noun_cue(self, noun: Token) -> tuple[str, Token, Token, Token | None] | None:
         """ "X's claim that ...", "a statement saying ...", "in a statement, X ..."."""
@@ -264,14 +265,16 @@ class ReportedSearch(CueSearch):
             return "in-noun", *self._host_edges(host, noun.head), self._subject(host)
         return None
 
-    def _host_edges(self, host: Token, cue: Token) -> tuple[Token, Token]:
-        """The first and last token of ``host``'s clause, leaving out the cue's phrase when it
-        sits at one end ("..., officials said"; "According to X, ..."); a phrase inside the
-        clause ("Russia, he continued, should ...") stays inside the span."""
+    def _host_edges(self, host: Token, cue: Token, speaker: Token | None = None) -> tuple[Token, Token]:
+        """The first and last token of ``host``'s clause, leaving out the cue's phrase (and the
+        speaker's) when it sits at one end ("..., officials said"; "According to X, ..."); a
+        phrase inside the clause ("Russia, he continued, should ...") stays inside the span."""
         words = [t for t in host.subtree if not t.is_punct]
-        cue_first, cue_last = cue.left_edge.i, cue.right_edge.i
-        before = [t for t in words if t.i < cue_first]
-        after = [t for t in words if t.i > cue_last]
+        left, right = cue.left_edge.i, cue.right_edge.i
+        if speaker is not None:
+            left, right = min(left, speaker.left_edge.i), max(right, speaker.right_edge.i)
+        before = [t for t in words if t.i < left]
+        after = [t for t in words if t.i > right]
         if before and after:
             return words[0], words[-1]
         rest = before or after or words
