@@ -219,7 +219,12 @@ class ReportedSearch(CueSearch):
                     g for g in child.children if g.dep_ in ("pobj", "pcomp") and g.ent_type_ not in MEASURES
                 ]
                 if objects:
-                    return f"prep-{child.lower_}", objects[0].left_edge, objects[0].right_edge, self._subject(token)
+                    return (
+                        f"prep-{child.lower_}",
+                        objects[0].left_edge,
+                        objects[0].right_edge,
+                        self._subject(token),
+                    )
         return None
 
     def _content_end(self, cue: Token, last: Token, with_object: bool) -> Token:
