@@ -55,6 +55,9 @@ BASE = """<!doctype html>
   article h3 { font: bold 1.15rem sans-serif; margin: 1.4rem 0 .6rem; }
   .ent { border-radius: 3px; padding: 0 1px; }
   .quote { background: #fff3c4; box-shadow: inset 0 -2px 0 #e0a800; }
+  .quote-indirect, .quote-partial { background: #e4efff; box-shadow: inset 0 -2px 0 #3b6fd8; }
+  .quoted { background: #fff3c4; box-shadow: inset 0 -2px 0 #e0a800; }
+  .who.who-indirect, .who.who-partial { background: #3b6fd8; }
   .quote .ent { background: transparent; border-bottom: 2px solid #7a7a7a; }
   .speaker { border-bottom: 3px solid #c2410c; }
   .cue { text-decoration: underline wavy #c2410c; }
@@ -112,7 +115,7 @@ DOCUMENT = """{% extends "base.html" %}
   <h2>Legend</h2>
   <div class="legend">
     {% for label in labels %}<span class="ent-{{ label }}">{{ label }}</span>{% endfor %}
-    <span class="quote">quote</span> <span class="speaker">speaker</span> <span class="cue">cue</span>
+    <span class="quote">quote</span> <span class="quote-indirect">reported</span> <span class="speaker">speaker</span> <span class="cue">cue</span>
   </div>
 </aside>
 </div>
@@ -252,10 +255,11 @@ def highlight(document: Document) -> Markup:
     names = {e.get("id"): e.get("name") for e in document.get("entities") or [] if isinstance(e, dict)}
     for quote in document.get("quotes") or []:
         who = _speaker_name(quote, names)
+        kind = _kind(quote)
         badge = (
-            f'<span class="who" data-quote="{html.escape(str(quote.get("id")))}">{html.escape(who)}</span>'
+            f'<span class="who who-{kind}" data-quote="{html.escape(str(quote.get("id")))}">{html.escape(who)}</span>'
             if who
-            else f'<span class="who unknown" data-quote="{html.escape(str(quote.get("id")))}">?</span>'
+            else f'<span class="who who-{kind} unknown" data-quote="{html.escape(str(quote.get("id")))}">?</span>'
         )
         quote_ends.setdefault(int(quote["end"]), []).append(badge)
     headings: dict[int, list[str]] = {}
@@ -300,6 +304,12 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _kind(quote: Mapping[str, Any]) -> str:
+    """The quote's kind as a CSS class suffix (``direct``, ``partial``, ``indirect``; else ``other``)."""
+    kind = quote.get("kind")
+    return kind if kind in ("direct", "partial", "indirect") else "other"
+
+
 def _marks(document: Document, length: int) -> list[_Mark]:
     marks: list[_Mark] = []
 
@@ -320,7 +330,9 @@ def _marks(document: Document, length: int) -> list[_Mark]:
             )
     for quote in document.get("quotes") or []:
         qid = str(quote.get("id"))
-        add(quote, ("quote",), (("data-quote", qid),))
+        add(quote, ("quote", f"quote-{_kind(quote)}"), (("data-quote", qid),))
+        for fragment in quote.get("quoted") or []:  # the quoted words of a mixed statement
+            add(fragment, ("quoted",), ())
         speaker = quote.get("speaker")
         add(speaker, ("speaker",), (("data-speaker-of", qid),))
         add(quote.get("cue"), ("cue",), (("data-cue-of", qid),))

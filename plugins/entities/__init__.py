@@ -9,8 +9,10 @@ Mentions
     on PERSON spans (on ORG spans for honorifics and political titles only), leading
     titles (``President Donald Trump`` -> ``Donald Trump``). OntoNotes, which the English models
     are trained on, leaves titles and possessive markers out of names, so the trims only
-    bring the odd span back to the model's own convention. Nothing else about spaCy's
-    mentions is changed: no span is added, dropped or moved.
+    bring the odd span back to the model's own convention. No span is added or moved; with
+    ``repair_labels`` (default on) a span's label can be repaired first (``repair.py``:
+    a name that speaks, carries a title or starts with a given name is PERSON; a lower-case
+    or pro-/anti- span or a thing's name is not).
 
 Grouping (one entity per real-world thing)
     1. Each mention gets a key: its name (trimmed as above, a leading ``the`` dropped)
