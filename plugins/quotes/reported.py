@@ -295,7 +295,7 @@ class ReportedSearch(CueSearch):
         while tokens and tokens[-1].is_punct and not tokens[-1].is_quote:
             tokens = tokens[:-1]
         words = [t for t in tokens if not t.is_punct]
-        if len(words) < 2 or (words[-1].pos_ == "ADP" and not any(words[-1].children)):
+        if len(words) < 2 or (words[-1].dep_ == "prep" and not any(words[-1].children)):
             return None  # too short, or ends in a stranded preposition ("the things they seemed to agree on")
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
         for q_start, q_end in self.quoted:  # a quotation is never cut in two
