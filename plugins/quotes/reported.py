@@ -1,25 +1,31 @@
 # ruff: noqa: RUF001 -- typographic quotation marks are what this code is about
 """Reported speech: a cue, its speaker and the clause it reports, from the dependency parse.
 
-A candidate is a word that can cue an attribution with the content it governs:
+A candidate is a word that can cue an attribution with the content it governs (the
+construction names are the keys of ``reported.json``):
 
-- ``ccomp``: a verb with a clausal complement ("X said (that) ...", "X told Y ...", "..., X said"
-  where the parse hangs the clause off the cue, "X believes ...");
-- ``xcomp``: a verb with an open complement ("X plans to ...", "X urged Y to ...");
-- ``dobj``: a verb with a direct object ("X denied the report", "X announced new rates");
-- ``prep``: a verb with a prepositional object ("X called for ...", "X spoke about ...");
-- ``parataxis``: a cue inserted into or appended to the clause it reports ("Russia, he
-  continued, should ...", "The talks failed, officials said"); the content is the host clause;
-- ``according``: "according to X, ..." (the content is the clause the phrase attaches to);
-- ``noun``: a noun of speech with a clausal complement ("X's claim that ...", "a statement
-  saying ...") or "in a statement": the content is that clause, or the host clause.
+- ``ccomp``: a verb with a clausal complement ("X said (that) ...", "X told Y ...", "..., X
+  said", "..., said X": the parse hangs the clause off the cue either way);
+- ``xcomp``: a verb with an open complement ("X plans to ...", "X urged Y to ..."), and
+  ``xcomp-be`` for "X appears to be Y", counted apart;
+- ``dobj``: a verb with a direct object, with what is said of it ("X denied the report",
+  "X called the charges fabricated");
+- ``prep-for``, ``prep-about``, ...: a verb with a prepositional object ("X called for ...");
+- ``parataxis``: a cue set into or after the clause it reports ("Russia, he continued,
+  should ..."); the content is the host clause;
+- ``according``: "according to X, ..." (the clause the phrase attaches to, without it);
+- ``noun``: a possessed noun with its clause ("Moscow's claim (that) it was ..."), and
+  ``in-noun``: "in a statement, X ..." when the verb has no complement of its own;
+- ``colon``: a transcript line or headline ("PENCE: ...", "Poll: ...").
 
-Which candidates are kept is learned: ``reported.json`` holds, for each cue lemma and
-construction, how often PolNeAR's train split annotated such a candidate as an attribution
-(``eval/train_reported.py`` regenerates it; counts only). A candidate is kept when its
-smoothed share reaches ``min_reported_ratio``. The speaker is the cue's subject (through the
-same rules as for quotations: the agent of a passive, the antecedent of "who"), the object
-of "according to", or a noun cue's possessor; candidates without one are dropped.
+Which candidates are kept is learned: ``reported.json`` holds, for each cue lemma,
+construction and speaker kind, how often PolNeAR's train split annotated such a candidate as
+an attribution, and how often common nouns were sources (``eval/train_reported.py``
+regenerates it; counts only). A candidate is kept when its smoothed share reaches
+``min_reported_ratio``. The speaker is the cue's subject (through the same rules as for
+quotations: the agent of a passive, a relative pronoun), the object of "according to", or a
+noun cue's possessor; candidates without one, or whose subject is passive with no agent,
+are dropped.
 """
 
 from __future__ import annotations
