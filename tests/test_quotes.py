@@ -403,6 +403,17 @@ def test_noun_cues(run: Any) -> None:
     assert speaker_name(document, claim[0]) == "Jane Smith"
 
 
+def test_adjective_cue(run: Any) -> None:
+    document = run("Senator Jane Smith was critical of the new tax plan.\n")
+    quote = only(document)
+    assert (quote["kind"], quote["text"], quote["cue"]["text"]) == (
+        "indirect",
+        "the new tax plan",
+        "critical",
+    )
+    assert speaker_name(document, quote) == "Jane Smith"
+
+
 def test_mixed_statement_is_one_attribution(run: Any) -> None:
     document = run("Senator Jane Smith said the budget was “a disaster for every family in the state.”\n")
     quote = only(document)

@@ -14,8 +14,10 @@ construction names are the keys of ``reported.json``):
 - ``parataxis``: a cue set into or after the clause it reports ("Russia, he continued,
   should ..."); the content is the host clause;
 - ``according``: "according to X, ..." (the clause the phrase attaches to, without it);
-- ``noun``: a possessed noun with its clause ("Moscow's claim (that) it was ..."), and
+- ``noun``: a possessed noun with its clause ("Moscow's claim (that) it was ..."),
+  ``noun-for``, ``noun-of``, ...: with a prepositional object ("Smith's support for X"), and
   ``in-noun``: "in a statement, X ..." when the verb has no complement of its own;
+- ``adj-of``, ``adj-about``, ...: an adjective after a copula ("X was critical of Y");
 - ``colon``: a transcript line or headline ("PENCE: ...", "Poll: ...").
 
 Which candidates are kept is learned: ``reported.json`` holds, for each cue lemma,
@@ -47,7 +49,7 @@ COLON_LINE = re.compile(r"^[^\S\n]*[\"“]?([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*
 SPEECH_FRAMES = ("parataxis", "noun")
 """Constructions that attribute whenever their word is a speech verb (a lemma that introduces
 quotations): a cue set into the clause it reports, a possessed speech noun with its clause."""
-SPEECH_PREPOSITIONS = {"for", "about", "on", "of", "against", "with"}
+SPEECH_PREPOSITIONS = {"for", "about", "on", "of", "against", "with", "to"}
 PREPOSITIONAL = tuple(f"prep-{p}" for p in sorted(SPEECH_PREPOSITIONS))
 WEAK_CONSTRUCTIONS = ("xcomp", "xcomp-be", "dobj", *PREPOSITIONAL)
 """Constructions that describe as often as they attribute: their common-noun speakers must
@@ -201,6 +203,8 @@ class ReportedSearch(CueSearch):
             return self._according(token)
         if token.pos_ == "NOUN":
             return self._noun_cue(token)
+        if token.pos_ == "ADJ":
+            return self._adjective_cue(token)
         if token.pos_ not in ("VERB", "AUX") or token.dep_ in ("amod", "compound", "nmod", "aux", "auxpass"):
             return None
         if token.dep_ == "acl" and not any(c.dep_ in SUBJECTS for c in token.children):
@@ -269,11 +273,35 @@ class ReportedSearch(CueSearch):
         owners = [c for c in noun.children if c.dep_ == "poss"]
         if clauses and owners:
             return "noun", clauses[0].left_edge, clauses[0].right_edge, owners[0]
+        objects = self._prepositional_object(noun)
+        if owners and objects is not None:
+            return f"noun-{objects[0]}", objects[1].left_edge, objects[1].right_edge, owners[0]
         if noun.dep_ == "pobj" and noun.head.lower_ == "in" and noun.head.head.pos_ in ("VERB", "AUX"):
             host = noun.head.head
             if any(c.dep_ in ("ccomp", "xcomp") for c in host.children):
                 return None  # "In a statement, X said ...": the verb is the cue
             return "in-noun", *self._host_edges(host, noun.head), self._subject(host)
+        return None
+
+    def _adjective_cue(self, adjective: Token) -> tuple[str, Token, Token, Token | None] | None:
+        """ "X was critical of Y", "X is angry about Y": the subject of the copula."""
+        objects = self._prepositional_object(adjective)
+        if adjective.dep_ != "acomp" or objects is None:
+            return None
+        subjects = [c for c in adjective.head.children if c.dep_ == "nsubj"]
+        if not subjects:
+            return None
+        return f"adj-{objects[0]}", objects[1].left_edge, objects[1].right_edge, subjects[0]
+
+    def _prepositional_object(self, word: Token) -> tuple[str, Token] | None:
+        """(preposition, object) of a speech preposition after ``word`` ("support for X")."""
+        for child in word.rights:
+            if child.dep_ == "prep" and child.lower_ in SPEECH_PREPOSITIONS:
+                objects = [
+                    g for g in child.children if g.dep_ in ("pobj", "pcomp") and g.ent_type_ not in MEASURES
+                ]
+                if objects:
+                    return child.lower_, objects[0]
         return None
 
     def _host_edges(self, host: Token, cue: Token, speaker: Token | None = None) -> tuple[Token, Token]:
