@@ -332,6 +332,11 @@ class ReportedSearch(CueSearch):
         if len(words) < 2 or (words[-1].dep_ == "prep" and not any(words[-1].children)):
             return None  # too short, or ends in a stranded preposition ("the things they seemed to agree on")
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+        line_end = self.text.find("\n", max(start, cue.idx))
+        if 0 <= line_end < end:  # a clause does not run over a line break (headlines, lists)
+            end = len(self.text[:line_end].rstrip(" \t;:,.—–-"))
+            if end <= start:
+                return None
         for q_start, q_end in self.quoted:  # a quotation is never cut in two
             if q_start < start < q_end:
                 start = q_start
