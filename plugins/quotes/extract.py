@@ -71,8 +71,7 @@ class DocumentReader(QuotedSearch, ReportedSearch):
                 continue  # "Merrill said Machado wants to continue ...": PolNeAR keeps the outer one
             around = [q for q in quotes if q["start"] <= candidate.cue.idx < q["end"]]
             if around:  # a transcript line in quotation marks: “WALLACE: ...”
-                around[0]["speaker"] = self._reported_speaker(candidate)
-                around[0]["cue"] = self._cue(candidate.cue)
+                self._attribute_quote(around[0], candidate)
                 continue
             inside = [
                 i
@@ -84,8 +83,7 @@ class DocumentReader(QuotedSearch, ReportedSearch):
             if inside and quoted >= ONE_QUOTATION * content:
                 for i in inside:
                     if quotes[i]["speaker"] is None:
-                        quotes[i]["speaker"] = self._reported_speaker(candidate)
-                        quotes[i]["cue"] = self._cue(candidate.cue)
+                        self._attribute_quote(quotes[i], candidate)
                 continue
             record = self._reported(candidate, [quotes[i] for i in inside])
             if record is None:
@@ -95,21 +93,19 @@ class DocumentReader(QuotedSearch, ReportedSearch):
         return [q for i, q in enumerate(quotes) if i not in absorbed] + records
 
     def _reported(self, candidate: Reported, fragments: list[dict[str, Any]]) -> dict[str, Any] | None:
-        speaker = self._reported_speaker(candidate)
-        if speaker is None:
-            return None
+        speaker = self._speaker(candidate.speaker)
+        # the speaker may sit inside the clause only as an interruption ("Russia, he continued, should")
         cue_start = min(candidate.cue.idx, speaker["start"])
         cue_end = max(candidate.cue.idx + len(candidate.cue), speaker["end"])
-        interrupted = (
-            candidate.start < cue_start and cue_end < candidate.end
-        )  # "Russia, he continued, should"
+        interrupted = candidate.start < cue_start and cue_end < candidate.end
         if speaker["start"] < candidate.end and candidate.start < speaker["end"] and not interrupted:
-            return None  # the "speaker" is inside the content: a misparse
-        start, end = candidate.start, candidate.end
+            return None  # a misparse
+        self._remember(speaker)
         cue = self._cue(candidate.cue)
         attributed = [f for f in fragments if f["speaker"] is not None]
         if attributed:  # the quotation's own attribution is the better tuned
             speaker, cue = attributed[0]["speaker"], attributed[0]["cue"] or cue
+        start, end = candidate.start, candidate.end
         return {
             "id": "",
             "text": self.text[start:end],
@@ -121,8 +117,13 @@ class DocumentReader(QuotedSearch, ReportedSearch):
             "quoted": [f["quoted"][0] for f in fragments],
         }
 
-    def _reported_speaker(self, candidate: Reported) -> dict[str, Any] | None:
-        speaker = self._speaker(candidate.speaker)
+    def _attribute_quote(self, quote: dict[str, Any], candidate: Reported) -> None:
+        """Give a quotation the speaker and cue of the reported-speech candidate around it."""
+        quote["speaker"] = self._remember(self._speaker(candidate.speaker))
+        quote["cue"] = self._cue(candidate.cue)
+
+    def _remember(self, speaker: dict[str, Any]) -> dict[str, Any]:
+        """Record a resolved speaker for the pronouns after it (``speakers.py``)."""
         if speaker["entity"] is not None:
             self.speakers.append((speaker["start"], self.entities[speaker["entity"]]))
         return speaker
