@@ -69,6 +69,18 @@ def count(
     return hits, seen, speaker_hits, speaker_seen
 
 
+def one_entry_a_line(payload: dict[str, Any]) -> str:
+    """The payload as JSON with one lemma (or dependency label) a line, so that diffs stay readable."""
+    lines = []
+    for key, value in payload.items():
+        if isinstance(value, dict):
+            entries = [f"  {json.dumps(k, ensure_ascii=False)}: {json.dumps(v)}" for k, v in value.items()]
+            lines.append(f"{json.dumps(key)}: {{\n" + ",\n".join(entries) + "\n}")
+        else:
+            lines.append(f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("split", type=Path, help="a PolNeAR split directory (with text/ and attributions/)")
@@ -102,7 +114,7 @@ def main() -> int:
         "cues": cues,
         "speakers": speakers,
     }
-    args.out.write_text(json.dumps(payload, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
+    args.out.write_text(one_entry_a_line(payload), encoding="utf-8")
     pairs = sum(len(v) for v in cues.values())
     print(
         f"{pairs} (lemma, construction) pairs over {len(cues)} lemmas from {len(articles)} articles -> {args.out}"
