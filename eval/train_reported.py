@@ -33,10 +33,9 @@ from presspipe.registry import load_registry
 OUT = Path(__file__).resolve().parent.parent / "plugins" / "quotes" / "reported.json"
 
 
-def count(
-    articles: list[Article], context: RunContext, batch: int = 16
-) -> tuple[Counter[tuple[str, str]], ...]:
-    """(hits, seen) counters over (lemma, construction)."""
+def count(articles: list[Article], context: RunContext, batch: int = 16) -> tuple[Counter[Any], ...]:
+    """(hits, seen) counters over (lemma, construction, speaker kind), then (hits, seen) over the
+    lemmas of common-noun speakers."""
     registry = load_registry()
     entities_spec = registry.steps["entities.spacy"]
     entities_step = entities_spec.factory(defaults(entities_spec.config_schema))
