@@ -5,8 +5,10 @@
 Runs ``entities.spacy`` and the candidate search of ``quotes.extract`` (``reported.py``) over
 a split. A candidate is a hit when its cue word starts inside a relation's Cue span and at least
 half of its content's alphanumeric characters lie inside that relation's Content. For each
-(cue lemma, construction) seen at least ``--min-seen`` times the file keeps ``[hits, seen]``:
-counts only, no article text. Never run it on the split you report figures on.
+(cue lemma, construction, speaker kind) seen at least ``--min-seen`` times and hit at least
+``--min-hits`` times the file keeps ``[hits, seen]``, and the same for the head lemmas of
+common-noun speakers (kept when seen ``--min-seen`` times or hit once): counts only, no
+article text. Never run it on the split you report figures on.
 """
 
 from __future__ import annotations
