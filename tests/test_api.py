@@ -129,6 +129,18 @@ def test_post_document_processes_stores_and_returns_it_once(client: TestClient) 
     assert len(client.get("/v1/documents").json()["items"]) == 1
 
 
+def test_reported_speech_is_served_and_its_speaker_filters(client: TestClient) -> None:
+    document = client.post("/v1/documents?pipeline=small", json={"text": ARTICLE}, headers=AUTH).json()
+    [reported] = [q for q in document["quotes"] if q["kind"] == "indirect"]
+    assert (reported["text"], reported["cue"]["text"]) == ("the money had run out", "told")
+    names = {e["id"]: e["name"] for e in document["entities"]}
+    assert names[reported["speaker"]["entity"]] == "Charles Babbage"
+    served = client.get(f"/v1/documents/{document['id']}/quotes").json()["quotes"]
+    assert reported in served
+    found = client.get("/v1/documents", params={"speaker": "charles babbage"}).json()["items"]
+    assert [item["id"] for item in found] == [document["id"]]
+
+
 def test_a_raw_text_body_is_a_document_and_html_needs_a_pipeline_that_reads_it(client: TestClient) -> None:
     plain = client.post(
         "/v1/documents?pipeline=small",

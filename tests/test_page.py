@@ -153,6 +153,23 @@ def test_index_links_to_a_page_showing_the_article_highlighted_with_speakers_and
         badge = article.find_element(By.CSS_SELECTOR, f'.who[data-quote="{quote["id"]}"]')
         assert badge.text == _speaker_name(seed_document, quote)
         assert badge.is_displayed()
+    # Reported speech is shown apart from quoted words, with its own badge colour.
+    kinds = {q["kind"]: q["id"] for q in attributed}
+    direct, indirect = (
+        article.find_element(By.CSS_SELECTOR, f'.quote[data-quote="{kinds[kind]}"]')
+        for kind in ("direct", "indirect")
+    )
+    assert "quote-indirect" in (indirect.get_attribute("class") or "").split()
+    assert indirect.value_of_css_property("background-color") != direct.value_of_css_property(
+        "background-color"
+    )
+    badges = [
+        article.find_element(By.CSS_SELECTOR, f'.who[data-quote="{kinds[k]}"]')
+        for k in ("direct", "indirect")
+    ]
+    assert badges[0].value_of_css_property("background-color") != badges[1].value_of_css_property(
+        "background-color"
+    )
     listed = browser.find_elements(By.CSS_SELECTOR, "#quotes li")
     assert len(listed) == len(seed_document["quotes"])
     gallyamov = [li for li in listed if "unbearably jealous" in li.text]

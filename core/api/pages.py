@@ -133,10 +133,11 @@ def highlight(document: Document) -> Markup:
     names = {e.get("id"): e.get("name") for e in document.get("entities") or [] if isinstance(e, dict)}
     for quote in document.get("quotes") or []:
         who = _speaker_name(quote, names)
+        kind = _kind(quote)
         badge = (
-            f'<span class="who" data-quote="{html.escape(str(quote.get("id")))}">{html.escape(who)}</span>'
+            f'<span class="who who-{kind}" data-quote="{html.escape(str(quote.get("id")))}">{html.escape(who)}</span>'
             if who
-            else f'<span class="who unknown" data-quote="{html.escape(str(quote.get("id")))}">?</span>'
+            else f'<span class="who who-{kind} unknown" data-quote="{html.escape(str(quote.get("id")))}">?</span>'
         )
         quote_ends.setdefault(int(quote["end"]), []).append(badge)
     headings: dict[int, list[str]] = {}
@@ -169,6 +170,12 @@ def highlight(document: Document) -> Markup:
     return Markup("\n".join(out))
 
 
+def _kind(quote: Mapping[str, Any]) -> str:
+    """The quote's kind as a CSS class suffix (``direct``, ``partial``, ``indirect``; else ``other``)."""
+    kind = quote.get("kind")
+    return kind if kind in ("direct", "partial", "indirect") else "other"
+
+
 def _marks(document: Document, length: int) -> list[_Mark]:
     marks: list[_Mark] = []
 
@@ -189,7 +196,9 @@ def _marks(document: Document, length: int) -> list[_Mark]:
             )
     for quote in document.get("quotes") or []:
         qid = str(quote.get("id"))
-        add(quote, ("quote",), (("data-quote", qid),))
+        add(quote, ("quote", f"quote-{_kind(quote)}"), (("data-quote", qid),))
+        for fragment in quote.get("quoted") or []:  # the quoted words of a mixed statement
+            add(fragment, ("quoted",), ())
         speaker = quote.get("speaker")
         add(speaker, ("speaker",), (("data-speaker-of", qid),))
         add(quote.get("cue"), ("cue",), (("data-cue-of", qid),))
