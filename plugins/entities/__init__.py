@@ -91,7 +91,7 @@ from presspipe.plugins.entities.names import (
     name_key,
     trim_span,
 )
-from presspipe.plugins.entities.repair import repaired_labels
+from presspipe.plugins.entities.repair import given_names, repaired_labels
 
 __all__ = [
     "CONFIG_SCHEMA",
@@ -180,7 +180,8 @@ def build_entities(
     canonical = {key: name for name in (*BUILTIN_ALIASES, *(aliases or {})) if (key := name_key(name))}
     canonical = {table.get(key, key): name for key, name in canonical.items()}
     ent_labels = repaired_labels(doc) if repair else None
-    mentions = collect_mentions(text, doc, keep | GROUPING_LABELS, table, ent_labels)
+    names = given_names() if repair else None
+    mentions = collect_mentions(text, doc, keep | GROUPING_LABELS, table, ent_labels, names)
     groups = [g for g in group_mentions(mentions) if g.label() in keep]
     title = (document.get("meta") or {}).get("title")
     scores = salience_scores(groups, text, title if isinstance(title, str) else None)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 BUILTIN_ALIASES: dict[str, list[str]] = {
     "United States": ["US", "U.S.", "USA", "U.S.A.", "United States of America"],
@@ -124,15 +124,23 @@ def collect_mentions(
     labels: frozenset[str],
     aliases: Mapping[tuple[str, ...], tuple[str, ...]],
     ent_labels: Sequence[str | None] | None = None,
+    given_names: frozenset[str] | None = None,
 ) -> list[Mention]:
     """The model's entity spans with a label in ``labels``, trimmed and keyed. ``ent_labels``
-    gives each span of ``doc.ents`` its label instead of the model's (None: not an entity)."""
+    gives each span of ``doc.ents`` its label instead of the model's (None: not an entity).
+    A PERSON span takes in the word right before it when that word is outside every entity, a
+    capitalised proper noun that is not a title, and a known given name (``given_names``) or a
+    ``compound`` of the span's first word: the small model often tags "Zhuravlev" alone in
+    "Alexei Zhuravlev, deputy chairman". ``given_names`` None: no span is widened."""
     mentions = []
     for i, ent in enumerate(doc.ents):
         label = ent_labels[i] if ent_labels is not None else ent.label_
         if label is None or label not in labels:
             continue
         start, end = trim_span(text, ent.start_char, ent.end_char, label)
+        widen = label == "PERSON" and ent.start > 0 and given_names is not None
+        if widen and _given_name_before(doc[ent.start - 1], start, given_names or frozenset()):
+            start = doc[ent.start - 1].idx
         if start >= end:
             continue
         surface = text[start:end]
@@ -146,6 +154,16 @@ def collect_mentions(
         key = aliases.get(key, key)
         mentions.append(Mention(surface, start, end, label, name, key))
     return mentions
+
+
+def _given_name_before(token: Token, start: int, given_names: frozenset[str]) -> bool:
+    """Whether ``token``, right before a PERSON span starting at ``start``, is its given name."""
+    adjacent = token.whitespace_ == " " and token.idx + len(token.text) + 1 == start
+    if not adjacent or token.ent_type_ or not token.text.istitle() or fold(token.text) in PERSON_ONLY_TITLES:
+        return False
+    return token.text in given_names or (
+        token.pos_ == "PROPN" and token.dep_ == "compound" and token.head.idx == start
+    )
 
 
 _NAMEPARTICLES = word_set(
