@@ -11,9 +11,7 @@ Needs Debian's chromium and chromium-driver (apt-get install -y chromium chromiu
 
 from __future__ import annotations
 
-import shutil
 import socket
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -30,24 +28,22 @@ from presspipe.runner import Runner
 from presspipe.store import open_store
 
 from .conftest import SEED
+from .servers import CHROMEDRIVER, CHROMIUM, chromium, chromium_available
 from .test_store import make_document
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 SCREENSHOT = Path("/tmp/presspipe-document-page.png")
 HOSTILE = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
 
 webdriver = pytest.importorskip(
     "selenium.webdriver", reason="selenium is not installed: pip install selenium"
 )
-if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+if not chromium_available():
     pytest.skip(
         f"no {CHROMIUM} or {CHROMEDRIVER}: install Debian's browser with "
         "'apt-get update && apt-get install -y chromium chromium-driver' to run the page tests",
         allow_module_level=True,
     )
 
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 
@@ -86,29 +82,8 @@ def server(seed_document: dict[str, Any], tmp_path_factory: pytest.TempPathFacto
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    profile = tempfile.mkdtemp(prefix="presspipe-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={profile}",
-        "--window-size=1400,2000",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    try:
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def _speaker_name(document: dict[str, Any], quote: dict[str, Any]) -> str:
