@@ -22,12 +22,14 @@ import presspipe
 from presspipe.api.catalogue import Catalogue
 from presspipe.api.dependencies import Services
 from presspipe.api.errors import install_error_handlers
+from presspipe.api.metrics import Metrics, MetricsMiddleware
 from presspipe.api.models import BatchIn, DocumentIn
 from presspipe.api.routes.batches import batches
 from presspipe.api.routes.catalogue import catalogue
 from presspipe.api.routes.documents import documents
 from presspipe.api.routes.export import export
 from presspipe.api.routes.health import health
+from presspipe.api.routes.metrics import metrics
 from presspipe.api.routes.pages import html_pages
 from presspipe.api.settings import Settings
 from presspipe.api.worker import BatchWorker
@@ -63,8 +65,10 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = found
+    app.state.metrics = Metrics(pipeline_catalogue.stats, found.batches.queued)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     _complete_openapi(app, registry)
-    for router in (documents, batches, export, catalogue, health, html_pages):
+    for router in (documents, batches, export, catalogue, health, metrics, html_pages):
         app.include_router(router)
     install_error_handlers(app)
     return app

@@ -46,6 +46,10 @@ class BatchWorker:
                 self._thread.start()
         return batch
 
+    def queued(self) -> int:
+        """Batches submitted and not yet taken up."""
+        return self._queue.qsize()
+
     def stop(self, timeout: float = 10.0) -> None:
         with self._lock:
             thread = self._thread
