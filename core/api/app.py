@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 import presspipe
 from presspipe.api.catalogue import Catalogue
@@ -58,7 +59,10 @@ def create_app(
         yield
         found.batches.stop()
 
-    app = FastAPI(
+    # Swagger UI (/docs) from assets bundled in fastapi-offline, not a CDN: the documentation
+    # works on machines with no internet access. No ReDoc: its bundle fetches its logo from a CDN.
+    app = FastAPIOffline(
+        redoc_url=None,
         title="presspipe",
         version=presspipe.__version__,
         description="Submit news documents to presspipe pipelines; fetch, search and export what they made.",
