@@ -255,8 +255,17 @@ def test_writes_need_the_token_and_reads_are_open_or_closed_by_configuration(
     assert client.get("/v1/documents").status_code == 200
 
     closed = make_client(reads="token")
-    for path in ("/v1/documents", "/v1/pipelines", "/v1/export", "/", "/v1/documents/x", "/v1/plugins"):
+    for path in (
+        "/v1/documents",
+        "/v1/pipelines",
+        "/v1/export",
+        "/v1/documents/x",
+        "/v1/plugins",
+        "/metrics",
+    ):
         assert closed.get(path).status_code == 401, path
+    page = closed.get("/documents/x?pipeline=small", follow_redirects=False)
+    assert (page.status_code, page.headers["location"]) == (303, "/login?next=/documents/x?pipeline=small")
     assert closed.get("/v1/documents", headers=AUTH).status_code == 200
     assert closed.get("/healthz").status_code == 200
 

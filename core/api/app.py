@@ -23,6 +23,7 @@ import presspipe
 from presspipe.api.catalogue import Catalogue
 from presspipe.api.dependencies import Services
 from presspipe.api.errors import install_error_handlers
+from presspipe.api.login import LoginRequired
 from presspipe.api.metrics import Metrics, MetricsMiddleware
 from presspipe.api.models import BatchIn, DocumentIn
 from presspipe.api.routes.batches import batches
@@ -30,6 +31,7 @@ from presspipe.api.routes.catalogue import catalogue
 from presspipe.api.routes.documents import documents
 from presspipe.api.routes.export import export
 from presspipe.api.routes.health import health
+from presspipe.api.routes.login import login, redirect_to_login
 from presspipe.api.routes.metrics import metrics
 from presspipe.api.routes.pages import html_pages
 from presspipe.api.settings import Settings
@@ -72,8 +74,9 @@ def create_app(
     app.state.metrics = Metrics(pipeline_catalogue.stats, found.batches.queued)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     _complete_openapi(app, registry)
-    for router in (documents, batches, export, catalogue, health, metrics, html_pages):
+    for router in (documents, batches, export, catalogue, health, metrics, html_pages, login):
         app.include_router(router)
+    app.add_exception_handler(LoginRequired, redirect_to_login)
     install_error_handlers(app)
     return app
 

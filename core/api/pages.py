@@ -194,3 +194,7 @@ def _marks(document: Document, length: int) -> list[_Mark]:
         add(speaker, ("speaker",), (("data-speaker-of", qid),))
         add(quote.get("cue"), ("cue",), (("data-cue-of", qid),))
     return marks
+
+
+def render_login(next_path: str, problem: str | None = None) -> str:
+    return environment.get_template("login.html").render(next=next_path, problem=problem, colours={})
