@@ -22,7 +22,7 @@ pytest.importorskip("selenium.webdriver", reason="selenium is not installed: pip
 if not chromium_available():
     pytest.skip("no /usr/bin/chromium or /usr/bin/chromedriver", allow_module_level=True)
 
-from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.by import By
 
 TOKEN = "s3cret-token"
 SCREENSHOT = Path("/tmp/presspipe-login-page.png")
