@@ -155,12 +155,12 @@ BAD_REQUESTS: dict[str, tuple[dict[str, Any], int, str]] = {
     "invalid UTF-8 JSON": (
         {"content": b'{"text": "\xff"}', "headers": {"Content-Type": "application/json"}},
         400,
-        "invalid_utf8",
+        "invalid_encoding",
     ),
     "invalid UTF-8 text": (
         {"content": b"caf\xe9", "headers": {"Content-Type": "text/plain"}},
         400,
-        "invalid_utf8",
+        "invalid_encoding",
     ),
     "wrong type": ({"json": {"text": 5}}, 422, "invalid_body"),
     "not an object": ({"json": ["text"]}, 422, "invalid_body"),
@@ -218,7 +218,7 @@ def test_oversize_bodies_and_unknown_pipelines_are_refused(make_client: Callable
     )
     assert batch.status_code == 413
     unknown = client.post("/v1/documents?pipeline=nope", json={"text": "a"}, headers=AUTH)
-    assert unknown.status_code == 422 and unknown.json()["error"]["code"] == "unknown_pipeline"
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "unknown_pipeline"
     assert "small" in unknown.json()["error"]["message"]
 
 
@@ -235,7 +235,7 @@ def test_pipelines_are_only_those_installed_or_in_the_directory(
         response = client.post(
             "/v1/documents", params={"pipeline": reference}, json={"text": "a"}, headers=AUTH
         )
-        assert response.status_code == 422, reference
+        assert response.status_code == 404, reference
         assert client.get("/v1/pipelines/" + reference.replace("/", "%2F")).status_code == 404
 
 
@@ -374,7 +374,8 @@ def test_a_batch_is_processed_in_the_background_and_its_progress_polled(client: 
         ("page", "failed"),
         ("hopper", "created"),
     ]
-    assert "clean.html" in batch["results"][1]["errors"][0]
+    [error] = batch["results"][1]["errors"]
+    assert error["step"] is None and error["code"] == "input.html" and "clean.html" in error["message"]
     assert client.get("/v1/documents/hopper").json()["entities"][0]["name"] == "Grace Hopper"
     assert client.get("/v1/batches/nope").status_code == 404
 
@@ -393,7 +394,7 @@ def test_plugins_schema_and_health(client: TestClient) -> None:
     assert {"entities", "quotes", "tsv"} <= {p["name"] for p in plugins["plugins"]}
     schema = client.get("/v1/schema/document").json()
     assert schema["title"] == "presspipe document"
-    assert client.get("/v1/schema/document?pipeline=nope").status_code == 422
+    assert client.get("/v1/schema/document?pipeline=nope").status_code == 404
     health = client.get("/healthz").json()
     assert health == {"status": "ok", "store": "sqlite", "schema_version": 1, "documents": 0}
 

@@ -16,12 +16,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi_offline import FastAPIOffline
 
 import presspipe
 from presspipe.api.catalogue import Catalogue
-from presspipe.api.dependencies import Services
+from presspipe.api.dependencies import Services, known_parameters_only
 from presspipe.api.errors import install_error_handlers
 from presspipe.api.login import LoginRequired
 from presspipe.api.metrics import Metrics, MetricsMiddleware
@@ -74,7 +74,9 @@ def create_app(
     app.state.metrics = Metrics(pipeline_catalogue.stats, found.batches.queued)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     _complete_openapi(app, registry)
-    for router in (documents, batches, export, catalogue, health, metrics, html_pages, login):
+    for router in (documents, batches, export, catalogue):
+        app.include_router(router, dependencies=[Depends(known_parameters_only)])
+    for router in (health, metrics, html_pages, login):
         app.include_router(router)
     app.add_exception_handler(LoginRequired, redirect_to_login)
     install_error_handlers(app)

@@ -42,6 +42,20 @@ class DocumentIn(BaseModel):
         None, description="metadata kept with the document (title, published, ...)"
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _has_a_body(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "text" not in data and "html" not in data:
+            unknown = sorted(set(data) - set(cls.model_fields))
+            hint = (
+                f"; {', '.join(repr(k) for k in unknown)} is not a field (fields: "
+                f"{', '.join(cls.model_fields)}; a title goes in meta)"
+                if unknown
+                else ""
+            )
+            raise ValueError(f"give 'text' or 'html': the article's plain text or its HTML page{hint}")
+        return data
+
     @model_validator(mode="after")
     def _one_body(self) -> DocumentIn:
         if (self.text is None) == (self.html is None):
@@ -184,7 +198,7 @@ class BatchResult(BaseModel):
     index: int | None = Field(description="position of the document in the submitted list")
     id: str | None
     status: Literal["created", "unchanged", "failed"]
-    errors: list[str]
+    errors: list[DocumentError] = Field(description="why it failed, as a document's errors say it")
 
 
 class BatchOut(BaseModel):
