@@ -475,3 +475,12 @@ def test_serve_ingests_processed_output_and_serves_it(tmp_path: Path) -> None:
     assert "ingested" in err and "2 stored" in err and "1 skipped" in err and "doc00003: failed" in err
     with open_store(store) as reopened:
         assert reopened.count() == 2
+
+
+def test_a_batch_recorded_with_errors_as_strings_still_reads(client: TestClient) -> None:
+    store = client.app.state.services.store  # type: ignore[attr-defined]
+    store.create_batch("old", "small", 1)
+    old = [{"index": 0, "id": "a", "status": "failed", "errors": ["clean.text: it broke"]}]
+    store.update_batch("old", status="done", processed=1, failed=1, results=old, finished=True)
+    [result] = client.get("/v1/batches/old").json()["results"]
+    assert result["errors"] == [{"step": None, "code": "error", "message": "clean.text: it broke"}]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:~-]{0,127}$"
 
@@ -199,6 +199,16 @@ class BatchResult(BaseModel):
     id: str | None
     status: Literal["created", "unchanged", "failed"]
     errors: list[DocumentError] = Field(description="why it failed, as a document's errors say it")
+
+    @field_validator("errors", mode="before")
+    @classmethod
+    def _errors_as_objects(cls, errors: Any) -> Any:
+        # Batches recorded before errors were objects hold "step: message" strings.
+        if isinstance(errors, list):
+            return [
+                {"step": None, "code": "error", "message": e} if isinstance(e, str) else e for e in errors
+            ]
+        return errors
 
 
 class BatchOut(BaseModel):
