@@ -341,7 +341,7 @@ def cmd_validate(args: argparse.Namespace, registry: Registry) -> int:
     missing = [
         PresspipeError(
             E.E303,
-            where=f"{pipeline.path}:{step.line}",
+            where=pipeline.where("steps", step.index - 1, "with", "model"),
             index=step.index,
             name=step.name,
             model=step.config["model"],

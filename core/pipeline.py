@@ -66,6 +66,10 @@ class Pipeline:
         )
         object.__setattr__(self, "sha256", hashlib.sha256(canonical.encode()).hexdigest())
 
+    def where(self, *keys: str | int) -> str:
+        """``file:line`` of the node at ``keys`` in the YAML (``"steps", 1, "with", "model"``)."""
+        return _Locator(self.path, yaml.compose(self.source, Loader=yaml.SafeLoader)).at(*keys)
+
     def adds(self) -> dict[str, Any]:
         """The schema of the top-level keys this pipeline's steps add to the core document."""
         return {key: schema for step in self.steps for key, schema in step.spec.adds.items()}

@@ -238,7 +238,9 @@ def test_validate_reports_every_problem_of_a_file_and_models_that_are_not_instal
     ]
     assert f"{path}:3" in lines[0] and f"{path}:6" in lines[1] and f"{path}:9" in lines[2]
 
-    missing = write_pipeline("name: m\nsteps:\n  - use: entities.spacy\n    with: {model: en_core_web_lg}\n")
+    missing = write_pipeline(
+        "name: m\nsteps:\n  - use: clean.text\n  - use: entities.spacy\n    with:\n      model: en_core_web_lg\n"
+    )
     result = subprocess.run(
         [sys.executable, "-m", "presspipe", "validate", str(missing)],
         capture_output=True,
@@ -246,7 +248,7 @@ def test_validate_reports_every_problem_of_a_file_and_models_that_are_not_instal
         check=False,
     )
     assert result.returncode == 2
-    assert f"[E303] {missing}:3: step 1 (entities.spacy): 'with' model: spaCy model 'en_core_web_lg'" in (
+    assert f"[E303] {missing}:6: step 2 (entities.spacy): 'with' model: spaCy model 'en_core_web_lg'" in (
         result.stderr
     )
     assert "is not installed" in result.stderr
