@@ -19,8 +19,10 @@ rather than entities and quotes an English model would make up from German or Ja
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Sequence
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from presspipe.errors import E, PresspipeError
@@ -45,6 +47,17 @@ def mark_paragraph_starts(doc: Doc) -> Doc:
         if token.idx in starts:
             token.is_sent_start = True
     return doc
+
+
+def model_installed(model: str) -> bool:
+    """Whether ``spacy.load(model)`` would find ``model`` (a package or a directory), without
+    importing spaCy or the model: what ``presspipe validate`` checks."""
+    if Path(model).is_dir():
+        return True
+    try:
+        return importlib.util.find_spec(model) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 @cache

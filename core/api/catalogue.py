@@ -20,6 +20,7 @@ from presspipe.ingest import Process
 from presspipe.pipeline import Pipeline, installed_pipelines, parse_pipeline
 from presspipe.registry import Registry
 from presspipe.runner import Runner
+from presspipe.stats import PipelineStats
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,8 @@ class Catalogue:
                 self._add(text, str(path), "directory")
         for problem in self.problems:
             log.warning("pipeline not offered: %s", problem)
+        self.stats = PipelineStats()
+        """What the pipelines processed (served at ``/metrics``)."""
         self._runners: dict[str, tuple[Runner, threading.Lock]] = {}
         self._build_lock = threading.Lock()
 
@@ -99,6 +102,7 @@ class Catalogue:
                 runner, lock = self.runner(name)
                 with lock:
                     processed = runner.process(batch)
+                self.stats.count(processed)
                 yield processed
 
         return process

@@ -9,8 +9,8 @@ import uuid
 from typing import Any
 
 from presspipe.api.catalogue import Catalogue
-from presspipe.document import Document, error_messages
-from presspipe.ingest import RunCounts, run_into_store
+from presspipe.document import Document
+from presspipe.ingest import Outcome, RunCounts, run_into_store
 from presspipe.store import Batch, Store
 
 log = logging.getLogger(__name__)
@@ -18,8 +18,13 @@ log = logging.getLogger(__name__)
 BATCH_CHUNK = 16
 """Documents a batch worker takes through the pipeline and stores at a time."""
 
-RESULT_STATUS = {"skipped": "unchanged", "stored": "created", "failed": "failed"}
-"""A batch result's status for each ``run_into_store`` outcome."""
+
+def result_status(outcome: Outcome) -> str:
+    """A batch result's status: ``created``, ``unchanged`` (stored already, by an earlier request
+    or earlier in the same batch) or ``failed``."""
+    if outcome.status == "failed":
+        return "failed"
+    return "created" if outcome.status == "stored" and outcome.created else "unchanged"
 
 
 class BatchWorker:
@@ -46,6 +51,10 @@ class BatchWorker:
                 self._thread.start()
         return batch
 
+    def queued(self) -> int:
+        """Batches submitted and not yet taken up."""
+        return self._queue.qsize()
+
     def stop(self, timeout: float = 10.0) -> None:
         with self._lock:
             thread = self._thread
@@ -69,7 +78,14 @@ class BatchWorker:
                         status="failed",
                         processed=0,
                         failed=len(documents),
-                        results=[{"index": None, "id": None, "status": "failed", "errors": [str(error)]}],
+                        results=[
+                            {
+                                "index": None,
+                                "id": None,
+                                "status": "failed",
+                                "errors": [{"step": None, "code": "batch_failed", "message": str(error)}],
+                            }
+                        ],
                         finished=True,
                     )
                 except Exception:
@@ -93,8 +109,8 @@ class BatchWorker:
                 {
                     "index": outcome.index,
                     "id": outcome.document["id"],
-                    "status": RESULT_STATUS[outcome.status],
-                    "errors": error_messages(outcome.document),
+                    "status": result_status(outcome),
+                    "errors": list(outcome.document["errors"]),
                 }
             )
             done = len(results) == len(documents)
