@@ -7,8 +7,10 @@ bad file is named and the run goes on. It reads lazily: one file at a time.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -16,12 +18,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from presspipe.document import Document, new_document
+from presspipe.limits import MAX_FILE_BYTES
 
 TEXT_EXTENSIONS = frozenset({".txt"})
 HTML_EXTENSIONS = frozenset({".html", ".htm"})
 JSONL_EXTENSIONS = frozenset({".jsonl"})
 KNOWN_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | JSONL_EXTENSIONS
 JSONL_FIELDS = ("text", "html", "id", "meta", "uri")
+_TOO_BIG = "over the {limit:,}-byte limit on an input file; split it"
 
 
 @dataclass(frozen=True)
@@ -47,10 +51,14 @@ def read_inputs(
     """
     for name in inputs:
         if name == "-":
-            yield from read_bytes((stdin or sys.stdin.buffer).read(), "<stdin>", _sniff_stdin)
+            data = (stdin or sys.stdin.buffer).read(MAX_FILE_BYTES + 1)
+            if len(data) > MAX_FILE_BYTES:
+                yield InputProblem("<stdin>", _TOO_BIG.format(limit=MAX_FILE_BYTES))
+            else:
+                yield from read_bytes(data, "<stdin>", _sniff_stdin)
         elif os.path.isdir(name):
             yield from read_directory(Path(name), exclude)
-        elif os.path.isfile(name):
+        elif os.path.lexists(name):
             yield from read_file(Path(name))
         else:
             yield InputProblem(name, "no such file or directory")
@@ -58,25 +66,54 @@ def read_inputs(
 
 def read_directory(directory: Path, exclude: Path | None = None) -> Iterator[Input]:
     """Every non-hidden file below ``directory`` but ``exclude``, in sorted order."""
-    excluded = exclude.resolve() if exclude else None
+    excluded = os.path.realpath(exclude) if exclude else None
     for root, dirs, names in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             path = Path(root) / name
-            if not name.startswith(".") and path.resolve() != excluded:
+            if not name.startswith(".") and os.path.realpath(path) != excluded:
                 yield from read_file(path)
 
 
+def file_problem(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str | None:
+    """Why ``path`` cannot be read as an input file, or None: presspipe reads regular files only,
+    up to ``max_bytes``, so a FIFO, a device, a socket, a symlink loop or a huge file is named
+    and skipped before anything blocks or fills memory."""
+    try:
+        status = os.stat(path)
+    except OSError as error:
+        return "a symlink loop" if error.errno == errno.ELOOP else f"cannot be read: {error.strerror}"
+    if stat.S_ISFIFO(status.st_mode):
+        return "a named pipe (FIFO), not a regular file"
+    if stat.S_ISSOCK(status.st_mode):
+        return "a socket, not a regular file"
+    if stat.S_ISCHR(status.st_mode) or stat.S_ISBLK(status.st_mode):
+        return "a device, not a regular file"
+    if not stat.S_ISREG(status.st_mode):
+        return "not a regular file"
+    if status.st_size > max_bytes:
+        return f"{status.st_size:,} bytes, {_TOO_BIG.format(limit=max_bytes)}"
+    return None
+
+
 def read_file(path: Path) -> Iterator[Input]:
+    problem = file_problem(path)
+    if problem:
+        yield InputProblem(str(path), problem)
+        return
     suffix = path.suffix.lower()
     if suffix not in KNOWN_EXTENSIONS:
         known = ", ".join(sorted(KNOWN_EXTENSIONS))
         yield InputProblem(str(path), f"unknown extension '{suffix or '(none)'}'; presspipe reads {known}")
         return
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)  # it may have grown since file_problem looked
     except OSError as error:
         yield InputProblem(str(path), f"cannot be read: {error.strerror}")
+        return
+    if len(data) > MAX_FILE_BYTES:
+        yield InputProblem(str(path), _TOO_BIG.format(limit=MAX_FILE_BYTES))
         return
     yield from read_bytes(data, str(path), lambda _text: suffix)
 
