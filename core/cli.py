@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -21,10 +22,11 @@ import presspipe
 from presspipe.document import Document, error_messages, is_failed
 from presspipe.errors import E, PresspipeError
 from presspipe.executors import EXECUTORS, process_batches
+from presspipe.limits import Limits
 from presspipe.outputs import done_ids
 from presspipe.pipeline import load_pipeline, pipeline_file_schema
 from presspipe.registry import Registry, load_registry
-from presspipe.runner import batched
+from presspipe.runner import document_batches
 from presspipe.sources import InputProblem, read_inputs
 from presspipe.validate import document_schema
 
@@ -64,6 +66,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", default="jsonl", help="export format (default jsonl; see `presspipe plugins`)"
     )
     run.add_argument("--batch-size", type=_positive, default=32, help="documents per batch (default 32)")
+    run.add_argument(
+        "--max-chars",
+        type=_positive,
+        default=Limits.max_chars,
+        help=f"longest input a document may have, in characters (default {Limits.max_chars:,}); "
+        "longer ones fail",
+    )
+    run.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=Limits.timeout,
+        metavar="SECONDS",
+        help=f"time budget of one document (default {Limits.timeout:g}); a document over it fails "
+        "and its worker process is replaced",
+    )
     run.add_argument(
         "--workers", type=_positive, default=1, help="worker processes (default 1: this process)"
     )
@@ -121,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
     pipeline = load_pipeline(args.pipeline, registry)
+    limits = Limits(max_chars=args.max_chars, timeout=args.timeout)
+    signal.signal(signal.SIGTERM, _interrupt)  # stop as Ctrl-C does: workers killed, output kept
     exporter = registry.exporter(args.format)
     done: set[str] = set()
     if args.resume:
@@ -154,9 +173,9 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
                 yield item
 
     def finished() -> Iterator[Document]:
-        batches = batched(documents(), args.batch_size)
+        batches = document_batches(documents(), args.batch_size, limits.batch_chars)
         options = {"workers": args.workers, "executor": args.executor, "scheduler": args.scheduler}
-        for batch in process_batches(pipeline, registry, batches, **options):
+        for batch in process_batches(pipeline, registry, batches, limits=limits, **options):
             if store:  # failed documents are not stored; --out keeps them with their errors
                 store.put_many([document for document in batch if not is_failed(document)])
             for document in batch:
@@ -267,6 +286,17 @@ def cmd_serve(args: argparse.Namespace, registry: Registry) -> int:
     except (StoreError, ValueError, OSError) as error:
         print(f"presspipe: error: {error}", file=sys.stderr)
         return 2
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _seconds(value: str) -> float:
+    seconds = float(value)
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError("must be a number of seconds above 0")
+    return seconds
 
 
 def _positive(value: str) -> int:
