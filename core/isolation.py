@@ -33,6 +33,7 @@ import time
 import traceback
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
 from typing import Any
@@ -99,11 +100,17 @@ class WorkerPool:
         for _ in range(workers):
             self._idle.put(self._start())
         self._threads = ThreadPoolExecutor(workers, thread_name_prefix="presspipe-supervisor")
-        self.size = workers
 
     def process(self, pipeline: Pipeline, batch: Batch) -> Batch:
         """Process ``batch`` on a free worker (waiting for one); returns it in input order."""
-        worker = self._idle.get()
+        while True:
+            if self._closed:
+                raise PoolClosed("the worker pool is closed")
+            try:
+                worker = self._idle.get(timeout=1)
+                break
+            except queue.Empty:
+                continue
         try:
             worker = self._supervise(worker, pipeline, batch)
         finally:
@@ -163,22 +170,26 @@ class WorkerPool:
     def _fail(self, pipeline: Pipeline, document: Document, outcome: _Outcome) -> None:
         document.pop("html", None)
         document["provenance"] = new_provenance(pipeline)
-        step = outcome.step or "(before the first step)"
+        step = outcome.step or "(none yet)"
         if outcome.died is None:
-            error = fail(document, step, "timeout", E.E502.format(seconds=self.limits.timeout, step=step))
+            message = E.E502.format(seconds=self.limits.timeout, step=step)
+            error = fail(document, outcome.step, "timeout", message)
         else:
-            error = fail(document, step, "worker_died", E.E503.format(how=outcome.died, step=step))
-        self.registry.manager.hook.presspipe_document_failed(step=step, document=document, error=error)
+            error = fail(document, outcome.step, "worker_died", E.E503.format(how=outcome.died, step=step))
+        self.registry.manager.hook.presspipe_document_failed(
+            step=outcome.step or "", document=document, error=error
+        )
         trim_failed(document, self.limits.failed_text_chars)
 
 
+@dataclass(frozen=True)
 class _Outcome:
-    def __init__(self, done: Batch | None = None, step: str | None = None, died: str | None = None) -> None:
-        self.done = done
-        self.step = step
-        """The step the batch was in when it stopped."""
-        self.died = died
-        """How the worker died (None: it overran its budget)."""
+    done: Batch | None = None
+    """The processed batch, if it came back."""
+    step: str | None = None
+    """The step the batch was in when it stopped."""
+    died: str | None = None
+    """How the worker died (None: it overran its budget)."""
 
 
 class _Worker:

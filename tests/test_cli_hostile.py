@@ -64,14 +64,14 @@ def test_a_document_over_its_budget_fails_and_the_others_are_done(
     out = tmp_path / "out.jsonl"
     pipeline = str(write_pipeline(STALL))
     result = presspipe(
-        "run", pipeline, str(inputs), "--out", str(out), "--timeout", "2", "--workers", workers, env=demo_env
+        "run", pipeline, str(inputs), "--out", str(out), "--timeout", "5", "--workers", workers, env=demo_env
     )
     assert result.returncode == 1, result.stderr
     documents = output(out)
     assert [documents[n]["words"][0]["text"] for n in ("a.txt", "c.txt")] == ["one", "two"]
     [error] = documents["b.txt"]["errors"]
     assert (error["code"], error["step"]) == ("timeout", "demo.stall")
-    assert f"failed {inputs / 'b.txt'}: demo.stall: spent its time budget (2 s)" in result.stderr
+    assert f"failed {inputs / 'b.txt'}: demo.stall: spent its time budget (5 s)" in result.stderr
     assert "3 documents: 2 done, 1 failed" in result.stderr and "Traceback" not in result.stderr
 
 

@@ -22,7 +22,7 @@ def documents(*texts: str) -> list[dict]:  # type: ignore[type-arg]
 
 def test_a_document_over_its_budget_fails_and_the_rest_of_its_batch_is_processed(registry):
     pipeline = parse_pipeline(STALL, "stall.yaml", registry)
-    with WorkerPool(registry, limits=Limits(timeout=1.5), preload=[pipeline]) as pool:
+    with WorkerPool(registry, limits=Limits(timeout=5), preload=[pipeline]) as pool:
         [first_worker] = pool._workers
         batch = pool.process(pipeline, documents("one fine text", "a stall here", "another fine one"))
         [second_worker] = pool._workers
@@ -30,7 +30,7 @@ def test_a_document_over_its_budget_fails_and_the_rest_of_its_batch_is_processed
     assert batch[0]["words"][0]["text"] == "one" and batch[2]["errors"] == []
     [error] = batch[1]["errors"]
     assert error["code"] == "timeout" and error["step"] == "demo.stall"
-    assert "spent its time budget (1.5 s) in step demo.stall" in error["message"]
+    assert "spent its time budget (5 s) in step demo.stall" in error["message"]
     assert batch[1]["provenance"]["pipeline"]["sha256"] == pipeline.sha256
     assert second_worker is not first_worker, "the overrunning worker was replaced"
     assert not first_worker.process.is_alive()
