@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # stop as on Ctrl-C: workers killed, output kept
     try:
         registry = load_registry()
         for error in registry.errors():
@@ -49,6 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("presspipe: interrupted", file=sys.stderr)
         return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,9 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"time budget of one document (default {Limits.timeout:g}); a document over it fails "
         "and its worker process is replaced",
     )
-    run.add_argument(
-        "--workers", type=_positive, default=1, help="worker processes (default 1: this process)"
-    )
+    run.add_argument("--workers", type=_positive, default=1, help="worker processes (default 1)")
     run.add_argument(
         "--executor", choices=EXECUTORS, default="local", help="local processes (default) or a Dask cluster"
     )
@@ -139,7 +140,6 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
     pipeline = load_pipeline(args.pipeline, registry)
     limits = Limits(max_chars=args.max_chars, timeout=args.timeout)
-    signal.signal(signal.SIGTERM, _interrupt)  # stop as Ctrl-C does: workers killed, output kept
     exporter = registry.exporter(args.format)
     done: set[str] = set()
     if args.resume:

@@ -14,8 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
-from typing import Any, TypeVar
+from typing import Any
 
 import presspipe
 from presspipe.analysis import RunContext
@@ -28,8 +27,6 @@ from presspipe.specs import Step
 from presspipe.validate import DocumentChecker
 
 log = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 
 class Runner:
@@ -153,16 +150,12 @@ def new_provenance(pipeline: Pipeline) -> dict[str, Any]:
     }
 
 
-def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Lists of up to ``size`` consecutive items, without reading ahead further."""
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
-def document_batches(documents: Iterable[Document], size: int, max_chars: int) -> Iterator[list[Document]]:
-    """Batches of up to ``size`` documents that also close before the next document would take
-    their raw input past ``max_chars`` characters (a longer document is a batch alone)."""
+def document_batches(
+    documents: Iterable[Document], size: int, max_chars: int = Limits.batch_chars
+) -> Iterator[list[Document]]:
+    """Batches of up to ``size`` documents, without reading ahead further, that also close
+    before the next document would take their raw input past ``max_chars`` characters (a
+    longer document is a batch alone)."""
     batch: list[Document] = []
     chars = 0
     for document in documents:

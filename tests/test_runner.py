@@ -9,7 +9,7 @@ from presspipe.document import new_document
 from presspipe.limits import Limits
 from presspipe.pipeline import load_pipeline
 from presspipe.registry import load_registry
-from presspipe.runner import Runner, batched, document_batches
+from presspipe.runner import Runner, document_batches
 
 from . import demo_plugin
 
@@ -102,16 +102,16 @@ def test_run_streams_in_batches(write_pipeline):
     assert observer.batches == [("demo.words", 3), ("demo.words", 3), ("demo.words", 1)]
 
 
-def test_batched_does_not_read_ahead():
+def test_document_batches_do_not_read_ahead():
     taken = []
 
-    def items():
+    def documents():  # type: ignore[no-untyped-def]
         for i in range(10):
             taken.append(i)
-            yield i
+            yield new_document(text=f"doc {i}")
 
-    first = next(batched(items(), 4))
-    assert first == [0, 1, 2, 3] and taken == [0, 1, 2, 3]
+    first = next(document_batches(documents(), 4))
+    assert [d["text"] for d in first] == ["doc 0", "doc 1", "doc 2", "doc 3"] and taken == [0, 1, 2, 3]
 
 
 def test_a_document_over_max_chars_fails_before_any_step_and_the_rest_go_on(registry, write_pipeline):
