@@ -44,7 +44,7 @@ class E(StrEnum):
     E404 = "store '{url}' cannot be opened: {problem}"
     # One document's limits (E5xx): recorded in the document's ``errors``, the run goes on.
     E501 = (
-        "the input is {length:,} characters long; presspipe processes documents of up to {limit:,} "
+        "the text is {length:,} characters long; presspipe processes texts of up to {limit:,} "
         "(raise the limit with --max-chars, or split the document)"
     )
     E502 = (

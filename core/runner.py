@@ -4,8 +4,8 @@
 raises on a batch, it is re-run one document at a time, the documents that raise are
 marked failed (their ``errors`` name the step) and the rest go on. Every document leaving
 the runner has been checked against the pipeline's schema and the span invariant. A document
-longer than the run's ``Limits.max_chars`` fails before any step, and a failed document leaves
-with its text cut to ``Limits.failed_text_chars`` (an error entry says so).
+whose text is longer than the run's ``Limits.max_chars`` fails before the next step, and a
+failed document leaves with its text cut to ``Limits.failed_text_chars`` (an error entry says so).
 ``Runner.run`` streams any number of documents through in batches, holding one batch at a time.
 """
 
@@ -62,13 +62,9 @@ class Runner:
                     "input.html",
                     f"the input is HTML but pipeline '{self.pipeline.name}' has no step that reads HTML; add clean.html",
                 )
-            length = raw_length(document)
-            if length > self.limits.max_chars:
-                self._fail(
-                    document, None, "too_long", E.E501.format(length=length, limit=self.limits.max_chars)
-                )
         try:
             for step, implementation in self.steps:
+                self._fail_too_long(batch)
                 if on_step is not None:
                     on_step(step.name)
                 self._run_step(step, implementation, batch)
@@ -135,6 +131,15 @@ class Runner:
                     step=step.name, document=document, error=document["errors"][-1]
                 )
         return returned
+
+    def _fail_too_long(self, batch: list[Document]) -> None:
+        """Fail the documents whose text is over ``max_chars``: before the first step, or once
+        a step (clean.html) has made it."""
+        limit = self.limits.max_chars
+        for document in batch:
+            length = len(document.get("text") or "")
+            if length > limit and not is_failed(document):
+                self._fail(document, None, "too_long", E.E501.format(length=length, limit=limit))
 
     def _fail(self, document: Document, step: str | None, code: str, message: str) -> None:
         error = fail(document, step, code, message)

@@ -112,7 +112,7 @@ def test_a_document_over_max_chars_fails_and_is_written_truncated(tmp_path, writ
     failed = documents["long.txt"]
     assert [e["code"] for e in failed["errors"]] == ["too_long", "truncated"]
     assert (
-        f"the input is {len(long):,} characters long; presspipe processes documents of up to 20,000"
+        f"the text is {len(long):,} characters long; presspipe processes texts of up to 20,000"
         in (failed["errors"][0]["message"])
     )
     assert failed["text"] == long[:10_000]

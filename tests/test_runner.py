@@ -123,9 +123,7 @@ def test_a_document_over_max_chars_fails_before_any_step_and_the_rest_go_on(regi
     assert "words" not in long
     too_long, truncated = long["errors"]
     assert too_long["code"] == "too_long" and too_long["step"] is None
-    assert (
-        "the input is 150 characters long; presspipe processes documents of up to 100" in too_long["message"]
-    )
+    assert "the text is 150 characters long; presspipe processes texts of up to 100" in too_long["message"]
     assert long["text"] == ("word " * 30)[:40], "a failed document keeps the start of its text"
     assert truncated["code"] == "truncated"
     assert "cut to its first 40 of 150 characters" in truncated["message"]
