@@ -109,6 +109,8 @@ class WorkerPool:
 
     def process(self, pipeline: Pipeline, batch: Batch) -> Batch:
         """Process ``batch`` on a free worker (waiting for one); returns it in input order."""
+        if not batch:
+            return batch
         while True:
             if self._closed:
                 raise PoolClosed("the worker pool is closed")
