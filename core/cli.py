@@ -12,6 +12,7 @@ import argparse
 import ipaddress
 import json
 import os
+import signal
 import socket
 import sys
 import time
@@ -28,6 +29,7 @@ from presspipe.document import Document, error_messages, is_dropped
 from presspipe.errors import E, PipelineProblems, PresspipeError
 from presspipe.executors import EXECUTORS, process_batches
 from presspipe.ingest import RunCounts, run_into_store
+from presspipe.limits import Limits
 from presspipe.outputs import OutputFile, done_ids
 from presspipe.pipeline import load_pipeline, pipeline_file_schema
 from presspipe.registry import Registry, load_registry
@@ -55,6 +57,7 @@ SIGPIPE_STATUS = 141
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # stop as on Ctrl-C: workers killed, output kept
     try:
         registry = load_registry()
         for error in registry.errors():
@@ -73,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # again when it flushes standard output at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return SIGPIPE_STATUS
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -100,8 +105,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--batch-size", type=_positive, default=32, help="documents per batch (default 32)")
     run.add_argument(
-        "--workers", type=_positive, default=1, help="worker processes (default 1: this process)"
+        "--max-chars",
+        type=_positive,
+        default=Limits.max_chars,
+        help=f"longest input a document may have, in characters (default {Limits.max_chars:,}); "
+        "longer ones fail",
     )
+    run.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=Limits.timeout,
+        metavar="SECONDS",
+        help=f"time budget of one document (default {Limits.timeout:g}); a document over it fails "
+        "and its worker process is replaced",
+    )
+    run.add_argument("--workers", type=_positive, default=1, help="worker processes (default 1)")
     run.add_argument(
         "--executor", choices=EXECUTORS, default="local", help="local processes (default) or a Dask cluster"
     )
@@ -193,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
     pipeline = load_pipeline(args.pipeline, registry)
+    limits = Limits(max_chars=args.max_chars, timeout=args.timeout)
     exporter = registry.exporter(args.format)
     done: set[str] = set()
     if args.resume:
@@ -223,7 +242,7 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
 
     def process(batches: Iterable[list[Document]]) -> Iterator[list[Document]]:
         options = {"workers": args.workers, "executor": args.executor, "scheduler": args.scheduler}
-        for batch in process_batches(pipeline, registry, batches, **options):
+        for batch in process_batches(pipeline, registry, batches, limits=limits, **options):
             stats.count(batch)
             yield batch
 
@@ -236,6 +255,7 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
             process,
             store,
             batch_size=args.batch_size,
+            batch_chars=limits.batch_chars,
             skip_stored=args.resume,
             done_ids=done,
             counts=counts,
@@ -423,6 +443,17 @@ def cmd_serve(args: argparse.Namespace, registry: Registry) -> int:
     except (StoreError, ValueError, OSError) as error:
         print(f"presspipe: error: {error}", file=sys.stderr)
         return 2
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _seconds(value: str) -> float:
+    seconds = float(value)
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError("must be a number of seconds above 0")
+    return seconds
 
 
 def _serve(args: argparse.Namespace, registry: Registry) -> int:
