@@ -308,7 +308,7 @@ class ReportedSearch(CueSearch):
         """The first and last token of ``host``'s clause, leaving out the cue's phrase (and the
         speaker's) when it sits at one end ("..., officials said"; "According to X, ..."); a
         phrase inside the clause ("Russia, he continued, should ...") stays inside the span."""
-        words = [t for t in host.subtree if not t.is_punct]
+        words = [t for t in host.subtree if not t.is_punct and not t.is_space]
         left, right = cue.left_edge.i, cue.right_edge.i
         if speaker is not None:
             left, right = min(left, speaker.left_edge.i), max(right, speaker.right_edge.i)
