@@ -410,6 +410,17 @@ def test_adjective_cue(run: Any) -> None:
     assert speaker_name(document, quote) == "Jane Smith"
 
 
+def test_participle_speaker_is_the_noun_it_modifies(run: Any) -> None:
+    quote = only(run("The campaign released a memo describing Senator Jane Smith as a risk.\n"))
+    assert (quote["text"], quote["cue"]["text"], quote["speaker"]["text"]) == (
+        "Senator Jane Smith as a risk",
+        "describing",
+        "a memo",
+    )
+    quote = only(run("Outside groups supporting Senator Jane Smith have spent heavily in the state.\n"))
+    assert (quote["text"], quote["speaker"]["text"]) == ("Senator Jane Smith", "Outside groups")
+
+
 def test_mixed_statement_is_one_attribution(run: Any) -> None:
     document = run("Senator Jane Smith said the budget was “a disaster for every family in the state.”\n")
     quote = only(document)
@@ -444,6 +455,8 @@ def test_reported_pronoun_and_group_speakers(run: Any) -> None:
         "The report was released on Monday by the ministry.\n",
         "The Russians are accused of the same thing.\n",  # a passive without its agent
         "Senator Jane Smith spoke for an hour.\n",  # a measure is not content
+        "The force resisting American hegemony is weak.\n",  # a participle PolNeAR rarely marks
+        "A book written by Tom Smith sold well.\n",  # a passive participle: its noun says nothing
     ],
 )
 def test_not_attributions(run: Any, text: str) -> None:

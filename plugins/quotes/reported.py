@@ -51,7 +51,7 @@ SPEECH_FRAMES = ("parataxis", "noun")
 quotations): a cue set into the clause it reports, a possessed speech noun with its clause."""
 SPEECH_PREPOSITIONS = {"for", "about", "on", "of", "against", "with", "to"}
 PREPOSITIONAL = tuple(f"prep-{p}" for p in sorted(SPEECH_PREPOSITIONS))
-WEAK_CONSTRUCTIONS = ("xcomp", "xcomp-be", "dobj", *PREPOSITIONAL)
+WEAK_CONSTRUCTIONS = ("xcomp", "xcomp-be", "dobj", *PREPOSITIONAL, "acl-")
 """Constructions that describe as often as they attribute: their common-noun speakers must
 have been sources in train."""
 VERB_CONSTRUCTIONS = ("ccomp", "xcomp", "xcomp-be", "dobj", *PREPOSITIONAL, "parataxis")
@@ -113,7 +113,7 @@ class ReportedLexicon:
             hits, seen = self.speakers.get(candidate.speaker.lemma_.lower(), (0, 0))
             if seen >= MIN_SPEAKER_SEEN and hits < MIN_SPEAKER_SHARE * seen:
                 return False  # "Recent events have shown ...": not a source
-            if not hits and candidate.construction in WEAK_CONSTRUCTIONS:
+            if not hits and candidate.construction.startswith(WEAK_CONSTRUCTIONS):
                 return False  # "the dominant emotion appears to be envy": never a source in train
         if candidate.construction in SPEECH_FRAMES and candidate.lemma in self.speech:
             return True  # "Russia, he continued, should ...", "Moscow's claim (that) it was ..."
@@ -208,7 +208,18 @@ class ReportedSearch(CueSearch):
         if token.pos_ not in ("VERB", "AUX") or token.dep_ in ("amod", "compound", "nmod", "aux", "auxpass"):
             return None
         if token.dep_ == "acl" and not any(c.dep_ in SUBJECTS for c in token.children):
-            return None  # "the force resisting X": the noun, not the sentence's subject, does it
+            # "outside groups supporting X": the noun the participle modifies does it, counted
+            # apart ("the force resisting X" is rarely an attitude); "a book written by" is passive
+            if token.tag_ != "VBG" or token.head.pos_ not in ("NOUN", "PROPN"):
+                return None
+            found = self._verb_candidate(token)
+            if found is None or found[0] == "parataxis":
+                return None
+            return f"acl-{found[0]}", found[1], found[2], token.head
+        return self._verb_candidate(token)
+
+    def _verb_candidate(self, token: Token) -> tuple[str, Token, Token, Token | None] | None:
+        """(construction, first and last content token, speaker head) of a verb cue."""
         children = list(token.children)
         for dep, construction in (("ccomp", "ccomp"), ("xcomp", "xcomp"), ("dobj", "dobj")):
             complements = [c for c in children if c.dep_ == dep]
