@@ -421,6 +421,25 @@ def test_participle_speaker_is_the_noun_it_modifies(run: Any) -> None:
     assert (quote["text"], quote["speaker"]["text"]) == ("Senator Jane Smith", "Outside groups")
 
 
+def test_nested_attribution_keeps_inner_quote_and_outer_clause(run: Any) -> None:
+    document = run(
+        "According to the ministry, Senator Jane Smith said the plan was “a disaster for every family in the state.”\n"
+    )
+    outer, inner = document["quotes"]
+    assert (outer["kind"], outer["cue"]["text"], outer["speaker"]["text"]) == (
+        "indirect",
+        "According to",
+        "the ministry",
+    )
+    assert outer["text"].startswith("Senator Jane Smith said the plan was")
+    assert inner["text"] == "“a disaster for every family in the state.”"
+    assert speaker_name(document, inner) == "Jane Smith"
+    # a pronoun inside the clause is the outer speaker again: one mixed statement
+    document = run("Senator Jane Smith said he called it a “sex tape for the whole family to see.”\n")
+    quote = only(document)
+    assert (quote["kind"], speaker_name(document, quote)) == ("partial", "Jane Smith")
+
+
 def test_mixed_statement_is_one_attribution(run: Any) -> None:
     document = run("Senator Jane Smith said the budget was “a disaster for every family in the state.”\n")
     quote = only(document)
