@@ -434,6 +434,19 @@ def test_nested_attribution_keeps_inner_quote_and_outer_clause(run: Any) -> None
     assert outer["text"].startswith("Senator Jane Smith said the plan was")
     assert inner["text"] == "“a disaster for every family in the state.”"
     assert speaker_name(document, inner) == "Jane Smith"
+    # the phrase at the end: it reports the whole sentence, and no clause runs over it
+    document = run(
+        "Senator Jane Smith said the plan was “a disaster for every family in the state,” according to the ministry.\n"
+    )
+    outer, inner = document["quotes"]
+    assert (outer["speaker"]["text"], outer["text"]) == (
+        "the ministry",
+        "Senator Jane Smith said the plan was “a disaster for every family in the state,”",
+    )
+    assert (inner["text"], speaker_name(document, inner)) == (
+        "“a disaster for every family in the state,”",
+        "Jane Smith",
+    )
     # a pronoun inside the clause is the outer speaker again: one mixed statement
     document = run("Senator Jane Smith said he called it a “sex tape for the whole family to see.”\n")
     quote = only(document)

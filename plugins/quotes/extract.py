@@ -66,7 +66,7 @@ class DocumentReader(QuotedSearch, ReportedSearch):
         records: list[dict[str, Any]] = []
         kept = [c for c in self.reported_candidates() if lexicon.keeps(c)]
         for candidate in kept:
-            if candidate.construction != "noun" and any(
+            if candidate.construction not in ("noun", "according") and any(
                 other.start <= candidate.cue.idx < other.end for other in kept if other is not candidate
             ):
                 continue  # "Merrill said Machado wants to continue ...": PolNeAR keeps the outer one

@@ -271,8 +271,12 @@ class ReportedSearch(CueSearch):
         """ "according to X": the content is the clause the phrase attaches to, without it."""
         speaker = self._subject(token)
         host = token.head
-        while host.dep_ not in ("ROOT", "ccomp", "conj", "advcl") and host.head.i != host.i:
-            host = host.head
+        words = [t for t in token.sent if not t.is_punct and not t.is_space]
+        ends_sentence = bool(words) and token.right_edge.i >= words[-1].i
+        while host.head.i != host.i and (
+            host.dep_ not in ("ROOT", "ccomp", "conj", "advcl") or (host.dep_ == "ccomp" and ends_sentence)
+        ):
+            host = host.head  # "Y said Z, according to X": X reports all of "Y said Z"
         if speaker is None or host.i == token.i:
             return None
         return "according", *self._host_edges(host, token, speaker), speaker
@@ -333,6 +337,15 @@ class ReportedSearch(CueSearch):
     def _content_span(self, first: Token, last: Token, cue: Token) -> tuple[int, int] | None:
         """Characters of the content: punctuation, a leading "that" and the cue itself trimmed off."""
         tokens = [t for t in self.doc[first.i : last.i + 1] if not t.is_space]
+        for token in tokens:  # "Y said Z, according to X": the phrase is X's attribution, not Z
+            if (
+                token.lower_ == "according"
+                and token.i != cue.i
+                and token.i > first.i
+                and token.right_edge.i >= last.i
+            ):
+                tokens = [t for t in tokens if t.i < token.i]
+                break
         while tokens and (tokens[0].is_punct or tokens[0].dep_ == "mark" or tokens[0].i == cue.i):
             if tokens[0].is_quote:
                 break
