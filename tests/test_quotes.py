@@ -386,6 +386,18 @@ def test_reported_speech_content_cue_and_speaker(run: Any, text: str, content: s
     assert speaker_name(document, quote) == "Jane Smith"
 
 
+def test_two_statements_in_one_sentence_keep_their_own_speakers(run: Any) -> None:
+    document = run(
+        "More than six in 10 said they were not looking forward to the next few months of the campaign; "
+        "46 percent said they were unenthusiastic about the 2016 presidential election.\n"
+    )
+    got = [(q["speaker"]["text"], q["text"]) for q in document["quotes"]]
+    assert got == [
+        ("More than six in 10", "they were not looking forward to the next few months of the campaign"),
+        ("46 percent", "they were unenthusiastic about the 2016 presidential election"),
+    ]
+
+
 def test_noun_cues(run: Any) -> None:
     document = run("In a statement, the ministry said the raid violated international law.\n")
     quote = only(document)

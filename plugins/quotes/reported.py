@@ -223,6 +223,13 @@ class ReportedSearch(CueSearch):
         children = list(token.children)
         for dep, construction in (("ccomp", "ccomp"), ("xcomp", "xcomp"), ("dobj", "dobj")):
             complements = [c for c in children if c.dep_ == dep]
+            if len(complements) > 1:  # "A said X; B said Y" parsed as two complements of the second
+                own = [
+                    c
+                    for c in complements
+                    if not (self._is_cue(c) and any(g.dep_ in SUBJECTS for g in c.children))
+                ]
+                complements = own or complements
             if complements:
                 complement = complements[0]
                 if complement.ent_type_ in MEASURES:
