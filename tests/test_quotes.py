@@ -412,6 +412,17 @@ def test_transcript_line_names_a_person_mentioned_in_the_text(run: Any) -> None:
     )
 
 
+def test_in_a_poll_is_the_source_of_its_clause(run: Any) -> None:
+    document = run(
+        "In a poll conducted by the New York Times, just 28 percent of voters said they had a positive view of her.\n"
+    )
+    got = [(q["cue"]["text"], q["speaker"]["text"], q["text"]) for q in document["quotes"]]
+    assert got == [
+        ("In", "a poll", "just 28 percent of voters said they had a positive view of her"),
+        ("said", "just 28 percent", "they had a positive view of her"),
+    ]
+
+
 def test_noun_cues(run: Any) -> None:
     document = run("In a statement, the ministry said the raid violated international law.\n")
     quote = only(document)
@@ -514,7 +525,8 @@ def test_reported_pronoun_and_group_speakers(run: Any) -> None:
         "The Russians are accused of the same thing.\n",  # a passive without its agent
         "Senator Jane Smith spoke for an hour.\n",  # a measure is not content
         "The force resisting American hegemony is weak.\n",  # a participle PolNeAR rarely marks
-        "A book written by Tom Smith sold well.\n",  # a passive participle: its noun says nothing
+        "A book written by Tom Smith sold well.\n",
+        "In fact, the plan failed in the state.\n",  # "in" with a noun that is no source  # a passive participle: its noun says nothing
     ],
 )
 def test_not_attributions(run: Any, text: str) -> None:

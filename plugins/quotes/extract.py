@@ -67,7 +67,9 @@ class DocumentReader(QuotedSearch, ReportedSearch):
         kept = [c for c in self.reported_candidates() if lexicon.keeps(c)]
         for candidate in kept:
             if candidate.construction not in ("noun", "according") and any(
-                other.start <= candidate.cue.idx < other.end for other in kept if other is not candidate
+                other.start <= candidate.cue.idx < other.end
+                for other in kept
+                if other is not candidate and other.construction != "in-source"
             ):
                 continue  # "Merrill said Machado wants to continue ...": PolNeAR keeps the outer one
             around = [q for q in quotes if q["start"] <= candidate.cue.idx < q["end"]]

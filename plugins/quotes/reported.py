@@ -159,19 +159,38 @@ class ReportedSearch(CueSearch):
         for token in self.doc:
             if token.is_space or token.is_punct or self._in_quote(token):
                 continue
-            found = self._candidate(token)
-            if found is None:
-                continue
-            construction, first, last, speaker = found
-            span = self._content_span(first, last, token)
-            if span is None or speaker is None:
-                continue
-            if speaker.lower_ in EXPLETIVES or speaker.dep_ == "expl":
-                continue
-            if speaker.dep_ == "nsubjpass":
-                continue  # "the Russians are accused of ...": the subject is not the speaker
-            lemma = "according to" if construction == "according" else token.lemma_.lower()
-            yield Reported(span[0], span[1], token, speaker, lemma, construction, self._speaker_kind(speaker))
+            for found in (self._candidate(token), self._in_source(token)):
+                if found is not None:
+                    yield from self._checked(token, *found)
+
+    def _checked(
+        self, token: Token, construction: str, first: Token, last: Token, speaker: Token | None
+    ) -> Iterator[Reported]:
+        """The candidate, when it has a speaker that can be one and a content."""
+        span = self._content_span(first, last, token)
+        if span is None or speaker is None:
+            return
+        if speaker.lower_ in EXPLETIVES or speaker.dep_ == "expl":
+            return
+        if speaker.dep_ == "nsubjpass":
+            return  # "the Russians are accused of ...": the subject is not the speaker
+        lemma = "according to" if construction == "according" else token.lemma_.lower()
+        if construction == "in-source":
+            lemma = f"in {speaker.lemma_.lower()}"
+        yield Reported(span[0], span[1], token, speaker, lemma, construction, self._speaker_kind(speaker))
+
+    def _in_source(self, word: Token) -> tuple[str, Token, Token, Token | None] | None:
+        """ "In a poll, 28 percent said ...", "In video posted online, the woman appears to ...":
+        the noun after "in" as the source of its clause (the counts say which nouns are); the
+        cue is "in", as PolNeAR marks it."""
+        if word.lower_ != "in" or word.head.pos_ not in ("VERB", "AUX") or word.i > word.head.i:
+            return None
+        nouns = [
+            c for c in word.children if c.dep_ == "pobj" and c.pos_ == "NOUN" and c.ent_type_ not in MEASURES
+        ]
+        if not nouns:
+            return None
+        return "in-source", *self._host_edges(word.head, word), nouns[0]
 
     def _colon_lines(self) -> Iterator[Reported]:
         """Transcript lines and headlines: "PENCE: Well, ...", "Poll: Clinton leads ..." at the
