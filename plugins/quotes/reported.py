@@ -36,7 +36,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -208,18 +208,7 @@ class ReportedSearch(CueSearch):
                 end = min(end, matches[number + 1].start())
             end = len(self.text[:end].rstrip())
             speaker = head.root
-            kind = "person" if speaker.lower_ in self._person_words else self._speaker_kind(speaker)
-            yield Reported(match.start(2), end, colon[0], speaker, ":", "colon", kind)
-
-    @cached_property
-    def _person_words(self) -> frozenset[str]:
-        """The last words of the document's PERSON mentions, lowercased: a transcript line or a
-        headline names its speaker by surname, often in capitals ("BENENSON:", "Lynch:")."""
-        words = set()
-        for start, end, entity in self.mentions:
-            if entity.get("label") == "PERSON" and self.text[start:end].split():
-                words.add(self.text[start:end].split()[-1].lower())
-        return frozenset(words)
+            yield Reported(match.start(2), end, colon[0], speaker, ":", "colon", self._speaker_kind(speaker))
 
     def _speaker_kind(self, head: Token) -> str:
         if head.lower_ in PERSON_PRONOUNS:
