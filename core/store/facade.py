@@ -32,6 +32,8 @@ from typing import Any
 from presspipe.document import Document
 from presspipe.jsonl import jsonl_lines
 from presspipe.store.backend import Backend, Cursor
+from presspipe.store.corpus import DocumentFacts, add_document, facts_of, remove_document
+from presspipe.store.corpus_queries import CorpusQueries
 from presspipe.store.cursors import decode_cursor, encode_cursor
 from presspipe.store.migrations import migrate
 from presspipe.store.postgres import Postgres
@@ -73,6 +75,8 @@ class Store:
         self._db = backend
         self.dialect = backend.dialect
         migrate(backend)
+        self.corpus = CorpusQueries(backend)
+        """Questions of the whole corpus: speakers, entities, profiles, quotes, outlets."""
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -124,14 +128,14 @@ class Store:
 
     def put_many(self, documents: Sequence[Document]) -> list[PutResult]:
         """Store documents in one transaction: all of them or, if the process dies, none."""
-        rows = [Row.of(document) for document in documents]
+        rows = [(Row.of(document), facts_of(document)) for document in documents]
         results = []
         with self._db.write() as cur:
-            for row in rows:
-                results.append(self._put(cur, row))
+            for row, facts in rows:
+                results.append(self._put(cur, row, facts))
         return results
 
-    def _put(self, cur: Cursor, row: Row) -> PutResult:
+    def _put(self, cur: Cursor, row: Row, facts: DocumentFacts) -> PutResult:
         self._db.lock_key(cur, f"{row.pipeline}\x1f{row.id}")
         cur.execute(
             "SELECT seq, pipeline_sha256, content_sha256, title, body FROM pp_documents WHERE id = ? AND pipeline = ?",
@@ -147,6 +151,7 @@ class Store:
             for name in names:
                 cur.execute(f"INSERT INTO {table} (name, doc) VALUES (?, ?)", (name, seq))
         self._db.index_search(cur, seq, row.title, row.text)
+        add_document(cur, seq, facts)
         return PutResult(row.id, row.pipeline, created=True)
 
     def ingest(self, documents: Iterable[Document], chunk: int = 500) -> IngestCounts:
@@ -214,6 +219,7 @@ class Store:
     def _remove(self, cur: Cursor, seq: int, title: str | None, body: str) -> None:
         """Delete the stored document ``seq``: its search entry, its names, its row."""
         self._db.unindex_search(cur, seq, title, json.loads(body).get("text") or "")
+        remove_document(cur, seq)
         for table in ("pp_entity_names", "pp_speaker_names"):
             cur.execute(f"DELETE FROM {table} WHERE doc = ?", (seq,))
         cur.execute("DELETE FROM pp_documents WHERE seq = ?", (seq,))

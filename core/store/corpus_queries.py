@@ -1,0 +1,447 @@
+"""Questions asked of the whole corpus: who is quoted most, which entities, a profile, quotes, outlets.
+
+Rankings over the whole corpus read the totals that ``corpus`` keeps on write (``pp_corpus``,
+its indexes ordered by quotes and by documents); filtered rankings count the rows of
+``pp_quotes`` or ``pp_doc_entities`` that the filters select, through their indexes on key and
+date. Nothing here reads a document's JSON. Rankings page by offset (``pc1`` cursors),
+quote listings by position (``pq1``), newest document first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+from presspipe.store.corpus import name_words
+from presspipe.store.cursors import decode_position, encode_position
+from presspipe.store.queries import WORD, name_clause, published_bound
+from presspipe.store.records import InvalidQuery
+from presspipe.store.rows import checked
+
+if TYPE_CHECKING:
+    from presspipe.store.backend import Backend
+
+Period = Literal["day", "week", "month"]
+
+COOCCURRENCE_DOCUMENTS = 1000
+"""Co-occurring entities are counted over this many of an entity's newest documents (in the dates asked)."""
+
+
+@dataclass(frozen=True)
+class CorpusFilters:
+    """What corpus questions select. Empty fields select all; not every question reads every field."""
+
+    q: str | None = None
+    """Words: in the quote (speakers, quotes) or in the document's title and text (entities)."""
+    speaker: str | None = None
+    """A speaker's name, any part of it, any case and accents, or a corpus key."""
+    entity: str | None = None
+    """An entity's name, as ``speaker``."""
+    label: str | None = None
+    kind: str | None = None
+    outlet: str | None = None
+    pipeline: str | None = None
+    published_from: date | datetime | None = None
+    published_to: date | datetime | None = None
+
+
+@dataclass(frozen=True)
+class Ranked:
+    key: str
+    name: str
+    label: str
+    documents: int
+    mentions: int
+    quotes: int
+    first: str | None
+    last: str | None
+
+
+@dataclass(frozen=True)
+class Outlet:
+    outlet: str
+    documents: int
+    quotes: int
+
+
+@dataclass(frozen=True)
+class FoundQuote:
+    text: str
+    kind: str
+    speaker_text: str | None
+    speaker_name: str | None
+    speaker_key: str | None
+    id: str
+    pipeline: str
+    title: str | None
+    published: str | None
+    uri: str | None
+    outlet: str | None
+
+
+@dataclass(frozen=True)
+class Ranking:
+    items: list[Any]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class PeriodCount:
+    period: str
+    start: str
+    documents: int
+    quotes: int
+
+
+@dataclass(frozen=True)
+class Profile:
+    entity: Ranked
+    names: list[str]
+    """The partial names ("person:obama") the corpus resolves to this entity."""
+    timeline: list[PeriodCount]
+    cooccurring: list[Ranked]
+    quotes: list[FoundQuote]
+
+
+class CorpusQueries:
+    """Corpus questions over one backend (``Store.corpus``)."""
+
+    def __init__(self, backend: Backend) -> None:
+        self._db = backend
+
+    # ------------------------------------------------------------------ rankings
+
+    def speakers(self, filters: CorpusFilters, limit: int = 20, cursor: str | None = None) -> Ranking:
+        """Named speakers, most quoted first."""
+        offset = _offset(cursor)
+        if _only(filters, "speaker"):
+            where, params = _names(filters, "speaker", "key")
+            rows = self._db.query(
+                f"SELECT key, quotes, quote_documents FROM pp_corpus WHERE quotes > 0{where} "
+                "ORDER BY quotes DESC, key LIMIT ? OFFSET ?",
+                (*params, limit + 1, offset),
+            )
+            dates = self._dates("pp_quotes", [str(r[0]) for r in rows[:limit]])
+            counts: dict[str, tuple[Any, ...]] = {
+                str(r[0]): (r[2], 0, r[1], *dates.get(str(r[0]), (None, None))) for r in rows
+            }
+        else:
+            where, params = self._quote_where(filters)
+            rows = self._db.query(
+                "SELECT q.key, COUNT(DISTINCT q.doc), 0, COUNT(*), MIN(q.published), MAX(q.published) "
+                f"FROM pp_quotes AS q WHERE q.key IS NOT NULL{where} GROUP BY q.key "
+                "ORDER BY COUNT(*) DESC, q.key LIMIT ? OFFSET ?",
+                (*params, limit + 1, offset),
+            )
+            counts = {str(r[0]): tuple(r[1:]) for r in rows}
+        return self._ranking(counts, limit, offset)
+
+    def entities(self, filters: CorpusFilters, limit: int = 20, cursor: str | None = None) -> Ranking:
+        """Entities, in the most documents first (then most mentioned)."""
+        offset = _offset(cursor)
+        if _only(filters, "entity", "label"):
+            where, params = _names(filters, "entity", "key")
+            if filters.label is not None:
+                where += " AND label = ?"
+                params.append(checked(filters.label, "label"))
+            rows = self._db.query(
+                f"SELECT key, documents, mentions, quotes FROM pp_corpus WHERE documents > 0{where} "
+                "ORDER BY documents DESC, mentions DESC, key LIMIT ? OFFSET ?",
+                (*params, limit + 1, offset),
+            )
+            dates = self._dates("pp_doc_entities", [str(r[0]) for r in rows[:limit]])
+            counts = {str(r[0]): (*r[1:], *dates.get(str(r[0]), (None, None))) for r in rows}
+        else:
+            where, params = self._entity_where(filters)
+            rows = self._db.query(
+                "SELECT key, COUNT(*), SUM(mentions), SUM(quotes), MIN(published), MAX(published) "
+                f"FROM pp_doc_entities WHERE 1 = 1{where} GROUP BY key "
+                "ORDER BY COUNT(*) DESC, SUM(mentions) DESC, key LIMIT ? OFFSET ?",
+                (*params, limit + 1, offset),
+            )
+            counts = {str(r[0]): tuple(r[1:]) for r in rows}
+        return self._ranking(counts, limit, offset)
+
+    def outlets(self, filters: CorpusFilters, limit: int = 20, cursor: str | None = None) -> Ranking:
+        """Outlets, most documents first, with their quotes."""
+        offset = _offset(cursor)
+        where, params = _common(filters, "outlet IS NOT NULL", "seq", self._db)
+        rows = self._db.query(
+            f"SELECT outlet, COUNT(*) FROM pp_documents WHERE {where} GROUP BY outlet "
+            "ORDER BY COUNT(*) DESC, outlet LIMIT ? OFFSET ?",
+            (*params, limit + 1, offset),
+        )
+        quotes = dict.fromkeys([str(r[0]) for r in rows[:limit]], 0)
+        if quotes:
+            quote_where, quote_params = _common(filters, "outlet IS NOT NULL", "doc", self._db)
+            marks = ", ".join("?" * len(quotes))
+            for outlet, count in self._db.query(
+                f"SELECT outlet, COUNT(*) FROM pp_quotes WHERE {quote_where} AND outlet IN ({marks}) "
+                "GROUP BY outlet",
+                (*quote_params, *quotes),
+            ):
+                quotes[str(outlet)] = int(count)
+        items = [Outlet(str(r[0]), int(r[1]), quotes[str(r[0])]) for r in rows[:limit]]
+        return Ranking(items, _next_offset(rows, limit, offset))
+
+    def date_range(self) -> tuple[str | None, str | None]:
+        """The first and last publication dates of the stored documents."""
+        first = self._db.query_one("SELECT MIN(published) FROM pp_documents")
+        last = self._db.query_one("SELECT MAX(published) FROM pp_documents")
+        return first[0], last[0]
+
+    # ------------------------------------------------------------------ one entity
+
+    def profile(
+        self, key: str, filters: CorpusFilters, period: Period = "month", quotes: int = 5
+    ) -> Profile | None:
+        """An entity's counts, timeline, co-occurring entities and latest quotes; None if unknown."""
+        key = checked(key, "key")
+        row = self._db.query_one(
+            "SELECT key, name, label, documents, mentions, quotes FROM pp_corpus WHERE key = ? AND documents > 0",
+            (key,),
+        )
+        if row is None:
+            return None
+        dates = self._dates("pp_doc_entities", [key]).get(key, (None, None))
+        entity = Ranked(str(row[0]), str(row[1]), str(row[2]), int(row[3]), int(row[4]), int(row[5]), *dates)
+        where, params = _dates_where(filters)
+        days = self._db.query(
+            "SELECT substr(published, 1, 10), COUNT(*), SUM(quotes) FROM pp_doc_entities "
+            f"WHERE key = ? AND published IS NOT NULL{where} GROUP BY substr(published, 1, 10)",
+            (key, *params),
+        )
+        newest = (
+            f"SELECT doc FROM pp_doc_entities WHERE key = ?{where} ORDER BY doc DESC "
+            f"LIMIT {COOCCURRENCE_DOCUMENTS}"
+        )
+        together = self._db.query(
+            "SELECT o.key, COUNT(*) FROM pp_doc_entities AS o "
+            f"WHERE o.doc IN ({newest}) AND o.key <> ? GROUP BY o.key ORDER BY COUNT(*) DESC, o.key LIMIT 10",
+            (key, *params, key),
+        )
+        names = self._names_of([str(k) for k, _ in together])
+        cooccurring = [
+            Ranked(str(k), *names.get(str(k), (str(k), "")), int(n), 0, 0, None, None) for k, n in together
+        ]
+        partials = [
+            str(r[0]) for r in self._db.query("SELECT surface FROM pp_partials WHERE target = ?", (key,))
+        ]
+        latest = self.quotes(
+            CorpusFilters(
+                speaker=key, published_from=filters.published_from, published_to=filters.published_to
+            ),
+            limit=quotes,
+        ).items
+        return Profile(entity, partials, timeline(days, period), cooccurring, latest)
+
+    # ------------------------------------------------------------------ quotes
+
+    def quotes(self, filters: CorpusFilters, limit: int = 20, cursor: str | None = None) -> Ranking:
+        """Quotes across documents, newest document first."""
+        where, params = self._quote_where(filters)
+        if cursor:
+            doc, n = decode_position("pq1", cursor, 2)
+            where += " AND (q.doc < ? OR (q.doc = ? AND q.n > ?))"
+            params.extend([doc, doc, n])
+        rows = self._db.query(
+            "SELECT q.doc, q.n, q.text, q.kind, q.speaker, c.name, q.key, d.id, d.pipeline, d.title, "
+            "d.published, d.uri, d.outlet FROM pp_quotes AS q JOIN pp_documents AS d ON d.seq = q.doc "
+            f"LEFT JOIN pp_corpus AS c ON c.key = q.key WHERE 1 = 1{where} ORDER BY q.doc DESC, q.n LIMIT ?",
+            (*params, limit + 1),
+        )
+        items = [FoundQuote(*r[2:]) for r in rows[:limit]]
+        more = len(rows) > limit
+        return Ranking(
+            items, encode_position("pq1", rows[limit - 1][0], rows[limit - 1][1]) if more else None
+        )
+
+    def iter_quotes(self, filters: CorpusFilters, page_size: int = 500) -> Iterator[FoundQuote]:
+        cursor: str | None = None
+        while True:
+            page = self.quotes(filters, limit=page_size, cursor=cursor)
+            yield from page.items
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor
+
+    def iter_entities(self, filters: CorpusFilters, page_size: int = 500) -> Iterator[Ranked]:
+        cursor: str | None = None
+        while True:
+            page = self.entities(filters, limit=page_size, cursor=cursor)
+            yield from page.items
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor
+
+    # ------------------------------------------------------------------ parts
+
+    def _quote_where(self, filters: CorpusFilters) -> tuple[str, list[Any]]:
+        where, params = _names(filters, "speaker", "q.key")
+        common, more = _common(filters, "1 = 1", "q.doc", self._db, prefix="q.", words_in_document=False)
+        if filters.kind is not None:
+            common += " AND q.kind = ?"
+            more.append(checked(filters.kind, "kind"))
+        if filters.q is not None:
+            words = name_words(checked(filters.q, "q"))
+            if not words:
+                raise InvalidQuery("the text search 'q' has no words to look for")
+            for word in words:
+                common += " AND q.folded LIKE ?"
+                more.append(f"% {word} %")
+        return f"{where} AND {common}", [*params, *more]
+
+    def _entity_where(self, filters: CorpusFilters) -> tuple[str, list[Any]]:
+        where, params = _names(filters, "entity", "key")
+        common, more = _common(filters, "1 = 1", "doc", self._db)
+        if filters.label is not None:
+            common += " AND key IN (SELECT key FROM pp_corpus WHERE label = ?)"
+            more.append(checked(filters.label, "label"))
+        return f"{where} AND {common}", [*params, *more]
+
+    def _dates(self, table: str, keys: list[str]) -> dict[str, tuple[str | None, str | None]]:
+        """First and last published date per key (two index probes each)."""
+        found = {}
+        for key in keys:
+            first = self._db.query_one(
+                f"SELECT published FROM {table} WHERE key = ? AND published IS NOT NULL ORDER BY published LIMIT 1",
+                (key,),
+            )
+            last = self._db.query_one(
+                f"SELECT published FROM {table} WHERE key = ? AND published IS NOT NULL "
+                "ORDER BY published DESC LIMIT 1",
+                (key,),
+            )
+            found[key] = (first[0] if first else None, last[0] if last else None)
+        return found
+
+    def _names_of(self, keys: list[str]) -> dict[str, tuple[str, str]]:
+        if not keys:
+            return {}
+        rows = self._db.query(
+            f"SELECT key, name, label FROM pp_corpus WHERE key IN ({', '.join('?' * len(keys))})", keys
+        )
+        return {str(k): (str(n), str(lab)) for k, n, lab in rows}
+
+    def _ranking(self, counts: dict[str, tuple[Any, ...]], limit: int, offset: int) -> Ranking:
+        """Items from ``key -> (documents, mentions, quotes, first, last)``, in order, plus the next cursor."""
+        keys = list(counts)
+        names = self._names_of(keys[:limit])
+        items = [
+            Ranked(
+                key,
+                *names.get(key, (key, "")),
+                int(counts[key][0] or 0),
+                int(counts[key][1] or 0),
+                int(counts[key][2] or 0),
+                counts[key][3],
+                counts[key][4],
+            )
+            for key in keys[:limit]
+        ]
+        return Ranking(items, _next_offset(keys, limit, offset))
+
+
+def timeline(days: list[Any], period: Period) -> list[PeriodCount]:
+    """Per-day ``(YYYY-MM-DD, documents, quotes)`` rows as one count per period, empty periods included."""
+    totals: dict[date, list[int]] = {}
+    for day, documents, quotes in days:
+        try:
+            start = _period_start(date.fromisoformat(str(day)), period)
+        except ValueError:
+            continue
+        counts = totals.setdefault(start, [0, 0])
+        counts[0] += int(documents)
+        counts[1] += int(quotes or 0)
+    if not totals:
+        return []
+    out = []
+    current, last = min(totals), max(totals)
+    while current <= last:
+        documents, quotes = totals.get(current, [0, 0])
+        out.append(PeriodCount(_period_name(current, period), current.isoformat(), documents, quotes))
+        current = _next_period(current, period)
+    return out
+
+
+def _period_start(day: date, period: Period) -> date:
+    if period == "week":
+        return day - timedelta(days=day.weekday())
+    if period == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _next_period(start: date, period: Period) -> date:
+    if period == "week":
+        return start + timedelta(days=7)
+    if period == "month":
+        return (start + timedelta(days=32)).replace(day=1)
+    return start + timedelta(days=1)
+
+
+def _period_name(start: date, period: Period) -> str:
+    if period == "week":
+        year, week, _ = start.isocalendar()
+        return f"{year}-W{week:02d}"
+    return start.strftime("%Y-%m") if period == "month" else start.isoformat()
+
+
+def _only(filters: CorpusFilters, *names: str) -> bool:
+    """Whether no field of ``filters`` but ``names`` is set (the corpus totals can answer)."""
+    return all(getattr(filters, f.name) is None for f in fields(filters) if f.name not in names)
+
+
+def _names(filters: CorpusFilters, field: str, column: str) -> tuple[str, list[Any]]:
+    value = getattr(filters, field)
+    if value is None:
+        return "", []
+    clause, params = name_clause(column, checked(value, field), field)
+    return f" AND {clause}", list(params)
+
+
+def _dates_where(filters: CorpusFilters, prefix: str = "") -> tuple[str, list[Any]]:
+    where, params = "", []
+    if filters.published_from is not None:
+        where += f" AND {prefix}published >= ?"
+        params.append(published_bound(filters.published_from, end=False))
+    if filters.published_to is not None:
+        where += f" AND {prefix}published {'<=' if isinstance(filters.published_to, datetime) else '<'} ?"
+        params.append(published_bound(filters.published_to, end=True))
+    return where, params
+
+
+def _common(
+    filters: CorpusFilters,
+    start: str,
+    doc_column: str,
+    backend: Backend,
+    prefix: str = "",
+    *,
+    words_in_document: bool = True,
+) -> tuple[str, list[Any]]:
+    """Outlet, pipeline, dates and (``words_in_document``) document words, as ``start AND ...``."""
+    where, params = _dates_where(filters, prefix)
+    for name in ("outlet", "pipeline"):
+        value = getattr(filters, name)
+        if value is not None:
+            where += f" AND {prefix}{name} = ?"
+            params.append(checked(value, name).strip().casefold() if name == "outlet" else value)
+    if words_in_document and filters.q is not None:
+        words = WORD.findall(checked(filters.q, "q"))
+        if not words:
+            raise InvalidQuery("the text search 'q' has no words to look for")
+        clause, value = backend.search_clause(words)
+        where += f" AND {doc_column} IN (SELECT seq FROM pp_documents WHERE {clause})"
+        params.append(value)
+    return start + where, params
+
+
+def _offset(cursor: str | None) -> int:
+    return decode_position("pc1", cursor)[0] if cursor else 0
+
+
+def _next_offset(rows: list[Any], limit: int, offset: int) -> str | None:
+    return encode_position("pc1", offset + limit) if len(rows) > limit else None
