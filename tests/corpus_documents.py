@@ -71,6 +71,10 @@ def article(
         "text": text,
         "entities": entities,
         "quotes": found_quotes,
-        "provenance": {"presspipe": "0.1.0", "pipeline": {"name": "news", "sha256": PIPELINE_SHA}, "steps": []},
+        "provenance": {
+            "presspipe": "0.1.0",
+            "pipeline": {"name": "news", "sha256": PIPELINE_SHA},
+            "steps": [],
+        },
         "errors": [],
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -12,12 +13,22 @@ from presspipe.store import Filters, InvalidQuery, Store, open_store
 from presspipe.store.corpus import corpus_key, dominant, name_words, outlet_of, person_words
 from presspipe.store.corpus_queries import CorpusFilters, timeline
 
+from . import test_store
 from .corpus_documents import article
-from .test_store import make_document, store, store_url  # noqa: F401 (fixtures)
+from .test_store import make_document
+
+store_url = test_store.store_url
+"""Each test runs on SQLite and on PostgreSQL (see test_store)."""
 
 
-def speakers(store: Store, **filters: object) -> dict[str, int]:
-    return {i.key: i.quotes for i in store.corpus.speakers(CorpusFilters(**filters), limit=100).items}  # type: ignore[arg-type]
+@pytest.fixture
+def db(store_url: str) -> Iterator[Store]:
+    with open_store(store_url) as opened:
+        yield opened
+
+
+def speakers(db: Store, **filters: object) -> dict[str, int]:
+    return {i.key: i.quotes for i in db.corpus.speakers(CorpusFilters(**filters), limit=100).items}  # type: ignore[arg-type]
 
 
 def test_keys_fold_case_accents_punctuation_and_titles() -> None:
@@ -38,116 +49,116 @@ def test_dominant_full_name_needs_nine_in_ten_mentions() -> None:
     assert dominant({}) is None
 
 
-def test_surname_joins_the_only_full_name_in_the_corpus(store: Store) -> None:
-    store.put(article(1, ["Barack Obama"], quotes=[(0, "We can")]))
-    store.put(article(2, ["Obama"], quotes=[(0, "Yes we can"), (0, "Again")]))
-    store.put(article(3, ["Mr. Obama"], quotes=[(0, "Once more")]))
-    assert speakers(store) == {"person:barack-obama": 4}
-    profile = store.corpus.profile("person:barack-obama", CorpusFilters())
+def test_surname_joins_the_only_full_name_in_the_corpus(db: Store) -> None:
+    db.put(article(1, ["Barack Obama"], quotes=[(0, "We can")]))
+    db.put(article(2, ["Obama"], quotes=[(0, "Yes we can"), (0, "Again")]))
+    db.put(article(3, ["Mr. Obama"], quotes=[(0, "Once more")]))
+    assert speakers(db) == {"person:barack-obama": 4}
+    profile = db.corpus.profile("person:barack-obama", CorpusFilters())
     assert profile is not None and profile.entity.documents == 3 and profile.names == ["person:obama"]
-    assert store.corpus.profile("person:obama", CorpusFilters()) is None
+    assert db.corpus.profile("person:obama", CorpusFilters()) is None
 
 
-def test_surname_joins_when_the_full_name_arrives_later_and_leaves_when_it_goes(store: Store) -> None:
-    store.put(article(1, ["Obama"], quotes=[(0, "First")]))
-    assert speakers(store) == {"person:obama": 1}
-    store.put(article(2, ["Barack Obama"], quotes=[(0, "Second")]))
-    assert speakers(store) == {"person:barack-obama": 2}
-    assert speakers(store, published_from=date(2026, 1, 1)) == {"person:barack-obama": 2}
-    store.delete("art0002", "news")
-    assert speakers(store) == {"person:obama": 1}
+def test_surname_joins_when_the_full_name_arrives_later_and_leaves_when_it_goes(db: Store) -> None:
+    db.put(article(1, ["Obama"], quotes=[(0, "First")]))
+    assert speakers(db) == {"person:obama": 1}
+    db.put(article(2, ["Barack Obama"], quotes=[(0, "Second")]))
+    assert speakers(db) == {"person:barack-obama": 2}
+    assert speakers(db, published_from=date(2026, 1, 1)) == {"person:barack-obama": 2}
+    db.delete("art0002", "news")
+    assert speakers(db) == {"person:obama": 1}
 
 
-def test_surname_stays_apart_when_two_full_names_compete(store: Store) -> None:
-    store.put(article(1, ["Barack Obama"], quotes=[(0, "One")]))
-    store.put(article(2, ["Michelle Obama"], quotes=[(0, "Two")]))
-    store.put(article(3, ["Obama"], quotes=[(0, "Three")]))
-    assert speakers(store) == {"person:barack-obama": 1, "person:michelle-obama": 1, "person:obama": 1}
+def test_surname_stays_apart_when_two_full_names_compete(db: Store) -> None:
+    db.put(article(1, ["Barack Obama"], quotes=[(0, "One")]))
+    db.put(article(2, ["Michelle Obama"], quotes=[(0, "Two")]))
+    db.put(article(3, ["Obama"], quotes=[(0, "Three")]))
+    assert speakers(db) == {"person:barack-obama": 1, "person:michelle-obama": 1, "person:obama": 1}
 
 
-def test_surname_joins_a_full_name_with_nine_in_ten_mentions(store: Store) -> None:
+def test_surname_joins_a_full_name_with_nine_in_ten_mentions(db: Store) -> None:
     for n in range(9):
-        store.put(article(n, ["Barack Obama"]))
-    store.put(article(9, ["Michelle Obama"]))
-    store.put(article(10, ["Obama"], quotes=[(0, "Dominant")]))
-    assert speakers(store) == {"person:barack-obama": 1}
+        db.put(article(n, ["Barack Obama"]))
+    db.put(article(9, ["Michelle Obama"]))
+    db.put(article(10, ["Obama"], quotes=[(0, "Dominant")]))
+    assert speakers(db) == {"person:barack-obama": 1}
     # A tenth of the full-name mentions is no longer "one in ten": the surname goes back apart.
-    store.put(article(11, ["Michelle Obama"]))
-    assert speakers(store) == {"person:obama": 1}
+    db.put(article(11, ["Michelle Obama"]))
+    assert speakers(db) == {"person:obama": 1}
 
 
-def test_surname_in_a_document_naming_two_full_names_stays_apart_for_good(store: Store) -> None:
-    store.put(article(1, ["Barack Obama", "Michelle Obama", "Obama"], quotes=[(2, "Which one")]))
+def test_surname_in_a_document_naming_two_full_names_stays_apart_for_good(db: Store) -> None:
+    db.put(article(1, ["Barack Obama", "Michelle Obama", "Obama"], quotes=[(2, "Which one")]))
     for n in range(2, 30):
-        store.put(article(n, ["Barack Obama"]))
-    assert speakers(store) == {"person:obama": 1}
+        db.put(article(n, ["Barack Obama"]))
+    assert speakers(db) == {"person:obama": 1}
 
 
-def test_surname_in_a_document_naming_one_full_name_is_that_person(store: Store) -> None:
-    store.put(article(1, ["Michelle Obama", "Obama"], quotes=[(1, "Me")]))
-    store.put(article(2, ["Barack Obama"]))
-    store.put(article(3, ["Barack Obama"]))
-    assert speakers(store) == {"person:michelle-obama": 1}
-    entities = {i.key: (i.documents, i.mentions) for i in store.corpus.entities(CorpusFilters()).items}
+def test_surname_in_a_document_naming_one_full_name_is_that_person(db: Store) -> None:
+    db.put(article(1, ["Michelle Obama", "Obama"], quotes=[(1, "Me")]))
+    db.put(article(2, ["Barack Obama"]))
+    db.put(article(3, ["Barack Obama"]))
+    assert speakers(db) == {"person:michelle-obama": 1}
+    entities = {i.key: (i.documents, i.mentions) for i in db.corpus.entities(CorpusFilters()).items}
     assert entities["person:michelle-obama"] == (1, 3)
 
 
-def test_every_quote_kind_counts_alike_and_kind_filters(store: Store) -> None:
-    store.put(article(1, ["Ada Byron"], quotes=[(0, "Direct words")], kind="direct"))
-    store.put(article(2, ["Ada Byron"], quotes=[(0, "reported words")], kind="indirect"))
-    assert speakers(store) == {"person:ada-byron": 2}
-    assert speakers(store, kind="indirect") == {"person:ada-byron": 1}
+def test_every_quote_kind_counts_alike_and_kind_filters(db: Store) -> None:
+    db.put(article(1, ["Ada Byron"], quotes=[(0, "Direct words")], kind="direct"))
+    db.put(article(2, ["Ada Byron"], quotes=[(0, "reported words")], kind="indirect"))
+    assert speakers(db) == {"person:ada-byron": 2}
+    assert speakers(db, kind="indirect") == {"person:ada-byron": 1}
 
 
-def test_name_filters_match_any_part_any_case_any_accents(store: Store) -> None:
-    store.put(article(1, ["Volodymyr Zelenskyy"], quotes=[(0, "Hold on")]))
-    store.put(article(2, ["Nicolás Maduro"], places=("Caracas",)))
-    found = [item.id for item in store.list_documents(Filters(entity="zelenskyy")).items]
+def test_name_filters_match_any_part_any_case_any_accents(db: Store) -> None:
+    db.put(article(1, ["Volodymyr Zelenskyy"], quotes=[(0, "Hold on")]))
+    db.put(article(2, ["Nicolás Maduro"], places=("Caracas",)))
+    found = [item.id for item in db.list_documents(Filters(entity="zelenskyy")).items]
     assert found == ["art0001"]
-    assert [i.id for i in store.list_documents(Filters(entity="MADURO nicolas")).items] == ["art0002"]
-    assert [i.id for i in store.list_documents(Filters(speaker="zelensk")).items] == []  # whole words
-    assert [i.id for i in store.list_documents(Filters(speaker="Zelenskyy")).items] == ["art0001"]
-    assert speakers(store, speaker="volodymyr") == {"person:volodymyr-zelenskyy": 1}
-    assert [i.key for i in store.corpus.entities(CorpusFilters(entity="nicolas")).items] == [
+    assert [i.id for i in db.list_documents(Filters(entity="MADURO nicolas")).items] == ["art0002"]
+    assert [i.id for i in db.list_documents(Filters(speaker="zelensk")).items] == []  # whole words
+    assert [i.id for i in db.list_documents(Filters(speaker="Zelenskyy")).items] == ["art0001"]
+    assert speakers(db, speaker="volodymyr") == {"person:volodymyr-zelenskyy": 1}
+    assert [i.key for i in db.corpus.entities(CorpusFilters(entity="nicolas")).items] == [
         "person:nicolas-maduro"
     ]
     with pytest.raises(InvalidQuery, match="'speaker' filter has no letters"):
-        store.list_documents(Filters(speaker="..."))
+        db.list_documents(Filters(speaker="..."))
 
 
-def test_entities_rank_by_documents_and_filter_by_label_outlet_and_dates(store: Store) -> None:
-    store.put(article(1, ["Ada Byron"], places=("Kyiv",), published="2026-01-06"))
-    store.put(article(2, ["Alan Turing"], places=("Kyiv",), published="2026-02-06"))
-    store.put(article(3, ["Alan Turing"], places=("Rome",), published="2026-02-07"))
-    ranked = store.corpus.entities(CorpusFilters()).items
+def test_entities_rank_by_documents_and_filter_by_label_outlet_and_dates(db: Store) -> None:
+    db.put(article(1, ["Ada Byron"], places=("Kyiv",), published="2026-01-06"))
+    db.put(article(2, ["Alan Turing"], places=("Kyiv",), published="2026-02-06"))
+    db.put(article(3, ["Alan Turing"], places=("Rome",), published="2026-02-07"))
+    ranked = db.corpus.entities(CorpusFilters()).items
     assert [(i.key, i.documents) for i in ranked][:2] == [("gpe:kyiv", 2), ("person:alan-turing", 2)]
     assert ranked[0].first == "2026-01-06T00:00:00" and ranked[0].last == "2026-02-06T00:00:00"
-    gpe = store.corpus.entities(CorpusFilters(label="GPE")).items
+    gpe = db.corpus.entities(CorpusFilters(label="GPE")).items
     assert [i.key for i in gpe] == ["gpe:kyiv", "gpe:rome"]
-    february = store.corpus.entities(CorpusFilters(published_from=date(2026, 2, 1))).items
-    assert [(i.key, i.documents) for i in february][0] == ("person:alan-turing", 2)
-    odd = store.corpus.entities(CorpusFilters(outlet="example1.com")).items  # articles 1 and 3
+    february = db.corpus.entities(CorpusFilters(published_from=date(2026, 2, 1))).items
+    assert next((i.key, i.documents) for i in february) == ("person:alan-turing", 2)
+    odd = db.corpus.entities(CorpusFilters(outlet="example1.com")).items  # articles 1 and 3
     assert {i.key for i in odd} == {"person:ada-byron", "person:alan-turing", "gpe:kyiv", "gpe:rome"}
-    words = store.corpus.entities(CorpusFilters(q="Rome")).items
+    words = db.corpus.entities(CorpusFilters(q="Rome")).items
     assert {i.key for i in words} == {"person:alan-turing", "gpe:rome"}
 
 
-def test_ranking_pages_with_a_cursor(store: Store) -> None:
+def test_ranking_pages_with_a_cursor(db: Store) -> None:
     for n in range(5):
-        store.put(article(n, [f"Person{n} Surname{n}"], quotes=[(0, "x")] * (n + 1)))
-    first = store.corpus.speakers(CorpusFilters(), limit=2)
-    second = store.corpus.speakers(CorpusFilters(), limit=2, cursor=first.next_cursor)
-    third = store.corpus.speakers(CorpusFilters(), limit=2, cursor=second.next_cursor)
+        db.put(article(n, [f"Person{n} Surname{n}"], quotes=[(0, "x")] * (n + 1)))
+    first = db.corpus.speakers(CorpusFilters(), limit=2)
+    second = db.corpus.speakers(CorpusFilters(), limit=2, cursor=first.next_cursor)
+    third = db.corpus.speakers(CorpusFilters(), limit=2, cursor=second.next_cursor)
     keys = [i.key for page in (first, second, third) for i in page.items]
     assert keys == [f"person:person{n}-surname{n}" for n in range(4, -1, -1)] and third.next_cursor is None
     with pytest.raises(InvalidQuery, match="invalid cursor"):
-        store.corpus.speakers(CorpusFilters(), cursor=store.list_documents(Filters(), limit=1).next_cursor or "x")
+        db.corpus.speakers(CorpusFilters(), cursor=db.list_documents(Filters(), limit=1).next_cursor or "x")
 
 
-def test_profile_timeline_cooccurring_and_latest_quotes(store: Store) -> None:
-    store.put(article(1, ["Ada Byron", "Alan Turing"], quotes=[(0, "one")], published="2026-01-06"))
-    store.put(article(2, ["Ada Byron"], quotes=[(0, "two")], published="2026-03-10"))
-    profile = store.corpus.profile("person:ada-byron", CorpusFilters(), period="month")
+def test_profile_timeline_cooccurring_and_latest_quotes(db: Store) -> None:
+    db.put(article(1, ["Ada Byron", "Alan Turing"], quotes=[(0, "one")], published="2026-01-06"))
+    db.put(article(2, ["Ada Byron"], quotes=[(0, "two")], published="2026-03-10"))
+    profile = db.corpus.profile("person:ada-byron", CorpusFilters(), period="month")
     assert profile is not None
     assert [(p.period, p.documents, p.quotes) for p in profile.timeline] == [
         ("2026-01", 1, 1),
@@ -157,7 +168,7 @@ def test_profile_timeline_cooccurring_and_latest_quotes(store: Store) -> None:
     assert [(c.key, c.documents) for c in profile.cooccurring] == [("gpe:kyiv", 2), ("person:alan-turing", 1)]
     assert [q.text for q in profile.quotes] == ["\u201ctwo\u201d", "\u201cone\u201d"]
     assert profile.quotes[0].speaker_name == "Ada Byron" and profile.quotes[0].outlet == "example0.com"
-    weeks = store.corpus.profile("person:ada-byron", CorpusFilters(), period="week")
+    weeks = db.corpus.profile("person:ada-byron", CorpusFilters(), period="week")
     assert weeks is not None and len(weeks.timeline) == 10 and weeks.timeline[0].period == "2026-W02"
 
 
@@ -169,24 +180,30 @@ def test_timeline_buckets_days_into_weeks() -> None:
     ]
 
 
-def test_quotes_search_by_speaker_words_and_pages(store: Store) -> None:
-    store.put(article(1, ["Ada Byron"], quotes=[(0, "The engine weaves patterns"), (0, "Numbers")]))
-    store.put(article(2, ["Alan Turing"], quotes=[(0, "Machines can think about engines")]))
-    found = store.corpus.quotes(CorpusFilters(q="ENGINE"))
+def test_quotes_search_by_speaker_words_and_pages(db: Store) -> None:
+    db.put(article(1, ["Ada Byron"], quotes=[(0, "The engine weaves patterns"), (0, "Numbers")]))
+    db.put(article(2, ["Alan Turing"], quotes=[(0, "Machines can think about engines")]))
+    found = db.corpus.quotes(CorpusFilters(q="ENGINE"))
     assert [(q.speaker_key, q.id) for q in found.items] == [("person:ada-byron", "art0001")]
-    page = store.corpus.quotes(CorpusFilters(speaker="byron"), limit=1)
-    rest = store.corpus.quotes(CorpusFilters(speaker="byron"), limit=1, cursor=page.next_cursor)
-    assert [q.text for q in page.items + rest.items] == ["\u201cThe engine weaves patterns\u201d", "\u201cNumbers\u201d"]
+    page = db.corpus.quotes(CorpusFilters(speaker="byron"), limit=1)
+    rest = db.corpus.quotes(CorpusFilters(speaker="byron"), limit=1, cursor=page.next_cursor)
+    assert [q.text for q in page.items + rest.items] == [
+        "\u201cThe engine weaves patterns\u201d",
+        "\u201cNumbers\u201d",
+    ]
     assert rest.next_cursor is None
-    assert len(list(store.corpus.iter_quotes(CorpusFilters(), page_size=1))) == 3
+    assert len(list(db.corpus.iter_quotes(CorpusFilters(), page_size=1))) == 3
 
 
-def test_outlets_count_documents_and_quotes(store: Store) -> None:
-    store.put(article(1, ["Ada Byron"], quotes=[(0, "a"), (0, "b")]))
-    store.put(article(2, ["Ada Byron"], quotes=[(0, "c")]))
-    store.put(article(3, ["Ada Byron"]))
-    outlets = store.corpus.outlets(CorpusFilters()).items
-    assert [(o.outlet, o.documents, o.quotes) for o in outlets] == [("example1.com", 2, 2), ("example0.com", 1, 1)]
+def test_outlets_count_documents_and_quotes(db: Store) -> None:
+    db.put(article(1, ["Ada Byron"], quotes=[(0, "a"), (0, "b")]))
+    db.put(article(2, ["Ada Byron"], quotes=[(0, "c")]))
+    db.put(article(3, ["Ada Byron"]))
+    outlets = db.corpus.outlets(CorpusFilters()).items
+    assert [(o.outlet, o.documents, o.quotes) for o in outlets] == [
+        ("example1.com", 2, 2),
+        ("example0.com", 1, 1),
+    ]
 
 
 def test_migration_backfills_a_store_written_before_the_corpus_tables(tmp_path: Path) -> None:
@@ -206,9 +223,12 @@ def test_migration_backfills_a_store_written_before_the_corpus_tables(tmp_path: 
     with open_store(path) as upgraded:
         assert upgraded.schema_version() == 2
         assert speakers(upgraded) == {"person:barack-obama": 2}
-        assert [i.id for i in upgraded.list_documents(Filters(speaker="obama")).items] == ["art0002", "art0001"]
+        assert [i.id for i in upgraded.list_documents(Filters(speaker="obama")).items] == [
+            "art0002",
+            "art0001",
+        ]
 
 
-def test_documents_of_the_old_test_shape_enter_the_corpus(store: Store) -> None:
-    store.put(make_document(1, speaker="Alice Smith"))
-    assert speakers(store) == {"person:alice-smith": 1}
+def test_documents_of_the_old_test_shape_enter_the_corpus(db: Store) -> None:
+    db.put(make_document(1, speaker="Alice Smith"))
+    assert speakers(db) == {"person:alice-smith": 1}
