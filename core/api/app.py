@@ -25,6 +25,8 @@ from presspipe.api.errors import install_error_handlers
 from presspipe.api.models import BatchIn, DocumentIn
 from presspipe.api.routes.batches import batches
 from presspipe.api.routes.catalogue import catalogue
+from presspipe.api.routes.corpus import corpus
+from presspipe.api.routes.corpus_export import corpus_export
 from presspipe.api.routes.documents import documents
 from presspipe.api.routes.export import export
 from presspipe.api.routes.health import health
@@ -64,7 +66,7 @@ def create_app(
     )
     app.state.services = found
     _complete_openapi(app, registry)
-    for router in (documents, batches, export, catalogue, health, html_pages):
+    for router in (documents, batches, export, corpus_export, corpus, catalogue, health, html_pages):
         app.include_router(router)
     install_error_handlers(app)
     return app
