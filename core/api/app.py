@@ -28,6 +28,7 @@ from presspipe.api.routes.catalogue import catalogue
 from presspipe.api.routes.corpus import corpus
 from presspipe.api.routes.corpus_export import corpus_export
 from presspipe.api.routes.documents import documents
+from presspipe.api.routes.entity_pages import entity_pages
 from presspipe.api.routes.export import export
 from presspipe.api.routes.health import health
 from presspipe.api.routes.pages import html_pages
@@ -66,7 +67,17 @@ def create_app(
     )
     app.state.services = found
     _complete_openapi(app, registry)
-    for router in (documents, batches, export, corpus_export, corpus, catalogue, health, html_pages):
+    for router in (
+        documents,
+        batches,
+        export,
+        corpus_export,
+        corpus,
+        catalogue,
+        health,
+        html_pages,
+        entity_pages,
+    ):
         app.include_router(router)
     install_error_handlers(app)
     return app

@@ -158,6 +158,8 @@ class DocumentFacts:
     entities: dict[str, EntityFacts] = field(default_factory=dict)
     """By surface key (the key the document alone gives)."""
     quotes: list[QuoteFacts] = field(default_factory=list)
+    keys: dict[Any, str] = field(default_factory=dict)
+    """Entity id -> the surface key it is counted under in this document."""
 
 
 def facts_of(document: Document) -> DocumentFacts:
@@ -167,7 +169,7 @@ def facts_of(document: Document) -> DocumentFacts:
         outlet=outlet_of(document),
         pipeline=str(document["provenance"]["pipeline"]["name"]),
     )
-    surface_of: dict[Any, str] = {}
+    surface_of = facts.keys
     for entity in document.get("entities") or []:
         if not isinstance(entity, dict) or not isinstance(entity.get("name"), str):
             continue

@@ -14,7 +14,8 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
-from presspipe.store.corpus import name_words
+from presspipe.document import Document
+from presspipe.store.corpus import facts_of, name_words
 from presspipe.store.cursors import decode_position, encode_position
 from presspipe.store.queries import WORD, name_clause, published_bound
 from presspipe.store.records import InvalidQuery
@@ -236,6 +237,18 @@ class CorpusQueries:
             limit=quotes,
         ).items
         return Profile(entity, partials, timeline(days, period), cooccurring, latest)
+
+    def keys_of(self, document: Document) -> dict[Any, str]:
+        """Entity id -> corpus key, for a stored document (partial names as the corpus resolves them)."""
+        keys = facts_of(document).keys
+        return {entity: self.resolved(key) or key for entity, key in keys.items()}
+
+    def resolved(self, key: str) -> str | None:
+        """The full name's key a partial name's key points to, or None."""
+        row = self._db.query_one(
+            "SELECT target FROM pp_partials WHERE surface = ? AND target <> surface", (checked(key, "key"),)
+        )
+        return None if row is None else str(row[0])
 
     # ------------------------------------------------------------------ quotes
 

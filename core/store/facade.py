@@ -34,7 +34,7 @@ from presspipe.jsonl import jsonl_lines
 from presspipe.store.backend import Backend, Cursor
 from presspipe.store.corpus import DocumentFacts, add_document, facts_of, remove_document
 from presspipe.store.corpus_queries import CorpusQueries
-from presspipe.store.cursors import decode_cursor, encode_cursor
+from presspipe.store.cursors import decode_cursor, decode_position, encode_cursor, encode_position
 from presspipe.store.migrations import migrate
 from presspipe.store.postgres import Postgres
 from presspipe.store.queries import selection
@@ -52,6 +52,12 @@ from presspipe.store.rows import SUMMARY_COLUMNS, Row, check_key, ingest_problem
 from presspipe.store.sqlite import SQLite
 
 PAGE_LIMIT_MAX = 500
+SORTS = {
+    "stored": "seq DESC",
+    "published": "published IS NULL, published DESC, seq DESC",
+    "oldest": "published IS NULL, published, seq",
+}
+"""How a listing can be ordered, as SQL."""
 
 
 def open_store(url: str | Path) -> Store:
@@ -226,17 +232,33 @@ class Store:
 
     # ------------------------------------------------------------------ queries
 
-    def list_documents(self, filters: Filters, limit: int = 20, cursor: str | None = None) -> Page:
-        """One page of documents, newest first; ``next_cursor`` fetches the next page."""
+    def list_documents(
+        self, filters: Filters, limit: int = 20, cursor: str | None = None, sort: str = "stored"
+    ) -> Page:
+        """One page of documents; ``next_cursor`` fetches the next page.
+
+        ``sort``: ``stored`` (newest stored first, the default), ``published`` (newest
+        published first) or ``oldest`` (oldest published first); undated documents come last.
+        """
         if not 1 <= limit <= PAGE_LIMIT_MAX:
             raise InvalidQuery(f"limit must be between 1 and {PAGE_LIMIT_MAX}")
-        where, params, order = selection(self._db, filters, decode_cursor(cursor) if cursor else None)
+        if sort not in SORTS:
+            raise InvalidQuery(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        if sort == "stored":
+            where, params = selection(self._db, filters, decode_cursor(cursor) if cursor else None)[:2]
+            offset = 0
+        else:
+            where, params = selection(self._db, filters, None)[:2]
+            offset = decode_position("pd1", cursor)[0] if cursor else 0
         rows = self._db.query(
-            f"SELECT {SUMMARY_COLUMNS}{where} ORDER BY {order} DESC LIMIT ?",
-            (*params, limit + 1),
+            f"SELECT {SUMMARY_COLUMNS}{where} ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?",
+            (*params, limit + 1, offset),
         )
         items = [summary_of(row) for row in rows[:limit]]
-        next_cursor = encode_cursor(int(rows[limit - 1][0])) if len(rows) > limit else None
+        next_cursor = None
+        if len(rows) > limit:
+            last = int(rows[limit - 1][0])
+            next_cursor = encode_cursor(last) if sort == "stored" else encode_position("pd1", offset + limit)
         return Page(items, next_cursor)
 
     def count(self, filters: Filters | None = None) -> int:
