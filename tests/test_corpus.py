@@ -11,7 +11,8 @@ import pytest
 
 from presspipe.store import Filters, InvalidQuery, Store, open_store
 from presspipe.store.corpus import corpus_key, dominant, name_words, outlet_of, person_words
-from presspipe.store.corpus_queries import CorpusFilters, timeline
+from presspipe.store.corpus_queries import CorpusFilters
+from presspipe.store.timeline import timeline
 
 from . import test_store
 from .corpus_documents import article

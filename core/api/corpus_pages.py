@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from markupsafe import Markup
 
 from presspipe.api.pages import LABEL_COLOURS, OTHER_COLOUR, environment
-from presspipe.store.corpus_queries import PeriodCount, Profile
+from presspipe.store.corpus_queries import Profile
+from presspipe.store.timeline import PeriodCount
 
 CHART_HEIGHT = 120
 BAR_WIDTH = 14
@@ -27,19 +28,18 @@ def timeline_svg(timeline: Sequence[PeriodCount]) -> Markup:
     step = width / len(timeline)
     bars = []
     for n, period in enumerate(timeline):
-        height = round(period.documents / top * (CHART_HEIGHT - 20), 1)
+        height = round(period.documents / top * (CHART_HEIGHT - 4), 1)
         title = html.escape(f"{period.period}: {period.documents} documents, {period.quotes} quotes")
         bars.append(
             f'<rect class="mark" data-period="{html.escape(period.period)}" x="{n * step + 1:.1f}" '
-            f'y="{CHART_HEIGHT - 16 - height}" width="{max(step - 2, 1):.1f}" height="{height}">'
+            f'y="{CHART_HEIGHT - height}" width="{max(step - 2, 1):.1f}" height="{height}">'
             f"<title>{title}</title></rect>"
         )
     first, last = html.escape(timeline[0].period), html.escape(timeline[-1].period)
     return Markup(
         f'<svg id="timeline" viewBox="0 0 {width:.0f} {CHART_HEIGHT}" preserveAspectRatio="none" '
-        f'role="img" aria-label="documents per period from {first} to {last}">{"".join(bars)}'
-        f'<text x="0" y="{CHART_HEIGHT - 2}" class="axis">{first}</text>'
-        f'<text x="{width:.0f}" y="{CHART_HEIGHT - 2}" class="axis" text-anchor="end">{last}</text></svg>'
+        f'role="img" aria-label="documents per period from {first} to {last}">{"".join(bars)}</svg>'
+        f'<div class="axis"><span>{first}</span><span>most: {top} documents</span><span>{last}</span></div>'
     )
 
 

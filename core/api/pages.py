@@ -43,6 +43,8 @@ environment = Environment(
 )
 """The templates are package data: ``templates/*.html`` and the ``style.css`` that
 ``base.html`` includes."""
+environment.filters["entity_url"] = lambda key: f"/entities/{quote_url(str(key), safe=':')}"
+"""``{{ key | entity_url }}``: the entity page of a corpus key."""
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,7 @@ def highlight(document: Document, keys: Mapping[Any, str] | None = None) -> Mark
         qid = html.escape(str(quote.get("id")))
         key = keys.get((quote.get("speaker") or {}).get("entity"))
         if who and key:
-            href = f"/entities/{quote_url(key, safe=':')}"
+            href = environment.filters["entity_url"](key)
             badge = f'<a class="who" href="{href}" data-quote="{qid}">{html.escape(who)}</a>'
         elif who:
             badge = f'<span class="who" data-quote="{qid}">{html.escape(who)}</span>'

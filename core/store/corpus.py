@@ -75,7 +75,7 @@ TITLES = frozenset(
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 """Words after a surname that are not the surname ("Martin Luther King Jr.")."""
 
-KEY_PATTERN = re.compile(r"[a-z0-9_]+:[a-z0-9]+(?:-[a-z0-9]+)*")
+KEY_PATTERN = re.compile(r"[a-z0-9_]+:\w+(?:-\w+)*")
 """A corpus key as ``corpus_key`` writes it: ``label:folded-name-words``."""
 
 _NOT_WORD = re.compile(r"[^\w]+")

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from presspipe.document import Document
 from presspipe.store.corpus import facts_of, name_words
@@ -20,11 +20,10 @@ from presspipe.store.cursors import decode_position, encode_position
 from presspipe.store.queries import WORD, name_clause, published_bound
 from presspipe.store.records import InvalidQuery
 from presspipe.store.rows import checked
+from presspipe.store.timeline import Period, PeriodCount, timeline
 
 if TYPE_CHECKING:
     from presspipe.store.backend import Backend
-
-Period = Literal["day", "week", "month"]
 
 COOCCURRENCE_DOCUMENTS = 1000
 """Co-occurring entities are counted over this many of an entity's newest documents (in the dates asked)."""
@@ -86,14 +85,6 @@ class FoundQuote:
 class Ranking:
     items: list[Any]
     next_cursor: str | None
-
-
-@dataclass(frozen=True)
-class PeriodCount:
-    period: str
-    start: str
-    documents: int
-    quotes: int
 
 
 @dataclass(frozen=True)
@@ -355,51 +346,6 @@ class CorpusQueries:
             for key in keys[:limit]
         ]
         return Ranking(items, _next_offset(keys, limit, offset))
-
-
-def timeline(days: list[Any], period: Period) -> list[PeriodCount]:
-    """Per-day ``(YYYY-MM-DD, documents, quotes)`` rows as one count per period, empty periods included."""
-    totals: dict[date, list[int]] = {}
-    for day, documents, quotes in days:
-        try:
-            start = _period_start(date.fromisoformat(str(day)), period)
-        except ValueError:
-            continue
-        counts = totals.setdefault(start, [0, 0])
-        counts[0] += int(documents)
-        counts[1] += int(quotes or 0)
-    if not totals:
-        return []
-    out = []
-    current, last = min(totals), max(totals)
-    while current <= last:
-        documents, quotes = totals.get(current, [0, 0])
-        out.append(PeriodCount(_period_name(current, period), current.isoformat(), documents, quotes))
-        current = _next_period(current, period)
-    return out
-
-
-def _period_start(day: date, period: Period) -> date:
-    if period == "week":
-        return day - timedelta(days=day.weekday())
-    if period == "month":
-        return day.replace(day=1)
-    return day
-
-
-def _next_period(start: date, period: Period) -> date:
-    if period == "week":
-        return start + timedelta(days=7)
-    if period == "month":
-        return (start + timedelta(days=32)).replace(day=1)
-    return start + timedelta(days=1)
-
-
-def _period_name(start: date, period: Period) -> str:
-    if period == "week":
-        year, week, _ = start.isocalendar()
-        return f"{year}-W{week:02d}"
-    return start.strftime("%Y-%m") if period == "month" else start.isoformat()
 
 
 def _only(filters: CorpusFilters, *names: str) -> bool:
