@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -68,6 +68,7 @@ def test_surname_joins_when_the_full_name_arrives_later_and_leaves_when_it_goes(
     assert speakers(db, published_from=date(2026, 1, 1)) == {"person:barack-obama": 2}
     db.delete("art0002", "news")
     assert speakers(db) == {"person:obama": 1}
+    assert speakers(db, published_from=date(2026, 1, 1)) == {"person:obama": 1}
 
 
 def test_surname_stays_apart_when_two_full_names_compete(db: Store) -> None:
@@ -133,11 +134,15 @@ def test_entities_rank_by_documents_and_filter_by_label_outlet_and_dates(db: Sto
     db.put(article(3, ["Alan Turing"], places=("Rome",), published="2026-02-07"))
     ranked = db.corpus.entities(CorpusFilters()).items
     assert [(i.key, i.documents) for i in ranked][:2] == [("gpe:kyiv", 2), ("person:alan-turing", 2)]
-    assert ranked[0].first == "2026-01-06T00:00:00" and ranked[0].last == "2026-02-06T00:00:00"
+    assert ranked[0].first == "2026-01-06" and ranked[0].last == "2026-02-06"
     gpe = db.corpus.entities(CorpusFilters(label="GPE")).items
     assert [i.key for i in gpe] == ["gpe:kyiv", "gpe:rome"]
     february = db.corpus.entities(CorpusFilters(published_from=date(2026, 2, 1))).items
     assert next((i.key, i.documents) for i in february) == ("person:alan-turing", 2)
+    same = db.corpus.entities(CorpusFilters(published_from=datetime(2026, 2, 1))).items  # rows, not days
+    assert [(i.key, i.documents, i.mentions, i.first) for i in same] == [
+        (i.key, i.documents, i.mentions, i.first) for i in february
+    ]
     odd = db.corpus.entities(CorpusFilters(outlet="example1.com")).items  # articles 1 and 3
     assert {i.key for i in odd} == {"person:ada-byron", "person:alan-turing", "gpe:kyiv", "gpe:rome"}
     words = db.corpus.entities(CorpusFilters(q="Rome")).items
@@ -214,7 +219,14 @@ def test_migration_backfills_a_store_written_before_the_corpus_tables(tmp_path: 
         new.put(article(2, ["Obama"], quotes=[(0, "b")]))
     # Make it a version-1 store: drop what migration 2 made, as a store from before it would be.
     conn = sqlite3.connect(path)
-    for table in ("pp_doc_entities", "pp_quotes", "pp_corpus", "pp_name_words", "pp_partials"):
+    for table in (
+        "pp_doc_entities",
+        "pp_quotes",
+        "pp_corpus",
+        "pp_name_words",
+        "pp_partials",
+        "pp_corpus_days",
+    ):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("DROP INDEX pp_documents_outlet")
     conn.execute("ALTER TABLE pp_documents DROP COLUMN outlet")

@@ -242,24 +242,15 @@ def _fold_partials(entities: dict[str, EntityFacts], surface_of: dict[Any, str])
 def add_document(cur: Cursor, seq: int, facts: DocumentFacts) -> None:
     """Record a stored document ``seq`` in the corpus tables and re-resolve the surnames it touches."""
     cur.execute("UPDATE pp_documents SET outlet = ? WHERE seq = ?", (facts.outlet, seq))
-    for row in facts.entities.values():
+    # In key order, so that concurrent writers (PostgreSQL) lock the shared count rows in one order.
+    for row in sorted(facts.entities.values(), key=lambda r: r.surface):
         if not row.full and row.surname and not row.pinned:
             cur.execute("SELECT target FROM pp_partials WHERE surface = ?", (row.surface,))
             found = cur.fetchone()
             row.key = str(found[0]) if found else row.surface
-        for key, label, name, surname, full in (
-            (row.surface, row.label, row.name, row.surname, row.full),
-            (row.key, row.label, row.name, None, True),
-        ):
-            cur.execute(
-                "INSERT INTO pp_corpus (key, label, name, surname, full_name) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (key) DO NOTHING",
-                (key, label, name, surname, int(full)),
-            )
-            for word in set(key.partition(":")[2].split("-")):
-                cur.execute(
-                    "INSERT INTO pp_name_words (word, key) VALUES (?, ?) ON CONFLICT DO NOTHING", (word, key)
-                )
+        _ensure_key(cur, row.surface, row.label, row.name, row.surname, row.full)
+        if row.key != row.surface:
+            _ensure_key(cur, row.key, row.label, row.name, None, True)
         cur.execute(
             "INSERT INTO pp_doc_entities (doc, surface, key, pinned, surname, mentions, own_mentions, quotes, "
             "published, outlet, pipeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -277,7 +268,16 @@ def add_document(cur: Cursor, seq: int, facts: DocumentFacts) -> None:
                 facts.pipeline,
             ),
         )
-        _move(cur, row.key, 1, row.mentions, row.own_mentions, row.quotes, int(row.quotes > 0))
+        _move(
+            cur,
+            row.key,
+            _day(facts.published),
+            1,
+            row.mentions,
+            row.own_mentions,
+            row.quotes,
+            int(row.quotes > 0),
+        )
     for n, quote in enumerate(facts.quotes):
         speaker = facts.entities.get(quote.surface) if quote.surface else None
         cur.execute(
@@ -301,14 +301,29 @@ def add_document(cur: Cursor, seq: int, facts: DocumentFacts) -> None:
     resolve(cur, {row.surname for row in facts.entities.values() if row.surname})
 
 
+def _ensure_key(cur: Cursor, key: str, label: str, name: str, surname: str | None, full: bool) -> None:
+    """A ``pp_corpus`` row (zero counts) and the name words of ``key``, unless they exist."""
+    cur.execute("SELECT 1 FROM pp_corpus WHERE key = ?", (key,))
+    if cur.fetchone() is not None:
+        return
+    cur.execute(
+        "INSERT INTO pp_corpus (key, label, name, surname, full_name) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (key) DO NOTHING",
+        (key, label, name, surname, int(full)),
+    )
+    for word in set(key.partition(":")[2].split("-")):
+        cur.execute("INSERT INTO pp_name_words (word, key) VALUES (?, ?) ON CONFLICT DO NOTHING", (word, key))
+
+
 def remove_document(cur: Cursor, seq: int) -> None:
     """Take a stored document out of the corpus tables (before its row is deleted)."""
     cur.execute(
-        "SELECT key, mentions, own_mentions, quotes, surname FROM pp_doc_entities WHERE doc = ?", (seq,)
+        "SELECT key, mentions, own_mentions, quotes, surname, published FROM pp_doc_entities WHERE doc = ?",
+        (seq,),
     )
     surnames = set()
-    for key, mentions, own, quotes, surname in cur.fetchall():
-        _move(cur, key, -1, -int(mentions), -int(own), -int(quotes), -int(int(quotes) > 0))
+    for key, mentions, own, quotes, surname, published in cur.fetchall():
+        _move(cur, key, _day(published), -1, -int(mentions), -int(own), -int(quotes), -int(int(quotes) > 0))
         if surname:
             surnames.add(str(surname))
     cur.execute("DELETE FROM pp_doc_entities WHERE doc = ?", (seq,))
@@ -320,6 +335,9 @@ def resolve(cur: Cursor, surnames: Iterable[str]) -> None:
     """Rule 3 for each surname: point its partial name where the corpus now says, moving its counts."""
     for surname in sorted(surnames):
         partial = corpus_key("PERSON", [surname])
+        cur.execute("SELECT 1 FROM pp_corpus WHERE key = ?", (partial,))
+        if cur.fetchone() is None:
+            continue  # the surname was never given alone: nothing to resolve
         cur.execute(
             "SELECT key, own_mentions FROM pp_corpus WHERE surname = ? AND full_name = 1 AND own_mentions > 0 "
             "AND label = 'PERSON'",
@@ -332,15 +350,18 @@ def resolve(cur: Cursor, surnames: Iterable[str]) -> None:
         if target == current:
             continue
         cur.execute(
-            "SELECT COUNT(*), SUM(mentions), SUM(quotes), SUM(CASE WHEN quotes > 0 THEN 1 ELSE 0 END) "
-            "FROM pp_doc_entities WHERE surface = ? AND pinned = 0",
+            "SELECT substr(published, 1, 10), COUNT(*), SUM(mentions), SUM(quotes), "
+            "SUM(CASE WHEN quotes > 0 THEN 1 ELSE 0 END) FROM pp_doc_entities WHERE surface = ? AND pinned = 0 "
+            "GROUP BY substr(published, 1, 10)",
             (partial,),
         )
-        documents, mentions, quotes, quoted = (int(v or 0) for v in cur.fetchone())
+        days = cur.fetchall()
         for table in ("pp_doc_entities", "pp_quotes"):
             cur.execute(f"UPDATE {table} SET key = ? WHERE surface = ? AND pinned = 0", (target, partial))
-        _move(cur, current, -documents, -mentions, 0, -quotes, -quoted)
-        _move(cur, target, documents, mentions, 0, quotes, quoted)
+        for day, *counts in days:
+            documents, mentions, quotes, quoted = (int(v or 0) for v in counts)
+            _move(cur, current, day, -documents, -mentions, 0, -quotes, -quoted)
+            _move(cur, target, day, documents, mentions, 0, quotes, quoted)
         cur.execute(
             "INSERT INTO pp_partials (surface, target) VALUES (?, ?) "
             "ON CONFLICT (surface) DO UPDATE SET target = excluded.target",
@@ -358,14 +379,36 @@ def dominant(full_mentions: Mapping[str, int]) -> str | None:
     return None
 
 
-def _move(cur: Cursor, key: str, documents: int, mentions: int, own: int, quotes: int, quoted: int) -> None:
+def _move(
+    cur: Cursor, key: str, day: str | None, documents: int, mentions: int, own: int, quotes: int, quoted: int
+) -> None:
+    """Add to ``key``'s totals, and to its counts of ``day`` (``pp_corpus_days``) when it has one."""
     cur.execute(
         "UPDATE pp_corpus SET documents = documents + ?, mentions = mentions + ?, own_mentions = own_mentions + ?, "
         "quotes = quotes + ?, quote_documents = quote_documents + ? WHERE key = ?",
         (documents, mentions, own, quotes, quoted, key),
     )
+    if day is not None:
+        cur.execute(
+            "INSERT INTO pp_corpus_days (key, day, documents, mentions, quotes, quote_documents) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key, day) DO UPDATE SET "
+            "documents = pp_corpus_days.documents + excluded.documents, "
+            "mentions = pp_corpus_days.mentions + excluded.mentions, "
+            "quotes = pp_corpus_days.quotes + excluded.quotes, "
+            "quote_documents = pp_corpus_days.quote_documents + excluded.quote_documents",
+            (key, day, documents, mentions, quotes, quoted),
+        )
+
+
+def _day(published: str | None) -> str | None:
+    return published[:10] if published else None
+
+
+FOLDED_CHARS = 600
+"""Characters of a quote's folded words that ``?q=`` searches (an index entry holds them, and
+PostgreSQL caps an index entry at about 2.7 kB)."""
 
 
 def folded_text(text: str) -> str:
     """A quote's words as ``?q=`` matches them: folded, space-separated, with a space at each end."""
-    return f" {' '.join(name_words(text))} "
+    return f" {' '.join(name_words(text))[:FOLDED_CHARS]} "

@@ -25,7 +25,7 @@ from presspipe.store.timeline import Period, PeriodCount, timeline
 if TYPE_CHECKING:
     from presspipe.store.backend import Backend
 
-COOCCURRENCE_DOCUMENTS = 1000
+COOCCURRENCE_DOCUMENTS = 300
 """Co-occurring entities are counted over this many of an entity's newest documents (in the dates asked)."""
 
 
@@ -108,53 +108,62 @@ class CorpusQueries:
     def speakers(self, filters: CorpusFilters, limit: int = 20, cursor: str | None = None) -> Ranking:
         """Named speakers, most quoted first."""
         offset = _offset(cursor)
+        where, params = _names(filters, "speaker", "key")
+        days = _whole_days(filters, "speaker")
         if _only(filters, "speaker"):
-            where, params = _names(filters, "speaker", "key")
             rows = self._db.query(
-                f"SELECT key, quotes, quote_documents FROM pp_corpus WHERE quotes > 0{where} "
+                f"SELECT key, quote_documents, 0, quotes FROM pp_corpus WHERE quotes > 0{where} "
                 "ORDER BY quotes DESC, key LIMIT ? OFFSET ?",
                 (*params, limit + 1, offset),
             )
-            dates = self._dates("pp_quotes", [str(r[0]) for r in rows[:limit]])
-            counts: dict[str, tuple[Any, ...]] = {
-                str(r[0]): (r[2], 0, r[1], *dates.get(str(r[0]), (None, None))) for r in rows
-            }
+            rows = self._with_dates(rows, limit, "quotes")
+        elif days is not None:
+            rows = self._db.query(
+                "SELECT key, SUM(quote_documents), 0, SUM(quotes), MIN(day), MAX(day) FROM pp_corpus_days "
+                f"WHERE quotes > 0{days[0]}{where} GROUP BY key ORDER BY SUM(quotes) DESC, key LIMIT ? OFFSET ?",
+                (*days[1], *params, limit + 1, offset),
+            )
         else:
             where, params = self._quote_where(filters)
             rows = self._db.query(
-                "SELECT q.key, COUNT(DISTINCT q.doc), 0, COUNT(*), MIN(q.published), MAX(q.published) "
-                f"FROM pp_quotes AS q WHERE q.key IS NOT NULL{where} GROUP BY q.key "
+                "SELECT q.key, COUNT(DISTINCT q.doc), 0, COUNT(*), substr(MIN(q.published), 1, 10), "
+                f"substr(MAX(q.published), 1, 10) FROM pp_quotes AS q WHERE q.key IS NOT NULL{where} GROUP BY q.key "
                 "ORDER BY COUNT(*) DESC, q.key LIMIT ? OFFSET ?",
                 (*params, limit + 1, offset),
             )
-            counts = {str(r[0]): tuple(r[1:]) for r in rows}
-        return self._ranking(counts, limit, offset)
+        return self._ranking({str(r[0]): tuple(r[1:]) for r in rows}, limit, offset)
 
     def entities(self, filters: CorpusFilters, limit: int = 20, cursor: str | None = None) -> Ranking:
         """Entities, in the most documents first (then most mentioned)."""
         offset = _offset(cursor)
+        where, params = _names(filters, "entity", "key")
+        if filters.label is not None:
+            where += " AND key IN (SELECT key FROM pp_corpus WHERE label = ?)"
+            params.append(checked(filters.label, "label"))
+        days = _whole_days(filters, "entity", "label")
         if _only(filters, "entity", "label"):
-            where, params = _names(filters, "entity", "key")
-            if filters.label is not None:
-                where += " AND label = ?"
-                params.append(checked(filters.label, "label"))
             rows = self._db.query(
                 f"SELECT key, documents, mentions, quotes FROM pp_corpus WHERE documents > 0{where} "
                 "ORDER BY documents DESC, mentions DESC, key LIMIT ? OFFSET ?",
                 (*params, limit + 1, offset),
             )
-            dates = self._dates("pp_doc_entities", [str(r[0]) for r in rows[:limit]])
-            counts = {str(r[0]): (*r[1:], *dates.get(str(r[0]), (None, None))) for r in rows}
+            rows = self._with_dates(rows, limit, "documents")
+        elif days is not None:
+            rows = self._db.query(
+                "SELECT key, SUM(documents), SUM(mentions), SUM(quotes), MIN(day), MAX(day) FROM pp_corpus_days "
+                f"WHERE documents > 0{days[0]}{where} GROUP BY key "
+                "ORDER BY SUM(documents) DESC, SUM(mentions) DESC, key LIMIT ? OFFSET ?",
+                (*days[1], *params, limit + 1, offset),
+            )
         else:
             where, params = self._entity_where(filters)
             rows = self._db.query(
-                "SELECT key, COUNT(*), SUM(mentions), SUM(quotes), MIN(published), MAX(published) "
-                f"FROM pp_doc_entities WHERE 1 = 1{where} GROUP BY key "
+                "SELECT key, COUNT(*), SUM(mentions), SUM(quotes), substr(MIN(published), 1, 10), "
+                f"substr(MAX(published), 1, 10) FROM pp_doc_entities WHERE 1 = 1{where} GROUP BY key "
                 "ORDER BY COUNT(*) DESC, SUM(mentions) DESC, key LIMIT ? OFFSET ?",
                 (*params, limit + 1, offset),
             )
-            counts = {str(r[0]): tuple(r[1:]) for r in rows}
-        return self._ranking(counts, limit, offset)
+        return self._ranking({str(r[0]): tuple(r[1:]) for r in rows}, limit, offset)
 
     def outlets(self, filters: CorpusFilters, limit: int = 20, cursor: str | None = None) -> Ranking:
         """Outlets, most documents first, with their quotes."""
@@ -197,13 +206,12 @@ class CorpusQueries:
         )
         if row is None:
             return None
-        dates = self._dates("pp_doc_entities", [key]).get(key, (None, None))
-        entity = Ranked(str(row[0]), str(row[1]), str(row[2]), int(row[3]), int(row[4]), int(row[5]), *dates)
+        entity = Ranked(*self._with_dates([row], 1, "documents")[0])
         where, params = _dates_where(filters)
+        day_where, day_params = _day_bounds(filters)
         days = self._db.query(
-            "SELECT substr(published, 1, 10), COUNT(*), SUM(quotes) FROM pp_doc_entities "
-            f"WHERE key = ? AND published IS NOT NULL{where} GROUP BY substr(published, 1, 10)",
-            (key, *params),
+            f"SELECT day, documents, quotes FROM pp_corpus_days WHERE key = ? AND documents > 0{day_where}",
+            (key, *day_params),
         )
         newest = (
             f"SELECT doc FROM pp_doc_entities WHERE key = ?{where} ORDER BY doc DESC "
@@ -305,21 +313,22 @@ class CorpusQueries:
             more.append(checked(filters.label, "label"))
         return f"{where} AND {common}", [*params, *more]
 
-    def _dates(self, table: str, keys: list[str]) -> dict[str, tuple[str | None, str | None]]:
-        """First and last published date per key (two index probes each)."""
-        found = {}
-        for key in keys:
-            first = self._db.query_one(
-                f"SELECT published FROM {table} WHERE key = ? AND published IS NOT NULL ORDER BY published LIMIT 1",
-                (key,),
-            )
-            last = self._db.query_one(
-                f"SELECT published FROM {table} WHERE key = ? AND published IS NOT NULL "
-                "ORDER BY published DESC LIMIT 1",
-                (key,),
-            )
-            found[key] = (first[0] if first else None, last[0] if last else None)
-        return found
+    def _with_dates(self, rows: list[Any], limit: int, counted: str) -> list[Any]:
+        """``rows`` with each shown key's first and last day with ``counted`` (documents or quotes) appended."""
+        out = []
+        for n, row in enumerate(rows):
+            first = last = None
+            if n < limit:
+                ends = [
+                    self._db.query_one(
+                        f"SELECT day FROM pp_corpus_days WHERE key = ? AND {counted} > 0 ORDER BY day {order} LIMIT 1",
+                        (row[0],),
+                    )
+                    for order in ("ASC", "DESC")
+                ]
+                first, last = (end[0] if end else None for end in ends)
+            out.append((*row, first, last))
+        return out
 
     def _names_of(self, keys: list[str]) -> dict[str, tuple[str, str]]:
         if not keys:
@@ -359,6 +368,27 @@ def _names(filters: CorpusFilters, field: str, column: str) -> tuple[str, list[A
         return "", []
     clause, params = name_clause(column, checked(value, field), field)
     return f" AND {clause}", list(params)
+
+
+def _whole_days(filters: CorpusFilters, *names: str) -> tuple[str, list[str]] | None:
+    """``AND day ...`` over ``pp_corpus_days`` when the filters are dates (whole days) and ``names`` only."""
+    if not _only(filters, *names, "published_from", "published_to"):
+        return None
+    if isinstance(filters.published_from, datetime) or isinstance(filters.published_to, datetime):
+        return None
+    return _day_bounds(filters)
+
+
+def _day_bounds(filters: CorpusFilters) -> tuple[str, list[str]]:
+    """``AND day ...`` for the days the date filters touch (a date-time counts its whole day)."""
+    where, params = "", []
+    if filters.published_from is not None:
+        where += " AND day >= ?"
+        params.append(filters.published_from.isoformat()[:10])
+    if filters.published_to is not None:
+        where += " AND day <= ?"
+        params.append(filters.published_to.isoformat()[:10])
+    return where, params
 
 
 def _dates_where(filters: CorpusFilters, prefix: str = "") -> tuple[str, list[Any]]:
