@@ -84,7 +84,7 @@ class ProfileOut(BaseModel):
         description="one entry per period from the first to the last, empty ones too"
     )
     cooccurring: list[CooccurringOut] = Field(
-        description="entities in the most shared documents (among its newest 300 documents)"
+        description="entities in the most shared documents (among its newest 200 documents)"
     )
     latest_quotes: list[FoundQuoteOut] = Field(description="its latest quotes, newest document first")
 

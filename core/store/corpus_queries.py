@@ -25,7 +25,7 @@ from presspipe.store.timeline import Period, PeriodCount, timeline
 if TYPE_CHECKING:
     from presspipe.store.backend import Backend
 
-COOCCURRENCE_DOCUMENTS = 300
+COOCCURRENCE_DOCUMENTS = 200
 """Co-occurring entities are counted over this many of an entity's newest documents (in the dates asked)."""
 
 
@@ -258,10 +258,13 @@ class CorpusQueries:
             doc, n = decode_position("pq1", cursor, 2)
             where += " AND (q.doc < ? OR (q.doc = ? AND q.n > ?))"
             params.extend([doc, doc, n])
+        # The page is chosen first, from pp_quotes alone; only its rows are joined.
         rows = self._db.query(
             "SELECT q.doc, q.n, q.text, q.kind, q.speaker, c.name, q.key, d.id, d.pipeline, d.title, "
-            "d.published, d.uri, d.outlet FROM pp_quotes AS q JOIN pp_documents AS d ON d.seq = q.doc "
-            f"LEFT JOIN pp_corpus AS c ON c.key = q.key WHERE 1 = 1{where} ORDER BY q.doc DESC, q.n LIMIT ?",
+            "d.published, d.uri, d.outlet FROM (SELECT q.doc, q.n FROM pp_quotes AS q "
+            f"WHERE 1 = 1{where} ORDER BY q.doc DESC, q.n LIMIT ?) AS page "
+            "JOIN pp_quotes AS q ON q.doc = page.doc AND q.n = page.n JOIN pp_documents AS d ON d.seq = q.doc "
+            "LEFT JOIN pp_corpus AS c ON c.key = q.key ORDER BY q.doc DESC, q.n",
             (*params, limit + 1),
         )
         items = [FoundQuote(*r[2:]) for r in rows[:limit]]
