@@ -7,9 +7,6 @@ and no page scrolls sideways on a phone. Screenshots go to /tmp/presspipe-corpus
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -48,25 +45,11 @@ def documents() -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
-    import uvicorn
-
     directory = tmp_path_factory.mktemp("corpus-pages")
     store = open_store(directory / "store.db")
     store.put_many(documents())
-    app = create_app(Settings(store=str(directory / "store.db")), store=store)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", store
-    uv.should_exit = True
-    thread.join(10)
+    with test_page.serving(create_app(Settings(store=str(directory / "store.db")), store=store)) as url:
+        yield url, store
     store.close()
 
 

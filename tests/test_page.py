@@ -17,6 +17,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -60,14 +61,11 @@ def seed_document() -> dict[str, Any]:
     return document
 
 
-@pytest.fixture(scope="module")
-def server(seed_document: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """Run ``app`` with uvicorn on a free loopback port, in a thread; yield its base URL."""
     import uvicorn
 
-    directory = tmp_path_factory.mktemp("page")
-    store = open_store(directory / "store.db")
-    store.put_many([make_document(1, place=HOSTILE), seed_document])
-    app = create_app(Settings(store=str(directory / "store.db")), store=store)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -78,9 +76,20 @@ def server(seed_document: dict[str, Any], tmp_path_factory: pytest.TempPathFacto
     while not uv.started:
         assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        uv.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def server(seed_document: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    directory = tmp_path_factory.mktemp("page")
+    store = open_store(directory / "store.db")
+    store.put_many([make_document(1, place=HOSTILE), seed_document])
+    with serving(create_app(Settings(store=str(directory / "store.db")), store=store)) as url:
+        yield url
     store.close()
 
 

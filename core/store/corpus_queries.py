@@ -9,15 +9,22 @@ quote listings by position (``pq1``), newest document first.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, fields
-from datetime import date, datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from presspipe.document import Document
 from presspipe.store.corpus import facts_of, name_words
+from presspipe.store.corpus_filters import (
+    CorpusFilters,
+    common_filters,
+    dates_where,
+    day_bounds,
+    name_filter,
+    only,
+    whole_days,
+)
 from presspipe.store.cursors import decode_position, encode_position
-from presspipe.store.queries import WORD, name_clause, published_bound
 from presspipe.store.records import InvalidQuery
 from presspipe.store.rows import checked
 from presspipe.store.timeline import Period, PeriodCount, timeline
@@ -27,24 +34,6 @@ if TYPE_CHECKING:
 
 COOCCURRENCE_DOCUMENTS = 200
 """Co-occurring entities are counted over this many of an entity's newest documents (in the dates asked)."""
-
-
-@dataclass(frozen=True)
-class CorpusFilters:
-    """What corpus questions select. Empty fields select all; not every question reads every field."""
-
-    q: str | None = None
-    """Words: in the quote (speakers, quotes) or in the document's title and text (entities)."""
-    speaker: str | None = None
-    """A speaker's name, any part of it, any case and accents, or a corpus key."""
-    entity: str | None = None
-    """An entity's name, as ``speaker``."""
-    label: str | None = None
-    kind: str | None = None
-    outlet: str | None = None
-    pipeline: str | None = None
-    published_from: date | datetime | None = None
-    published_to: date | datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -108,9 +97,9 @@ class CorpusQueries:
     def speakers(self, filters: CorpusFilters, limit: int = 20, cursor: str | None = None) -> Ranking:
         """Named speakers, most quoted first."""
         offset = _offset(cursor)
-        where, params = _names(filters, "speaker", "key")
-        days = _whole_days(filters, "speaker")
-        if _only(filters, "speaker"):
+        where, params = name_filter(filters, "speaker", "key")
+        days = whole_days(filters, "speaker")
+        if only(filters, "speaker"):
             rows = self._db.query(
                 f"SELECT key, quote_documents, 0, quotes FROM pp_corpus WHERE quotes > 0{where} "
                 "ORDER BY quotes DESC, key LIMIT ? OFFSET ?",
@@ -136,12 +125,12 @@ class CorpusQueries:
     def entities(self, filters: CorpusFilters, limit: int = 20, cursor: str | None = None) -> Ranking:
         """Entities, in the most documents first (then most mentioned)."""
         offset = _offset(cursor)
-        where, params = _names(filters, "entity", "key")
+        where, params = name_filter(filters, "entity", "key")
         if filters.label is not None:
             where += " AND key IN (SELECT key FROM pp_corpus WHERE label = ?)"
             params.append(checked(filters.label, "label"))
-        days = _whole_days(filters, "entity", "label")
-        if _only(filters, "entity", "label"):
+        days = whole_days(filters, "entity", "label")
+        if only(filters, "entity", "label"):
             rows = self._db.query(
                 f"SELECT key, documents, mentions, quotes FROM pp_corpus WHERE documents > 0{where} "
                 "ORDER BY documents DESC, mentions DESC, key LIMIT ? OFFSET ?",
@@ -168,7 +157,7 @@ class CorpusQueries:
     def outlets(self, filters: CorpusFilters, limit: int = 20, cursor: str | None = None) -> Ranking:
         """Outlets, most documents first, with their quotes."""
         offset = _offset(cursor)
-        where, params = _common(filters, "outlet IS NOT NULL", "seq", self._db)
+        where, params = common_filters(filters, "outlet IS NOT NULL", "seq", self._db)
         rows = self._db.query(
             f"SELECT outlet, COUNT(*) FROM pp_documents WHERE {where} GROUP BY outlet "
             "ORDER BY COUNT(*) DESC, outlet LIMIT ? OFFSET ?",
@@ -176,7 +165,7 @@ class CorpusQueries:
         )
         quotes = dict.fromkeys([str(r[0]) for r in rows[:limit]], 0)
         if quotes:
-            quote_where, quote_params = _common(filters, "outlet IS NOT NULL", "doc", self._db)
+            quote_where, quote_params = common_filters(filters, "outlet IS NOT NULL", "doc", self._db)
             marks = ", ".join("?" * len(quotes))
             for outlet, count in self._db.query(
                 f"SELECT outlet, COUNT(*) FROM pp_quotes WHERE {quote_where} AND outlet IN ({marks}) "
@@ -207,8 +196,8 @@ class CorpusQueries:
         if row is None:
             return None
         entity = Ranked(*self._with_dates([row], 1, "documents")[0])
-        where, params = _dates_where(filters)
-        day_where, day_params = _day_bounds(filters)
+        where, params = dates_where(filters)
+        day_where, day_params = day_bounds(filters)
         days = self._db.query(
             f"SELECT day, documents, quotes FROM pp_corpus_days WHERE key = ? AND documents > 0{day_where}",
             (key, *day_params),
@@ -274,28 +263,18 @@ class CorpusQueries:
         )
 
     def iter_quotes(self, filters: CorpusFilters, page_size: int = 500) -> Iterator[FoundQuote]:
-        cursor: str | None = None
-        while True:
-            page = self.quotes(filters, limit=page_size, cursor=cursor)
-            yield from page.items
-            if page.next_cursor is None:
-                return
-            cursor = page.next_cursor
+        return _every(self.quotes, filters, page_size)
 
     def iter_entities(self, filters: CorpusFilters, page_size: int = 500) -> Iterator[Ranked]:
-        cursor: str | None = None
-        while True:
-            page = self.entities(filters, limit=page_size, cursor=cursor)
-            yield from page.items
-            if page.next_cursor is None:
-                return
-            cursor = page.next_cursor
+        return _every(self.entities, filters, page_size)
 
     # ------------------------------------------------------------------ parts
 
     def _quote_where(self, filters: CorpusFilters) -> tuple[str, list[Any]]:
-        where, params = _names(filters, "speaker", "q.key")
-        common, more = _common(filters, "1 = 1", "q.doc", self._db, prefix="q.", words_in_document=False)
+        where, params = name_filter(filters, "speaker", "q.key")
+        common, more = common_filters(
+            filters, "1 = 1", "q.doc", self._db, prefix="q.", words_in_document=False
+        )
         if filters.kind is not None:
             common += " AND q.kind = ?"
             more.append(checked(filters.kind, "kind"))
@@ -309,8 +288,8 @@ class CorpusQueries:
         return f"{where} AND {common}", [*params, *more]
 
     def _entity_where(self, filters: CorpusFilters) -> tuple[str, list[Any]]:
-        where, params = _names(filters, "entity", "key")
-        common, more = _common(filters, "1 = 1", "doc", self._db)
+        where, params = name_filter(filters, "entity", "key")
+        common, more = common_filters(filters, "1 = 1", "doc", self._db)
         if filters.label is not None:
             common += " AND key IN (SELECT key FROM pp_corpus WHERE label = ?)"
             more.append(checked(filters.label, "label"))
@@ -360,75 +339,15 @@ class CorpusQueries:
         return Ranking(items, _next_offset(keys, limit, offset))
 
 
-def _only(filters: CorpusFilters, *names: str) -> bool:
-    """Whether no field of ``filters`` but ``names`` is set (the corpus totals can answer)."""
-    return all(getattr(filters, f.name) is None for f in fields(filters) if f.name not in names)
-
-
-def _names(filters: CorpusFilters, field: str, column: str) -> tuple[str, list[Any]]:
-    value = getattr(filters, field)
-    if value is None:
-        return "", []
-    clause, params = name_clause(column, checked(value, field), field)
-    return f" AND {clause}", list(params)
-
-
-def _whole_days(filters: CorpusFilters, *names: str) -> tuple[str, list[str]] | None:
-    """``AND day ...`` over ``pp_corpus_days`` when the filters are dates (whole days) and ``names`` only."""
-    if not _only(filters, *names, "published_from", "published_to"):
-        return None
-    if isinstance(filters.published_from, datetime) or isinstance(filters.published_to, datetime):
-        return None
-    return _day_bounds(filters)
-
-
-def _day_bounds(filters: CorpusFilters) -> tuple[str, list[str]]:
-    """``AND day ...`` for the days the date filters touch (a date-time counts its whole day)."""
-    where, params = "", []
-    if filters.published_from is not None:
-        where += " AND day >= ?"
-        params.append(filters.published_from.isoformat()[:10])
-    if filters.published_to is not None:
-        where += " AND day <= ?"
-        params.append(filters.published_to.isoformat()[:10])
-    return where, params
-
-
-def _dates_where(filters: CorpusFilters, prefix: str = "") -> tuple[str, list[Any]]:
-    where, params = "", []
-    if filters.published_from is not None:
-        where += f" AND {prefix}published >= ?"
-        params.append(published_bound(filters.published_from, end=False))
-    if filters.published_to is not None:
-        where += f" AND {prefix}published {'<=' if isinstance(filters.published_to, datetime) else '<'} ?"
-        params.append(published_bound(filters.published_to, end=True))
-    return where, params
-
-
-def _common(
-    filters: CorpusFilters,
-    start: str,
-    doc_column: str,
-    backend: Backend,
-    prefix: str = "",
-    *,
-    words_in_document: bool = True,
-) -> tuple[str, list[Any]]:
-    """Outlet, pipeline, dates and (``words_in_document``) document words, as ``start AND ...``."""
-    where, params = _dates_where(filters, prefix)
-    for name in ("outlet", "pipeline"):
-        value = getattr(filters, name)
-        if value is not None:
-            where += f" AND {prefix}{name} = ?"
-            params.append(checked(value, name).strip().casefold() if name == "outlet" else value)
-    if words_in_document and filters.q is not None:
-        words = WORD.findall(checked(filters.q, "q"))
-        if not words:
-            raise InvalidQuery("the text search 'q' has no words to look for")
-        clause, value = backend.search_clause(words)
-        where += f" AND {doc_column} IN (SELECT seq FROM pp_documents WHERE {clause})"
-        params.append(value)
-    return start + where, params
+def _every(ask: Callable[..., Ranking], filters: CorpusFilters, page_size: int) -> Iterator[Any]:
+    """Every item of a listing, a page at a time (constant memory)."""
+    cursor: str | None = None
+    while True:
+        page = ask(filters, limit=page_size, cursor=cursor)
+        yield from page.items
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
 
 
 def _offset(cursor: str | None) -> int:

@@ -6,7 +6,8 @@ declared once here (``speaker_filters``, ``entity_filters``) and shared with the
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -27,7 +28,7 @@ from presspipe.api.corpus_models import (
 )
 from presspipe.api.dependencies import Svc, parse_when
 from presspipe.api.errors import ApiError, responses
-from presspipe.store.corpus_queries import CorpusFilters, FoundQuote, Ranked
+from presspipe.store.corpus_queries import CorpusFilters, FoundQuote, Outlet, Ranked, Ranking
 
 corpus = APIRouter(prefix="/v1", tags=["corpus"])
 
@@ -91,6 +92,10 @@ def entity_url(key: str) -> str:
     return f"/v1/entities/{quote(key, safe=':')}"
 
 
+def _outlet_out(item: Outlet) -> OutletOut:
+    return OutletOut(**item.__dict__)
+
+
 def ranked_out(item: Ranked) -> RankedOut:
     return RankedOut(**item.__dict__, url=entity_url(item.key))
 
@@ -112,11 +117,13 @@ def quote_out(item: FoundQuote) -> FoundQuoteOut:
     )
 
 
-def _next(request: Request, cursor: str | None) -> str | None:
-    if cursor is None:
-        return None
-    query = {k: v for k, v in request.query_params.items() if k != "cursor"}
-    return f"{request.url.path}?{urlencode({**query, 'cursor': cursor})}"
+def _paged(request: Request, page: Ranking, convert: Callable[[Any], Any]) -> dict[str, Any]:
+    """A page's fields as every listing answers them: its items converted, the cursor, the next URL."""
+    next_url = None
+    if page.next_cursor is not None:
+        query = {k: v for k, v in request.query_params.items() if k != "cursor"}
+        next_url = f"{request.url.path}?{urlencode({**query, 'cursor': page.next_cursor})}"
+    return {"items": [convert(i) for i in page.items], "next_cursor": page.next_cursor, "next": next_url}
 
 
 @corpus.get(
@@ -130,11 +137,7 @@ def list_speakers(
     request: Request, svc: Svc, filters: SpeakerFilters, limit: Limit = 20, cursor: Cursor = None
 ) -> RankedPage:
     page = svc.store.corpus.speakers(filters, limit=limit, cursor=cursor)
-    return RankedPage(
-        items=[ranked_out(i) for i in page.items],
-        next_cursor=page.next_cursor,
-        next=_next(request, page.next_cursor),
-    )
+    return RankedPage(**_paged(request, page, ranked_out))
 
 
 @corpus.get(
@@ -148,11 +151,7 @@ def list_entities(
     request: Request, svc: Svc, filters: EntityFilters, limit: Limit = 20, cursor: Cursor = None
 ) -> RankedPage:
     page = svc.store.corpus.entities(filters, limit=limit, cursor=cursor)
-    return RankedPage(
-        items=[ranked_out(i) for i in page.items],
-        next_cursor=page.next_cursor,
-        next=_next(request, page.next_cursor),
-    )
+    return RankedPage(**_paged(request, page, ranked_out))
 
 
 @corpus.get(
@@ -207,11 +206,7 @@ def list_quotes(
     request: Request, svc: Svc, filters: SpeakerFilters, limit: Limit = 20, cursor: Cursor = None
 ) -> QuotePage:
     page = svc.store.corpus.quotes(filters, limit=limit, cursor=cursor)
-    return QuotePage(
-        items=[quote_out(i) for i in page.items],
-        next_cursor=page.next_cursor,
-        next=_next(request, page.next_cursor),
-    )
+    return QuotePage(**_paged(request, page, quote_out))
 
 
 @corpus.get(
@@ -225,8 +220,4 @@ def list_outlets(
     request: Request, svc: Svc, filters: EntityFilters, limit: Limit = 20, cursor: Cursor = None
 ) -> OutletPage:
     page = svc.store.corpus.outlets(filters, limit=limit, cursor=cursor)
-    return OutletPage(
-        items=[OutletOut(**o.__dict__) for o in page.items],
-        next_cursor=page.next_cursor,
-        next=_next(request, page.next_cursor),
-    )
+    return OutletPage(**_paged(request, page, _outlet_out))
