@@ -245,3 +245,21 @@ def test_migration_backfills_a_store_written_before_the_corpus_tables(tmp_path: 
 def test_documents_of_the_old_test_shape_enter_the_corpus(db: Store) -> None:
     db.put(make_document(1, speaker="Alice Smith"))
     assert speakers(db) == {"person:alice-smith": 1}
+
+
+def test_listings_sort_by_publication_and_page(db: Store) -> None:
+    db.put(article(1, ["Ada Byron"], published="2026-03-01"))
+    db.put(article(2, ["Ada Byron"], published=None))
+    db.put(article(3, ["Ada Byron"], published="2026-01-01"))
+    db.put(article(4, ["Ada Byron"], published="2026-02-01"))
+
+    def order(sort: str) -> list[str]:
+        first = db.list_documents(Filters(), limit=3, sort=sort)
+        rest = db.list_documents(Filters(), limit=3, sort=sort, cursor=first.next_cursor)
+        return [i.id for i in first.items + rest.items]
+
+    assert order("stored") == ["art0004", "art0003", "art0002", "art0001"]
+    assert order("published") == ["art0001", "art0004", "art0003", "art0002"]
+    assert order("oldest") == ["art0003", "art0004", "art0001", "art0002"]
+    with pytest.raises(InvalidQuery, match="sort must be one of stored, published, oldest"):
+        db.list_documents(Filters(), sort="random")
