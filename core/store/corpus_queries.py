@@ -202,14 +202,19 @@ class CorpusQueries:
             f"SELECT day, documents, quotes FROM pp_corpus_days WHERE key = ? AND documents > 0{day_where}",
             (key, *day_params),
         )
-        newest = (
-            f"SELECT doc FROM pp_doc_entities WHERE key = ?{where} ORDER BY doc DESC "
-            f"LIMIT {COOCCURRENCE_DOCUMENTS}"
-        )
+        # The documents first, then their entities by the document index: a plan that does not
+        # depend on the planner's statistics (a fresh PostgreSQL store has none yet).
+        newest = [
+            int(r[0])
+            for r in self._db.query(
+                f"SELECT doc FROM pp_doc_entities WHERE key = ?{where} ORDER BY doc DESC LIMIT ?",
+                (key, *params, COOCCURRENCE_DOCUMENTS),
+            )
+        ]
         together = self._db.query(
-            "SELECT o.key, COUNT(*) FROM pp_doc_entities AS o "
-            f"WHERE o.doc IN ({newest}) AND o.key <> ? GROUP BY o.key ORDER BY COUNT(*) DESC, o.key LIMIT 10",
-            (key, *params, key),
+            f"SELECT o.key, COUNT(*) FROM pp_doc_entities AS o WHERE o.doc IN ({', '.join('?' * len(newest)) or 'NULL'}) "
+            "AND o.key <> ? GROUP BY o.key ORDER BY COUNT(*) DESC, o.key LIMIT 10",
+            (*newest, key),
         )
         names = self._names_of([str(k) for k, _ in together])
         cooccurring = [
