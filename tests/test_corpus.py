@@ -178,6 +178,12 @@ def test_profile_timeline_cooccurring_and_latest_quotes(db: Store) -> None:
     assert weeks is not None and len(weeks.timeline) == 10 and weeks.timeline[0].period == "2026-W02"
 
 
+def test_timeline_over_a_long_span_keeps_only_periods_with_documents() -> None:
+    rows = [("2016-09-08", 2, 1), ("2026-01-06", 1, 0)]
+    assert [(p.period, p.documents) for p in timeline(rows, "week")] == [("2016-W36", 2), ("2026-W02", 1)]
+    assert len(timeline(rows, "month")) == 113  # 113 months: every one listed
+
+
 def test_timeline_buckets_days_into_weeks() -> None:
     rows = [("2026-01-05", 1, 0), ("2026-01-11", 2, 3), ("2026-01-12", 1, 1)]
     assert [(p.period, p.start, p.documents) for p in timeline(rows, "week")] == [

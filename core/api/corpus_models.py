@@ -81,7 +81,7 @@ class ProfileOut(BaseModel):
     names: list[str] = Field(description="keys of partial names ('person:obama') resolved to this entity")
     period: str
     timeline: list[PeriodOut] = Field(
-        description="one entry per period from the first to the last, empty ones too"
+        description="one entry per period from the first to the last, empty ones too (past 400 periods: only those with documents)"
     )
     cooccurring: list[CooccurringOut] = Field(
         description="entities in the most shared documents (among its newest 200 documents)"

@@ -8,6 +8,10 @@ from typing import Any, Literal
 
 Period = Literal["day", "week", "month"]
 
+MAX_FILLED = 400
+"""A timeline lists every period from the first to the last up to this many; past it, only the
+periods with documents (a day timeline over years would be thousands of empty days)."""
+
 
 @dataclass(frozen=True)
 class PeriodCount:
@@ -18,7 +22,8 @@ class PeriodCount:
 
 
 def timeline(days: list[Any], period: Period) -> list[PeriodCount]:
-    """Per-day ``(YYYY-MM-DD, documents, quotes)`` rows as one count per period, empty periods included."""
+    """Per-day ``(YYYY-MM-DD, documents, quotes)`` rows as one count per period, empty periods
+    included (up to ``MAX_FILLED`` periods)."""
     totals: dict[date, list[int]] = {}
     for day, documents, quotes in days:
         try:
@@ -30,13 +35,25 @@ def timeline(days: list[Any], period: Period) -> list[PeriodCount]:
         counts[1] += int(quotes or 0)
     if not totals:
         return []
-    out = []
     current, last = min(totals), max(totals)
+    if _period_count(current, last, period) > MAX_FILLED:
+        # Too long a span to draw every period (a day timeline over years): the periods with documents.
+        return [
+            PeriodCount(_period_name(start, period), start.isoformat(), *totals[start])
+            for start in sorted(totals)
+        ]
+    out = []
     while current <= last:
         documents, quotes = totals.get(current, [0, 0])
         out.append(PeriodCount(_period_name(current, period), current.isoformat(), documents, quotes))
         current = _next_period(current, period)
     return out
+
+
+def _period_count(first: date, last: date, period: Period) -> int:
+    if period == "month":
+        return (last.year - first.year) * 12 + last.month - first.month + 1
+    return (last - first).days // (7 if period == "week" else 1) + 1
 
 
 def _period_start(day: date, period: Period) -> date:
