@@ -1,4 +1,4 @@
-"""Benchmark the HTTP API: fetching a stored document and listing with a filter.
+"""Benchmark the HTTP API: fetching a stored document and listing with a filter; with --corpus, the corpus routes.
 
 Synthesises N documents (default 10,000) from the seed article's processed output (distinct
 ids, texts and dates), stores them, starts `presspipe serve` on loopback and drives it with
@@ -9,6 +9,12 @@ under 10 ms at concurrency 1.
     .venv/bin/python bench/api.py                      # SQLite in a temporary directory
     .venv/bin/python bench/api.py --store postgresql://postgres@127.0.0.1:5432/test
     .venv/bin/python bench/api.py --seed out/seeds.jsonl --documents 10000 --requests 3000
+    .venv/bin/python bench/api.py --corpus                    # speakers, entities, a profile, quotes
+    .venv/bin/python bench/api.py --corpus --documents 100000 # the same at 100,000 documents
+
+With --corpus the synthesised documents name different people (2,000 first names x last
+names drawn with a Zipf-like skew, so some are everywhere and most are rare), the bar is
+p99 under 50 ms, and the ingestion rate and bytes per document are printed.
 """
 
 from __future__ import annotations
@@ -73,12 +79,33 @@ def synthesise(seed: dict[str, Any], count: int) -> Iterator[dict[str, Any]]:
         yield document
 
 
-def fill(store_url: str, seed: dict[str, Any], count: int) -> float:
+FIRST = ["Ada", "Alan", "Grace", "Nicolás", "Volodymyr", "Angela", "Barack", "Emmanuel", "Keir", "Xi"] * 5
+LAST = [f"Surname{n}" for n in range(200)]
+
+
+def vary_people(documents: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Give each PERSON entity another canonical name, skewed so a few people dominate.
+
+    Only ``name`` changes (mention texts stay as the seed has them, so every span stays valid);
+    the speakers of the quotes follow their entities.
+    """
+    rng = random.Random(13)
+    for document in documents:
+        for entity in document["entities"]:
+            if entity["label"] == "PERSON":
+                first = FIRST[min(int(rng.paretovariate(1.2)) - 1, len(FIRST) - 1)]
+                last = LAST[min(int(rng.paretovariate(0.8)) - 1, len(LAST) - 1)]
+                entity["name"] = f"{first} {last}"
+        yield document
+
+
+def fill(store_url: str, seed: dict[str, Any], count: int, *, corpus: bool = False) -> float:
     from presspipe.store import open_store
 
+    documents = synthesise(seed, count)
     started = time.perf_counter()
     with open_store(store_url) as store:
-        counts = store.ingest(synthesise(seed, count), chunk=500)
+        counts = store.ingest(vary_people(documents) if corpus else documents, chunk=500)
         total = store.count()
     seconds = time.perf_counter() - started
     print(
@@ -88,7 +115,7 @@ def fill(store_url: str, seed: dict[str, Any], count: int) -> float:
     return seconds
 
 
-def store_size(store_url: str) -> str:
+def store_bytes(store_url: str) -> float:
     if store_url.startswith("postgres"):
         import psycopg
 
@@ -98,10 +125,10 @@ def store_size(store_url: str) -> str:
                 "JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "WHERE c.relname LIKE 'pp\\_%%' AND c.relkind = 'r' AND n.nspname = ANY(current_schemas(false))"
             ).fetchone()
-        return f"{float(row[0] or 0) / 1e6:.1f} MB (PostgreSQL tables and indexes)"
+        return float(row[0] or 0)
     path = Path(store_url.removeprefix("sqlite:///"))
     files = [p for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()]
-    return f"{sum(p.stat().st_size for p in files) / 1e6:.1f} MB ({', '.join(p.name for p in files)})"
+    return float(sum(p.stat().st_size for p in files))
 
 
 def free_port() -> int:
@@ -172,6 +199,26 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+def corpus_scenarios(base: str, rng: random.Random) -> dict[str, Any]:
+    """The corpus routes over everything and over one month, a profile of a top person, a quote search."""
+    top = httpx.get(f"{base}/v1/speakers?limit=50", timeout=30).json()["items"]
+    keys = [item["key"] for item in top]
+    surnames = [item["name"].split()[-1].lower() for item in top]
+    month = "published_from=2026-03-01&published_to=2026-03-31"
+    return {
+        "corpus GET /v1/speakers (everything)": lambda: "/v1/speakers?limit=20",
+        "corpus GET /v1/speakers (one month)": lambda: f"/v1/speakers?limit=20&{month}",
+        "corpus GET /v1/entities (everything)": lambda: "/v1/entities?limit=20",
+        "corpus GET /v1/entities (one month)": lambda: f"/v1/entities?limit=20&{month}",
+        "corpus GET /v1/entities/{key}?period=week (top 50)": lambda: (
+            f"/v1/entities/{rng.choice(keys)}?period=week"
+        ),
+        "corpus GET /v1/quotes?speaker=surname&q=word": lambda: (
+            f"/v1/quotes?speaker={rng.choice(surnames)}&q={rng.choice(['putin', 'trump', 'war', 'jealous'])}&limit=20"
+        ),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--store", help="store URL (default: a new SQLite file in a temporary directory)")
@@ -182,6 +229,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2_000, help="requests per scenario and concurrency")
     parser.add_argument("--concurrency", default="1,4", help="comma-separated client counts (default 1,4)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary SQLite store (over 300 MB)")
+    parser.add_argument(
+        "--corpus", action="store_true", help="benchmark the corpus routes (speakers, entities, ...)"
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="presspipe-bench-"))
@@ -191,24 +241,31 @@ def main() -> None:
         f"seed: {seed['id']} ({len(seed['text'])} characters, {len(seed['entities'])} entities, "
         f"{len(seed['quotes'])} quotes, {len(json.dumps(seed)) / 1000:.1f} kB of JSON)"
     )
-    fill(store_url, seed, args.documents)
-    size = store_size(store_url)
+    fill(store_url, seed, args.documents, corpus=args.corpus)
+    size_bytes = store_bytes(store_url)
+    size = f"{size_bytes / 1e6:.1f} MB, {size_bytes / args.documents / 1000:.1f} kB per document"
     port = free_port()
     server = start_server(store_url, port)
     base = f"http://127.0.0.1:{port}"
     rng = random.Random(7)
     speaker = next(q["speaker"]["text"] for q in seed["quotes"] if q.get("speaker"))
     entity = seed["entities"][0]["name"]
-    scenarios = {
-        "fetch  GET /v1/documents/{id}": lambda: f"/v1/documents/bench{rng.randrange(args.documents):06d}",
-        f"list   GET /v1/documents?entity={entity}": lambda: f"/v1/documents?entity={entity}&limit=20",
-        "list   GET /v1/documents?q=tagN (1% match)": lambda: (
-            f"/v1/documents?q=tag{rng.randrange(100)}&limit=20"
-        ),
-        "list   GET /v1/documents?speaker=..&published_from=..": lambda: (
-            f"/v1/documents?speaker={speaker}&published_from=2026-{rng.randrange(1, 13):02d}-01&limit=20"
-        ),
-    }
+    scenarios = (
+        corpus_scenarios(base, rng)
+        if args.corpus
+        else {
+            "fetch  GET /v1/documents/{id}": lambda: (
+                f"/v1/documents/bench{rng.randrange(args.documents):06d}"
+            ),
+            f"list   GET /v1/documents?entity={entity}": lambda: f"/v1/documents?entity={entity}&limit=20",
+            "list   GET /v1/documents?q=tagN (1% match)": lambda: (
+                f"/v1/documents?q=tag{rng.randrange(100)}&limit=20"
+            ),
+            "list   GET /v1/documents?speaker=..&published_from=..": lambda: (
+                f"/v1/documents?speaker={speaker}&published_from=2026-{rng.randrange(1, 13):02d}-01&limit=20"
+            ),
+        }
+    )
     try:
         print(f"store: {store_url}: {args.documents} documents, {size}")
         print(
@@ -218,6 +275,7 @@ def main() -> None:
             f"{'scenario':58} {'clients':>7} {'requests':>8} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'kB/resp':>7}"
         )
         fetch_p99: dict[int, float] = {}
+        worst = 0.0
         for name, make_path in scenarios.items():
             for concurrency in (int(c) for c in args.concurrency.split(",")):
                 load(base, [make_path() for _ in range(200)], concurrency)  # warm up
@@ -226,10 +284,16 @@ def main() -> None:
                 p50, p99 = percentile(latencies, 0.50) * 1000, percentile(latencies, 0.99) * 1000
                 if name.startswith("fetch"):
                     fetch_p99[concurrency] = p99
+                if concurrency == 1:
+                    worst = max(worst, p99)
                 print(
                     f"{name[:58]:58} {concurrency:>7} {len(paths):>8} {len(paths) / seconds:>8.0f} "
                     f"{p50:>7.2f} {p99:>7.2f} {size_bytes / len(paths) / 1000:>7.1f}"
                 )
+        if args.corpus:
+            print(
+                f"worst corpus p99 at 1 client: {worst:.2f} ms; {'meets' if worst < 50 else 'MISSES'} the bar of 50 ms"
+            )
         if 1 in fetch_p99:
             verdict = "meets" if fetch_p99[1] < 10 else "MISSES"
             print(f"fetch p99 at 1 client: {fetch_p99[1]:.2f} ms; {verdict} the bar of 10 ms")

@@ -25,7 +25,7 @@ from fastapi.testclient import TestClient
 from presspipe import ExporterSpec, hookimpl
 from presspipe.api import Settings, create_app
 from presspipe.registry import load_registry
-from presspipe.store import open_store
+from presspipe.store import SCHEMA_VERSION, open_store
 
 from .conftest import ROOT
 from .test_store import make_document
@@ -408,7 +408,7 @@ def test_plugins_schema_and_health(client: TestClient) -> None:
     assert schema["title"] == "presspipe document"
     assert client.get("/v1/schema/document?pipeline=nope").status_code == 404
     health = client.get("/healthz").json()
-    assert health == {"status": "ok", "store": "sqlite", "schema_version": 1, "documents": 0}
+    assert health == {"status": "ok", "store": "sqlite", "schema_version": SCHEMA_VERSION, "documents": 0}
 
 
 def test_a_store_that_does_not_answer_gets_503_not_500(client: TestClient) -> None:

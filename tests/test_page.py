@@ -12,9 +12,6 @@ Needs Debian's chromium and chromium-driver (apt-get install -y chromium chromiu
 from __future__ import annotations
 
 import copy
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,7 +26,7 @@ from presspipe.runner import Runner
 from presspipe.store import open_store
 
 from .conftest import SEED
-from .servers import CHROMEDRIVER, CHROMIUM, chromium, chromium_available
+from .servers import CHROMEDRIVER, CHROMIUM, chromium, chromium_available, serving
 from .test_store import make_document
 
 SCREENSHOT = Path("/tmp/presspipe-document-page.png")
@@ -73,25 +70,11 @@ def summary_not_the_opening(seed: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def server(seed_document: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
     directory = tmp_path_factory.mktemp("page")
     store = open_store(directory / "store.db")
     store.put_many([make_document(1, place=HOSTILE), seed_document, summary_not_the_opening(seed_document)])
-    app = create_app(Settings(store=str(directory / "store.db")), store=store)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(10)
+    with serving(create_app(Settings(store=str(directory / "store.db")), store=store)) as url:
+        yield url
     store.close()
 
 

@@ -28,7 +28,10 @@ from presspipe.api.metrics import Metrics, MetricsMiddleware
 from presspipe.api.models import BatchIn, DocumentIn
 from presspipe.api.routes.batches import batches
 from presspipe.api.routes.catalogue import catalogue
+from presspipe.api.routes.corpus import corpus
+from presspipe.api.routes.corpus_export import corpus_export
 from presspipe.api.routes.documents import documents
+from presspipe.api.routes.entity_pages import entity_pages
 from presspipe.api.routes.export import export
 from presspipe.api.routes.health import health
 from presspipe.api.routes.login import login, redirect_to_login
@@ -74,9 +77,9 @@ def create_app(
     app.state.metrics = Metrics(pipeline_catalogue.stats, found.batches.queued)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     _complete_openapi(app, registry)
-    for router in (documents, batches, export, catalogue):
+    for router in (documents, batches, export, corpus_export, corpus, catalogue):
         app.include_router(router, dependencies=[Depends(known_parameters_only)])
-    for router in (health, metrics, html_pages, login):
+    for router in (health, metrics, html_pages, entity_pages, login):
         app.include_router(router)
     app.add_exception_handler(LoginRequired, redirect_to_login)
     install_error_handlers(app)

@@ -37,9 +37,17 @@ Svc = Annotated[Services, Depends(services)]
 async def document_filters(
     pipeline: Annotated[str | None, Query(description="pipeline name")] = None,
     entity: Annotated[
-        str | None, Query(description="an entity's name or a mention of it, whole, any case ('trump')")
+        str | None,
+        Query(
+            description="an entity: whole words of its name in any order, case and accents ('trump'), or its key"
+        ),
     ] = None,
-    speaker: Annotated[str | None, Query(description="a quote speaker's name, whole, any case")] = None,
+    speaker: Annotated[
+        str | None,
+        Query(
+            description="a quote's speaker: whole words of the name in any order, case and accents, or a key"
+        ),
+    ] = None,
     q: Annotated[str | None, Query(description="words that must all occur in the title or text")] = None,
     published_from: Annotated[
         str | None, Query(description="YYYY-MM-DD or an ISO date-time: published at or after")
@@ -54,12 +62,12 @@ async def document_filters(
         entity=entity,
         speaker=speaker,
         q=q,
-        published_from=_parse_when(published_from, "published_from"),
-        published_to=_parse_when(published_to, "published_to"),
+        published_from=parse_when(published_from, "published_from"),
+        published_to=parse_when(published_to, "published_to"),
     )
 
 
-def _parse_when(value: str | None, name: str) -> date | datetime | None:
+def parse_when(value: str | None, name: str) -> date | datetime | None:
     if value is None:
         return None
     try:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote as quote_url
 from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -43,6 +44,8 @@ environment = Environment(
 )
 """The templates are package data: ``templates/*.html`` and the ``style.css`` that
 ``base.html`` includes."""
+environment.filters["entity_url"] = lambda key: f"/entities/{quote_url(str(key), safe=':')}"
+"""``{{ key | entity_url }}``: the entity page of a corpus key."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,9 @@ class _Mark:
     attrs: tuple[tuple[str, str], ...]
 
 
-def render_document(document: Document) -> str:
+def render_document(document: Document, keys: Mapping[Any, str] | None = None) -> str:
+    """The document page; ``keys`` (entity id -> corpus key) makes names and speakers link to their pages."""
+    keys = keys or {}
     meta = document.get("meta") or {}
     entities = [e for e in document.get("entities") or [] if isinstance(e, dict)]
     names = {e.get("id"): e.get("name") for e in entities}
@@ -65,6 +70,7 @@ def render_document(document: Document) -> str:
                 "text": quote.get("text"),
                 "kind": quote.get("kind"),
                 "speaker": _speaker_name(quote, names),
+                "key": keys.get((quote.get("speaker") or {}).get("entity")),
                 "cue": (quote.get("cue") or {}).get("text"),
             }
         )
@@ -76,18 +82,38 @@ def render_document(document: Document) -> str:
         pipeline=((document.get("provenance") or {}).get("pipeline") or {}).get("name", ""),
         id=document.get("id"),
         uri=(document.get("source") or {}).get("uri"),
-        summary=summary.get("text") if summary else None,
+        summary=summary.get("text") if isinstance(summary, dict) else None,
         summary_sentences=len(sentences),
         summary_is_opening=bool(sentences) and _is_opening(document.get("text") or "", sentences),
-        article=highlight(document),
+        article=highlight(document, keys),
         quotes=quotes,
         entities=[
-            {"id": e["id"], "name": e["name"], "label": e["label"], "count": len(e.get("mentions") or [])}
+            {
+                "id": e["id"],
+                "name": e["name"],
+                "label": e["label"],
+                "count": len(e.get("mentions") or []),
+                "key": keys.get(e["id"]),
+            }
             for e in entities
         ],
+        removed=[r for r in document.get("removed") or [] if isinstance(r, dict) and r.get("text")],
         labels=sorted({e["label"] for e in entities}),
         colours=_colours(entities),
     )
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the home page shows above the list: counts, dates, facets, the order."""
+
+    total: int = 0
+    matching: int = 0
+    first: str | None = None
+    last: str | None = None
+    speakers: Sequence[Any] = ()
+    entities: Sequence[Any] = ()
+    sort: str = "stored"
 
 
 def render_index(
@@ -95,18 +121,27 @@ def render_index(
     filters: Mapping[str, str | None],
     next_cursor: str | None,
     problem: str | None = None,
+    overview: Overview | None = None,
 ) -> str:
-    next_url = None
-    if next_cursor:
-        query = {k: v for k, v in filters.items() if v}
-        next_url = "/?" + urlencode({**query, "cursor": next_cursor})
+    overview = overview or Overview()
+    query = {k: v for k, v in filters.items() if v}
+    if overview.sort != "stored":
+        query["sort"] = overview.sort
+    next_url = "/?" + urlencode({**query, "cursor": next_cursor}) if next_cursor else None
+    facet_labels = {str(e.label) for e in overview.entities}
     return environment.get_template("index.html").render(
         items=items,
         filters=filters,
         any_filter=any(filters.values()),
         next_url=next_url,
         problem=problem,
-        colours={},
+        overview=overview,
+        sorts={"stored": "newest stored", "published": "newest published", "oldest": "oldest published"},
+        colours={
+            label: LABEL_COLOURS.get(label, OTHER_COLOUR)
+            for label in facet_labels
+            if CSS_LABEL.fullmatch(label)
+        },
     )
 
 
@@ -129,20 +164,27 @@ def _colours(entities: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     }
 
 
-def highlight(document: Document) -> Markup:
-    """The document's text as HTML paragraphs, with its spans marked; every text piece escaped."""
+def highlight(document: Document, keys: Mapping[Any, str] | None = None) -> Markup:
+    """The document's text as HTML paragraphs, with its spans marked; every text piece escaped.
+
+    A speaker badge links to the speaker's entity page when ``keys`` gives its corpus key."""
+    keys = keys or {}
     text: str = document.get("text") or ""
     marks = list(_marks(document, len(text)))
     quote_ends: dict[int, list[str]] = {}
     names = {e.get("id"): e.get("name") for e in document.get("entities") or [] if isinstance(e, dict)}
     for quote in document.get("quotes") or []:
         who = _speaker_name(quote, names)
+        qid = html.escape(str(quote.get("id")))
         kind = _kind(quote)
-        badge = (
-            f'<span class="who who-{kind}" data-quote="{html.escape(str(quote.get("id")))}">{html.escape(who)}</span>'
-            if who
-            else f'<span class="who who-{kind} unknown" data-quote="{html.escape(str(quote.get("id")))}">?</span>'
-        )
+        key = keys.get((quote.get("speaker") or {}).get("entity"))
+        if who and key:
+            href = environment.filters["entity_url"](key)
+            badge = f'<a class="who who-{kind}" href="{href}" data-quote="{qid}">{html.escape(who)}</a>'
+        elif who:
+            badge = f'<span class="who who-{kind}" data-quote="{qid}">{html.escape(who)}</span>'
+        else:
+            badge = f'<span class="who who-{kind} unknown" data-quote="{qid}">?</span>'
         quote_ends.setdefault(int(quote["end"]), []).append(badge)
     headings: dict[int, list[str]] = {}
     for heading in (document.get("meta") or {}).get("headings") or []:

@@ -32,7 +32,9 @@ from typing import Any
 from presspipe.document import Document
 from presspipe.jsonl import jsonl_lines
 from presspipe.store.backend import Backend, Cursor
-from presspipe.store.cursors import decode_cursor, encode_cursor
+from presspipe.store.corpus import DocumentFacts, add_document, facts_of, remove_document
+from presspipe.store.corpus_queries import CorpusQueries
+from presspipe.store.cursors import decode_cursor, decode_position, encode_cursor, encode_position
 from presspipe.store.migrations import migrate
 from presspipe.store.postgres import Postgres
 from presspipe.store.queries import selection
@@ -50,6 +52,12 @@ from presspipe.store.rows import SUMMARY_COLUMNS, Row, check_key, ingest_problem
 from presspipe.store.sqlite import SQLite
 
 PAGE_LIMIT_MAX = 500
+SORTS = {
+    "stored": "seq DESC",
+    "published": "published IS NULL, published DESC, seq DESC",
+    "oldest": "published IS NULL, published, seq",
+}
+"""How a listing can be ordered, as SQL."""
 
 
 def open_store(url: str | Path) -> Store:
@@ -80,6 +88,8 @@ class Store:
         self._db = backend
         self.dialect = backend.dialect
         migrate(backend)
+        self.corpus = CorpusQueries(backend)
+        """Questions of the whole corpus: speakers, entities, profiles, quotes, outlets."""
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -131,14 +141,14 @@ class Store:
 
     def put_many(self, documents: Sequence[Document]) -> list[PutResult]:
         """Store documents in one transaction: all of them or, if the process dies, none."""
-        rows = [Row.of(document) for document in documents]
+        rows = [(Row.of(document), facts_of(document)) for document in documents]
         results = []
         with self._db.write() as cur:
-            for row in rows:
-                results.append(self._put(cur, row))
+            for row, facts in rows:
+                results.append(self._put(cur, row, facts))
         return results
 
-    def _put(self, cur: Cursor, row: Row) -> PutResult:
+    def _put(self, cur: Cursor, row: Row, facts: DocumentFacts) -> PutResult:
         self._db.lock_key(cur, f"{row.pipeline}\x1f{row.id}")
         cur.execute(
             "SELECT seq, pipeline_sha256, content_sha256, title, body FROM pp_documents WHERE id = ? AND pipeline = ?",
@@ -154,6 +164,7 @@ class Store:
             for name in names:
                 cur.execute(f"INSERT INTO {table} (name, doc) VALUES (?, ?)", (name, seq))
         self._db.index_search(cur, seq, row.title, row.text)
+        add_document(cur, seq, facts)
         return PutResult(row.id, row.pipeline, created=True)
 
     def ingest(self, documents: Iterable[Document], chunk: int = 500) -> IngestCounts:
@@ -221,23 +232,40 @@ class Store:
     def _remove(self, cur: Cursor, seq: int, title: str | None, body: str) -> None:
         """Delete the stored document ``seq``: its search entry, its names, its row."""
         self._db.unindex_search(cur, seq, title, json.loads(body).get("text") or "")
+        remove_document(cur, seq)
         for table in ("pp_entity_names", "pp_speaker_names"):
             cur.execute(f"DELETE FROM {table} WHERE doc = ?", (seq,))
         cur.execute("DELETE FROM pp_documents WHERE seq = ?", (seq,))
 
     # ------------------------------------------------------------------ queries
 
-    def list_documents(self, filters: Filters, limit: int = 20, cursor: str | None = None) -> Page:
-        """One page of documents, newest first; ``next_cursor`` fetches the next page."""
+    def list_documents(
+        self, filters: Filters, limit: int = 20, cursor: str | None = None, sort: str = "stored"
+    ) -> Page:
+        """One page of documents; ``next_cursor`` fetches the next page.
+
+        ``sort``: ``stored`` (newest stored first, the default), ``published`` (newest
+        published first) or ``oldest`` (oldest published first); undated documents come last.
+        """
         if not 1 <= limit <= PAGE_LIMIT_MAX:
             raise InvalidQuery(f"limit must be between 1 and {PAGE_LIMIT_MAX}")
-        where, params, order = selection(self._db, filters, decode_cursor(cursor) if cursor else None)
+        if sort not in SORTS:
+            raise InvalidQuery(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        if sort == "stored":
+            where, params = selection(self._db, filters, decode_cursor(cursor) if cursor else None)[:2]
+            offset = 0
+        else:
+            where, params = selection(self._db, filters, None)[:2]
+            offset = decode_position("pd1", cursor)[0] if cursor else 0
         rows = self._db.query(
-            f"SELECT {SUMMARY_COLUMNS}{where} ORDER BY {order} DESC LIMIT ?",
-            (*params, limit + 1),
+            f"SELECT {SUMMARY_COLUMNS}{where} ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?",
+            (*params, limit + 1, offset),
         )
         items = [summary_of(row) for row in rows[:limit]]
-        next_cursor = encode_cursor(int(rows[limit - 1][0])) if len(rows) > limit else None
+        next_cursor = None
+        if len(rows) > limit:
+            last = int(rows[limit - 1][0])
+            next_cursor = encode_cursor(last) if sort == "stored" else encode_position("pd1", offset + limit)
         return Page(items, next_cursor)
 
     def count(self, filters: Filters | None = None) -> int:

@@ -6,14 +6,20 @@ higher version than ``len(MIGRATIONS[dialect])``) is refused rather than misread
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from presspipe.store.corpus import add_document, facts_of
 from presspipe.store.records import StoreError, now
 
 if TYPE_CHECKING:
-    from presspipe.store.backend import Backend
+    from presspipe.store.backend import Backend, Cursor
 
-SCHEMA_VERSION = 1
+Step = str | Callable[["Cursor"], None]
+"""A migration step: a SQL statement, or a function of the write cursor (a backfill)."""
+
+SCHEMA_VERSION = 2
 """The newest store schema this code writes (the last migration's number)."""
 
 _BATCHES_TABLE = """CREATE TABLE pp_batches (
@@ -30,7 +36,60 @@ _BATCHES_TABLE = """CREATE TABLE pp_batches (
 )"""
 """The batches table, the same in both dialects."""
 
-MIGRATIONS: dict[str, list[list[str]]] = {
+
+def _corpus_tables(big_id: str, published: str, quotes_by_key: str) -> list[Step]:
+    """Migration 2: the corpus tables (see ``corpus``), then every stored document put into them."""
+    return [
+        "ALTER TABLE pp_documents ADD COLUMN outlet TEXT",
+        "CREATE INDEX pp_documents_outlet ON pp_documents (outlet, seq)",
+        f"""CREATE TABLE pp_doc_entities (
+            doc {big_id} NOT NULL, surface TEXT NOT NULL, key TEXT NOT NULL, pinned INTEGER NOT NULL,
+            surname TEXT, mentions INTEGER NOT NULL, own_mentions INTEGER NOT NULL, quotes INTEGER NOT NULL,
+            published {published}, outlet TEXT, pipeline TEXT NOT NULL, PRIMARY KEY (doc, surface)
+        )""",
+        "CREATE INDEX pp_doc_entities_key ON pp_doc_entities (key, published, doc)",
+        "CREATE INDEX pp_doc_entities_key_doc ON pp_doc_entities (key, doc)",
+        "CREATE INDEX pp_doc_entities_published ON pp_doc_entities (published, key)",
+        "CREATE INDEX pp_doc_entities_surface ON pp_doc_entities (surface, pinned)",
+        f"""CREATE TABLE pp_quotes (
+            doc {big_id} NOT NULL, n INTEGER NOT NULL, surface TEXT, key TEXT, pinned INTEGER NOT NULL,
+            speaker TEXT, text TEXT NOT NULL, folded TEXT NOT NULL, kind TEXT NOT NULL,
+            published {published}, outlet TEXT, pipeline TEXT NOT NULL, PRIMARY KEY (doc, n)
+        )""",
+        # Covers a quote search by speaker and words: the scan reads the index, not the rows.
+        f"CREATE INDEX pp_quotes_key ON pp_quotes {quotes_by_key}",
+        "CREATE INDEX pp_quotes_key_published ON pp_quotes (key, published)",
+        "CREATE INDEX pp_quotes_published ON pp_quotes (published, key)",
+        "CREATE INDEX pp_quotes_surface ON pp_quotes (surface, pinned)",
+        """CREATE TABLE pp_corpus (
+            key TEXT PRIMARY KEY, label TEXT NOT NULL, name TEXT NOT NULL, surname TEXT,
+            full_name INTEGER NOT NULL, documents INTEGER NOT NULL DEFAULT 0,
+            mentions INTEGER NOT NULL DEFAULT 0, own_mentions INTEGER NOT NULL DEFAULT 0,
+            quotes INTEGER NOT NULL DEFAULT 0, quote_documents INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX pp_corpus_quotes ON pp_corpus (quotes, key)",
+        "CREATE INDEX pp_corpus_documents ON pp_corpus (documents, mentions, key)",
+        "CREATE INDEX pp_corpus_surname ON pp_corpus (surname)",
+        f"""CREATE TABLE pp_corpus_days (
+            key TEXT NOT NULL, day {published} NOT NULL, documents INTEGER NOT NULL, mentions INTEGER NOT NULL,
+            quotes INTEGER NOT NULL, quote_documents INTEGER NOT NULL, PRIMARY KEY (key, day)
+        )""",
+        "CREATE INDEX pp_corpus_days_day ON pp_corpus_days (day, key, documents, mentions, quotes, quote_documents)",
+        "CREATE TABLE pp_name_words (word TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (word, key))",
+        "CREATE TABLE pp_partials (surface TEXT PRIMARY KEY, target TEXT NOT NULL)",
+        _backfill_corpus,
+    ]
+
+
+def _backfill_corpus(cur: Cursor) -> None:
+    """Put the documents stored before migration 2 into the corpus tables, oldest first."""
+    cur.execute("SELECT seq FROM pp_documents ORDER BY seq")
+    for (seq,) in cur.fetchall():
+        cur.execute("SELECT body FROM pp_documents WHERE seq = ?", (seq,))
+        add_document(cur, int(seq), facts_of(json.loads(cur.fetchone()[0])))
+
+
+MIGRATIONS: dict[str, list[list[Step]]] = {
     "sqlite": [
         [
             """CREATE TABLE pp_documents (
@@ -64,7 +123,8 @@ MIGRATIONS: dict[str, list[list[str]]] = {
                 title, text, content='', tokenize='unicode61 remove_diacritics 0'
             )""",
             _BATCHES_TABLE,
-        ]
+        ],
+        _corpus_tables("INTEGER", "TEXT", "(key, doc, n, folded)"),
     ],
     "postgresql": [
         [
@@ -99,7 +159,8 @@ MIGRATIONS: dict[str, list[list[str]]] = {
             )""",
             "CREATE INDEX pp_speaker_names_doc ON pp_speaker_names (doc)",
             _BATCHES_TABLE,
-        ]
+        ],
+        _corpus_tables("BIGINT", 'TEXT COLLATE "C"', "(key, doc, n) INCLUDE (folded)"),
     ],
 }
 
@@ -123,5 +184,8 @@ def migrate(backend: Backend) -> None:
             if version <= current:
                 continue
             for statement in statements:
-                cur.execute(statement)
+                if callable(statement):
+                    statement(cur)
+                else:
+                    cur.execute(statement)
             cur.execute("INSERT INTO pp_migrations (version, applied_at) VALUES (?, ?)", (version, now()))

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from presspipe.store.corpus import KEY_PATTERN, name_words
 from presspipe.store.records import Filters, InvalidQuery
 from presspipe.store.rows import checked, normalise_name
 
@@ -16,31 +17,22 @@ WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def selection(backend: Backend, filters: Filters, before: int | None) -> tuple[str, tuple[Any, ...], str]:
-    """``FROM ... WHERE ...`` for ``filters`` (after row ``before``), its parameters, the column to order by.
-
-    An entity (or else a speaker) filter drives the query: its index holds the documents of
-    a name in ``doc`` order, so a page of a common name reads a page of rows, not all of them.
-    """
-    source = "pp_documents"
-    order = "seq"
+    """``FROM ... WHERE ...`` for ``filters`` (after row ``before``), its parameters, the column to order by."""
     clauses: list[str] = []
     params: list[Any] = []
-    names = [
-        (table, normalise_name(checked(value, field)))
-        for table, value, field in (
-            ("pp_entity_names", filters.entity, "entity"),
-            ("pp_speaker_names", filters.speaker, "speaker"),
+    # A name matches whole words of a corpus name (any case, accents, order), or a name as written.
+    for value, field, names_table, corpus_table in (
+        (filters.entity, "entity", "pp_entity_names", "pp_doc_entities"),
+        (filters.speaker, "speaker", "pp_speaker_names", "pp_quotes"),
+    ):
+        if value is None:
+            continue
+        matches, matched = name_clause("key", checked(value, field), field)
+        clauses.append(
+            f"(seq IN (SELECT doc FROM {corpus_table} WHERE {matches}) "
+            f"OR seq IN (SELECT doc FROM {names_table} WHERE name = ?))"
         )
-        if value is not None
-    ]
-    if names:
-        table, name = names.pop(0)
-        source = f"pp_documents JOIN {table} AS k ON k.doc = pp_documents.seq AND k.name = ?"
-        order = "k.doc"
-        params.append(name)
-    for table, name in names:
-        clauses.append(f"EXISTS (SELECT 1 FROM {table} AS n WHERE n.name = ? AND n.doc = pp_documents.seq)")
-        params.append(name)
+        params.extend([*matched, normalise_name(value)])
     if filters.pipeline is not None:
         clauses.append("pipeline = ?")
         params.append(checked(filters.pipeline, "pipeline"))
@@ -53,20 +45,35 @@ def selection(backend: Backend, filters: Filters, before: int | None) -> tuple[s
         params.append(value)
     if filters.published_from is not None:
         clauses.append("published >= ?")
-        params.append(_bound(filters.published_from, end=False))
+        params.append(published_bound(filters.published_from, end=False))
     if filters.published_to is not None:
         clauses.append(
             "published < ?" if not isinstance(filters.published_to, datetime) else "published <= ?"
         )
-        params.append(_bound(filters.published_to, end=True))
+        params.append(published_bound(filters.published_to, end=True))
     if before is not None:
-        clauses.append(f"{order} < ?")
+        clauses.append("seq < ?")
         params.append(before)
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    return f" FROM {source}{where}", tuple(params), order
+    return f" FROM pp_documents{where}", tuple(params), "seq"
 
 
-def _bound(value: date | datetime, *, end: bool) -> str:
+def name_clause(column: str, value: str, field: str) -> tuple[str, list[str]]:
+    """SQL for ``column`` (a corpus key) matching ``value``: a corpus key itself, or every word of it.
+
+    "zelenskyy", "ZELENSKYY" and "volodymyr zelenskyy" all find ``person:volodymyr-zelenskyy``.
+    """
+    value = value.strip()
+    if KEY_PATTERN.fullmatch(value):
+        return f"{column} = ?", [value]
+    words = name_words(value)
+    if not words:
+        raise InvalidQuery(f"the '{field}' filter has no letters or digits to look for")
+    keys = " INTERSECT ".join("SELECT key FROM pp_name_words WHERE word = ?" for _ in words)
+    return f"{column} IN ({keys})", words
+
+
+def published_bound(value: date | datetime, *, end: bool) -> str:
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(UTC).replace(tzinfo=None)

@@ -12,6 +12,7 @@ from presspipe.api.auth import require_page
 from presspipe.api.dependencies import Svc, stored_json
 from presspipe.api.errors import ApiError
 from presspipe.store import Filters, InvalidQuery
+from presspipe.store.corpus_queries import CorpusFilters
 
 html_pages = APIRouter(include_in_schema=False)
 
@@ -24,6 +25,7 @@ def index_page(
     speaker: str | None = None,
     pipeline: str | None = None,
     cursor: str | None = None,
+    sort: str = "stored",
 ) -> HTMLResponse:
     values = {
         "q": q or None,
@@ -35,8 +37,16 @@ def index_page(
         filters = Filters(
             q=values["q"], entity=values["entity"], speaker=values["speaker"], pipeline=values["pipeline"]
         )
-        page = svc.store.list_documents(filters, limit=50, cursor=cursor or None)
-        return HTMLResponse(pages.render_index(page.items, values, page.next_cursor))
+        page = svc.store.list_documents(filters, limit=50, cursor=cursor or None, sort=sort)
+        overview = pages.Overview(
+            svc.store.count(),
+            svc.store.count(filters),
+            *svc.store.corpus.date_range(),
+            speakers=svc.store.corpus.speakers(CorpusFilters(), limit=10).items,
+            entities=svc.store.corpus.entities(CorpusFilters(), limit=10).items,
+            sort=sort,
+        )
+        return HTMLResponse(pages.render_index(page.items, values, page.next_cursor, overview=overview))
     except InvalidQuery as error:
         return HTMLResponse(pages.render_index([], values, None, problem=str(error)), status_code=422)
 
@@ -47,4 +57,5 @@ def document_page(id: str, svc: Svc, pipeline: str | None = None) -> HTMLRespons
         body = stored_json(svc, id, pipeline)
     except ApiError as error:
         return HTMLResponse(pages.render_error(error.status, error.message), status_code=error.status)
-    return HTMLResponse(pages.render_document(json.loads(body)))
+    document = json.loads(body)
+    return HTMLResponse(pages.render_document(document, svc.store.corpus.keys_of(document)))

@@ -1,0 +1,101 @@
+"""Response models of the corpus routes (speakers, entities, profiles, quotes, outlets)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class RankedOut(BaseModel):
+    """A speaker or an entity across the corpus."""
+
+    key: str = Field(description="corpus key: label and name folded for case, accents and punctuation")
+    name: str
+    label: str
+    documents: int = Field(description="documents it is in (speakers: documents it is quoted in)")
+    mentions: int = Field(description="mentions in those documents (0 in speaker rankings)")
+    quotes: int = Field(description="quotes it is the speaker of")
+    first: str | None = Field(description="the first publication date it appears on")
+    last: str | None = Field(description="the last publication date it appears on")
+    url: str = Field(description="its profile")
+
+
+class RankedPage(BaseModel):
+    items: list[RankedOut]
+    next_cursor: str | None = Field(description="pass as ?cursor= for the next page; null on the last page")
+    next: str | None = Field(description="the URL of the next page, or null")
+
+
+class QuoteSpeakerOut(BaseModel):
+    text: str | None = Field(description="the speaker as the document writes it")
+    name: str | None = Field(description="the speaker's corpus name, when the speaker is a named entity")
+    key: str | None = Field(description="the speaker's corpus key, or null")
+
+
+class QuoteDocumentOut(BaseModel):
+    id: str
+    pipeline: str
+    title: str | None
+    published: str | None
+    uri: str | None
+    outlet: str | None
+    url: str
+
+
+class FoundQuoteOut(BaseModel):
+    text: str
+    kind: str
+    speaker: QuoteSpeakerOut
+    document: QuoteDocumentOut
+
+
+class QuotePage(BaseModel):
+    items: list[FoundQuoteOut]
+    next_cursor: str | None = Field(description="pass as ?cursor= for the next page; null on the last page")
+    next: str | None = Field(description="the URL of the next page, or null")
+
+
+class PeriodOut(BaseModel):
+    period: str = Field(description="YYYY-MM-DD (day), YYYY-Www (ISO week) or YYYY-MM (month)")
+    start: str = Field(description="the period's first day")
+    documents: int
+    quotes: int = Field(description="quotes it is the speaker of")
+
+
+class CooccurringOut(BaseModel):
+    key: str
+    name: str
+    label: str
+    documents: int = Field(description="documents shared with the profiled entity")
+    url: str
+
+
+class ProfileOut(BaseModel):
+    key: str
+    name: str
+    label: str
+    documents: int
+    mentions: int
+    quotes: int
+    first: str | None
+    last: str | None
+    names: list[str] = Field(description="keys of partial names ('person:obama') resolved to this entity")
+    period: str
+    timeline: list[PeriodOut] = Field(
+        description="one entry per period from the first to the last, empty ones too (past 400 periods: only those with documents)"
+    )
+    cooccurring: list[CooccurringOut] = Field(
+        description="entities in the most shared documents (among its newest 200 documents)"
+    )
+    latest_quotes: list[FoundQuoteOut] = Field(description="its latest quotes, newest document first")
+
+
+class OutletOut(BaseModel):
+    outlet: str = Field(description="the source's domain (no www.), or meta.outlet / meta.site")
+    documents: int
+    quotes: int
+
+
+class OutletPage(BaseModel):
+    items: list[OutletOut]
+    next_cursor: str | None = Field(description="pass as ?cursor= for the next page; null on the last page")
+    next: str | None = Field(description="the URL of the next page, or null")

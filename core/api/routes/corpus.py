@@ -1,0 +1,223 @@
+"""Across the corpus: ``/v1/speakers``, ``/v1/entities``, ``/v1/entities/{key}``, ``/v1/quotes``, ``/v1/outlets``.
+
+Thin over ``Store.corpus`` (``presspipe.store.corpus_queries``). The filter parameters are
+declared once here (``speaker_filters``, ``entity_filters``) and shared with the corpus exports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from presspipe.api.auth import require_read
+from presspipe.api.corpus_models import (
+    CooccurringOut,
+    FoundQuoteOut,
+    OutletOut,
+    OutletPage,
+    PeriodOut,
+    ProfileOut,
+    QuoteDocumentOut,
+    QuotePage,
+    QuoteSpeakerOut,
+    RankedOut,
+    RankedPage,
+)
+from presspipe.api.dependencies import Svc, parse_when
+from presspipe.api.errors import ApiError, responses
+from presspipe.store.corpus_queries import CorpusFilters, FoundQuote, Outlet, Ranked, Ranking
+
+corpus = APIRouter(prefix="/v1", tags=["corpus"])
+
+Kind = Literal["direct", "partial", "indirect"]
+Limit = Annotated[int, Query(ge=1, le=500, description="items per page")]
+Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]
+NAME = "whole words of the name in any order, case and accents ('zelenskyy'), or a corpus key"
+FROM = "YYYY-MM-DD or an ISO date-time: published at or after"
+TO = "YYYY-MM-DD (the whole day) or an ISO date-time: published at or before"
+
+
+async def speaker_filters(
+    speaker: Annotated[str | None, Query(description=f"the speaker: {NAME}")] = None,
+    q: Annotated[str | None, Query(description="words that must all occur in the quote")] = None,
+    kind: Annotated[Kind | None, Query(description="the kind of quote")] = None,
+    outlet: Annotated[str | None, Query(description="the outlet's domain ('bbc.co.uk')")] = None,
+    pipeline: Annotated[str | None, Query(description="pipeline name")] = None,
+    published_from: Annotated[str | None, Query(description=FROM)] = None,
+    published_to: Annotated[str | None, Query(description=TO)] = None,
+) -> CorpusFilters:
+    """Filters of quotes and speakers: ``q`` is words of the quote."""
+    return CorpusFilters(
+        speaker=speaker,
+        q=q,
+        kind=kind,
+        outlet=outlet,
+        pipeline=pipeline,
+        published_from=parse_when(published_from, "published_from"),
+        published_to=parse_when(published_to, "published_to"),
+    )
+
+
+async def entity_filters(
+    entity: Annotated[str | None, Query(description=f"the entity: {NAME}")] = None,
+    label: Annotated[str | None, Query(description="entity label (PERSON, ORG, GPE, ...)")] = None,
+    q: Annotated[
+        str | None, Query(description="words that must all occur in the document's title or text")
+    ] = None,
+    outlet: Annotated[str | None, Query(description="the outlet's domain ('bbc.co.uk')")] = None,
+    pipeline: Annotated[str | None, Query(description="pipeline name")] = None,
+    published_from: Annotated[str | None, Query(description=FROM)] = None,
+    published_to: Annotated[str | None, Query(description=TO)] = None,
+) -> CorpusFilters:
+    """Filters of entities and outlets: ``q`` is words of the document."""
+    return CorpusFilters(
+        entity=entity,
+        label=label,
+        q=q,
+        outlet=outlet,
+        pipeline=pipeline,
+        published_from=parse_when(published_from, "published_from"),
+        published_to=parse_when(published_to, "published_to"),
+    )
+
+
+SpeakerFilters = Annotated[CorpusFilters, Depends(speaker_filters)]
+EntityFilters = Annotated[CorpusFilters, Depends(entity_filters)]
+
+
+def entity_url(key: str) -> str:
+    return f"/v1/entities/{quote(key, safe=':')}"
+
+
+def _outlet_out(item: Outlet) -> OutletOut:
+    return OutletOut(**item.__dict__)
+
+
+def ranked_out(item: Ranked) -> RankedOut:
+    return RankedOut(**item.__dict__, url=entity_url(item.key))
+
+
+def quote_out(item: FoundQuote) -> FoundQuoteOut:
+    return FoundQuoteOut(
+        text=item.text,
+        kind=item.kind,
+        speaker=QuoteSpeakerOut(text=item.speaker_text, name=item.speaker_name, key=item.speaker_key),
+        document=QuoteDocumentOut(
+            id=item.id,
+            pipeline=item.pipeline,
+            title=item.title,
+            published=item.published,
+            uri=item.uri,
+            outlet=item.outlet,
+            url=f"/v1/documents/{quote(item.id, safe='')}?{urlencode({'pipeline': item.pipeline})}",
+        ),
+    )
+
+
+def _paged(request: Request, page: Ranking, convert: Callable[[Any], Any]) -> dict[str, Any]:
+    """A page's fields as every listing answers them: its items converted, the cursor, the next URL."""
+    next_url = None
+    if page.next_cursor is not None:
+        query = {k: v for k, v in request.query_params.items() if k != "cursor"}
+        next_url = f"{request.url.path}?{urlencode({**query, 'cursor': page.next_cursor})}"
+    return {"items": [convert(i) for i in page.items], "next_cursor": page.next_cursor, "next": next_url}
+
+
+@corpus.get(
+    "/speakers",
+    response_model=RankedPage,
+    dependencies=[Depends(require_read)],
+    summary="Named speakers across the corpus, most quoted first",
+    responses=responses(401, 422, 503),
+)
+def list_speakers(
+    request: Request, svc: Svc, filters: SpeakerFilters, limit: Limit = 20, cursor: Cursor = None
+) -> RankedPage:
+    page = svc.store.corpus.speakers(filters, limit=limit, cursor=cursor)
+    return RankedPage(**_paged(request, page, ranked_out))
+
+
+@corpus.get(
+    "/entities",
+    response_model=RankedPage,
+    dependencies=[Depends(require_read)],
+    summary="Entities across the corpus, in the most documents first (then the most mentioned)",
+    responses=responses(401, 422, 503),
+)
+def list_entities(
+    request: Request, svc: Svc, filters: EntityFilters, limit: Limit = 20, cursor: Cursor = None
+) -> RankedPage:
+    page = svc.store.corpus.entities(filters, limit=limit, cursor=cursor)
+    return RankedPage(**_paged(request, page, ranked_out))
+
+
+@corpus.get(
+    "/entities/{key}",
+    response_model=ProfileOut,
+    dependencies=[Depends(require_read)],
+    summary="One entity across the corpus: counts, timeline, co-occurring entities, latest quotes",
+    responses=responses(401, 404, 422, 503),
+)
+def get_entity(
+    key: str,
+    svc: Svc,
+    period: Annotated[Literal["day", "week", "month"], Query(description="the timeline's period")] = "month",
+    published_from: Annotated[str | None, Query(description=FROM)] = None,
+    published_to: Annotated[str | None, Query(description=TO)] = None,
+    quotes: Annotated[int, Query(ge=0, le=100, description="how many of its latest quotes")] = 5,
+) -> ProfileOut:
+    dates = CorpusFilters(
+        published_from=parse_when(published_from, "published_from"),
+        published_to=parse_when(published_to, "published_to"),
+    )
+    profile = svc.store.corpus.profile(key, dates, period=period, quotes=quotes)
+    if profile is None:
+        raise ApiError(
+            404,
+            "not_found",
+            f"no entity with the key '{key}' in the store (keys look like 'person:ada-lovelace')",
+        )
+    return ProfileOut(
+        **{k: v for k, v in profile.entity.__dict__.items()},
+        names=profile.names,
+        period=period,
+        timeline=[PeriodOut(**p.__dict__) for p in profile.timeline],
+        cooccurring=[
+            CooccurringOut(
+                key=c.key, name=c.name, label=c.label, documents=c.documents, url=entity_url(c.key)
+            )
+            for c in profile.cooccurring
+        ],
+        latest_quotes=[quote_out(q) for q in profile.quotes],
+    )
+
+
+@corpus.get(
+    "/quotes",
+    response_model=QuotePage,
+    dependencies=[Depends(require_read)],
+    summary="Quotes across the corpus by speaker, words, kind, outlet and dates, newest document first",
+    responses=responses(401, 422, 503),
+)
+def list_quotes(
+    request: Request, svc: Svc, filters: SpeakerFilters, limit: Limit = 20, cursor: Cursor = None
+) -> QuotePage:
+    page = svc.store.corpus.quotes(filters, limit=limit, cursor=cursor)
+    return QuotePage(**_paged(request, page, quote_out))
+
+
+@corpus.get(
+    "/outlets",
+    response_model=OutletPage,
+    dependencies=[Depends(require_read)],
+    summary="Outlets (source domains), most documents first, with their quotes",
+    responses=responses(401, 422, 503),
+)
+def list_outlets(
+    request: Request, svc: Svc, filters: EntityFilters, limit: Limit = 20, cursor: Cursor = None
+) -> OutletPage:
+    page = svc.store.corpus.outlets(filters, limit=limit, cursor=cursor)
+    return OutletPage(**_paged(request, page, _outlet_out))

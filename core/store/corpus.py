@@ -1,0 +1,414 @@
+"""Corpus identity, kept up to date on write: who each stored entity is across documents.
+
+Every entity of a stored document gets a corpus key: its label and its name folded for case,
+accents and punctuation, PERSON titles dropped (``person:nicolas-maduro`` for "Nicolás Maduro"
+and "Nicolas Maduro"). Per document and entity, ``pp_doc_entities`` holds its mentions and
+quotes; per quote, ``pp_quotes`` its speaker's key; per key, ``pp_corpus`` the corpus totals
+(documents, mentions, quotes) that rankings read, and ``pp_name_words`` the words of its name
+that name filters look up.
+
+A partial name (a PERSON named by one word once titles are dropped: "Obama", "Mr. Obama")
+is resolved by this rule:
+
+1. The document names exactly one full name with that surname: it is that person (the
+   mentions are folded into the full name's row).
+2. The document names two or more: it stays apart, for good (``pinned``).
+3. The document names none: it is the corpus's full name with that surname when there is
+   exactly one, or when one holds at least 90% of the mentions of full names with that
+   surname (``DOMINANT_SHARE``); otherwise it stays apart under its own key.
+
+Case 3 depends on the corpus, which changes as documents arrive and leave, so it is decided
+at write time and re-decided whenever a write changes a surname's full names: the partial
+occurrences that follow the corpus (``pinned = 0``) are moved to the new key in one indexed
+``UPDATE`` per table, and the totals moved with them (``pp_partials`` remembers where each
+partial name points). Reads then group by one stored key and never resolve names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from presspipe.document import Document
+from presspipe.store.rows import normalise_published
+
+if TYPE_CHECKING:
+    from presspipe.store.backend import Cursor
+
+DOMINANT_SHARE = 0.9
+"""The share of a surname's full-name mentions one full name needs to take its partial mentions."""
+
+TITLES = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "mx",
+        "miss",
+        "dr",
+        "prof",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "sen",
+        "senator",
+        "rep",
+        "gov",
+        "governor",
+        "president",
+        "pres",
+        "mayor",
+        "gen",
+        "general",
+        "rev",
+        "judge",
+        "justice",
+    ]
+)
+"""Words dropped from the start of a PERSON's name before it is keyed ("Mr. Obama" is "obama")."""
+
+SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+"""Words after a surname that are not the surname ("Martin Luther King Jr.")."""
+
+KEY_PATTERN = re.compile(r"[a-z0-9_]+:\w+(?:-\w+)*")
+"""A corpus key as ``corpus_key`` writes it: ``label:folded-name-words``."""
+
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def name_words(name: str) -> list[str]:
+    """A name's words folded for case, accents and punctuation ("Díaz-Canel" -> diaz canel)."""
+    decomposed = unicodedata.normalize("NFKD", name.replace("'", "").replace("\u2019", ""))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return [w for w in _NOT_WORD.sub(" ", plain.replace("_", " ")).split() if w]
+
+
+def person_words(label: str, name: str) -> list[str]:
+    """``name_words``, less the leading titles of a PERSON."""
+    words = name_words(name)
+    if label == "PERSON":
+        while len(words) > 1 and words[0] in TITLES:
+            words = words[1:]
+    return words
+
+
+def corpus_key(label: str, words: Iterable[str]) -> str:
+    return f"{''.join(ch for ch in label.lower() if ch.isalnum() or ch == '_') or 'other'}:{'-'.join(words)}"
+
+
+def surname_of(words: list[str]) -> str:
+    """The last word that is not a suffix."""
+    rest = [w for w in words if w not in SUFFIXES] or words
+    return rest[-1]
+
+
+def outlet_of(document: Document) -> str | None:
+    """The outlet a document came from: ``meta.outlet`` or ``meta.site``, else its URI's host (no ``www.``)."""
+    meta = document.get("meta") or {}
+    for name in ("outlet", "site", "sitename"):
+        if isinstance(meta.get(name), str) and meta[name].strip():
+            return str(meta[name]).strip().casefold()[:200]
+    uri = (document.get("source") or {}).get("uri")
+    if isinstance(uri, str) and "://" in uri:
+        try:
+            host = urlsplit(uri).hostname
+        except ValueError:
+            return None
+        if host and "." in host:
+            return host.removeprefix("www.")
+    return None
+
+
+@dataclass
+class EntityFacts:
+    """One corpus key's part in one document."""
+
+    surface: str
+    key: str
+    label: str
+    name: str
+    surname: str | None
+    full: bool
+    pinned: bool = False
+    mentions: int = 0
+    own_mentions: int = 0
+    """Mentions under the full name itself (what the 90% rule compares), not folded partials."""
+    quotes: int = 0
+
+
+@dataclass
+class QuoteFacts:
+    surface: str | None
+    pinned: bool
+    speaker: str | None
+    text: str
+    kind: str
+
+
+@dataclass
+class DocumentFacts:
+    published: str | None
+    outlet: str | None
+    pipeline: str
+    entities: dict[str, EntityFacts] = field(default_factory=dict)
+    """By surface key (the key the document alone gives)."""
+    quotes: list[QuoteFacts] = field(default_factory=list)
+    keys: dict[Any, str] = field(default_factory=dict)
+    """Entity id -> the surface key it is counted under in this document."""
+
+
+def facts_of(document: Document) -> DocumentFacts:
+    """What a processed document adds to the corpus (before the corpus resolves partial names)."""
+    facts = DocumentFacts(
+        published=normalise_published((document.get("meta") or {}).get("published")),
+        outlet=outlet_of(document),
+        pipeline=str(document["provenance"]["pipeline"]["name"]),
+    )
+    surface_of = facts.keys
+    for entity in document.get("entities") or []:
+        if not isinstance(entity, dict) or not isinstance(entity.get("name"), str):
+            continue
+        label = str(entity.get("label") or "OTHER")
+        words = person_words(label, entity["name"])
+        if not words:
+            continue
+        surface = corpus_key(label, words)
+        surface_of[entity.get("id")] = surface
+        person = label == "PERSON"
+        found = facts.entities.setdefault(
+            surface,
+            EntityFacts(
+                surface,
+                surface,
+                label,
+                entity["name"].strip(),
+                surname_of(words) if person else None,
+                full=person and len(words) > 1,
+            ),
+        )
+        count = len([m for m in entity.get("mentions") or [] if isinstance(m, dict)]) or 1
+        found.mentions += count
+        if found.full:
+            found.own_mentions += count
+    _fold_partials(facts.entities, surface_of)
+    for quote in document.get("quotes") or []:
+        if not isinstance(quote, dict):
+            continue
+        speaker: dict[str, Any] = quote["speaker"] if isinstance(quote.get("speaker"), dict) else {}
+        said_by = surface_of.get(speaker.get("entity"))
+        row = facts.entities.get(said_by) if said_by else None
+        if row is not None:
+            row.quotes += 1
+        facts.quotes.append(
+            QuoteFacts(
+                surface=said_by,
+                pinned=row.pinned if row else True,
+                speaker=speaker.get("text") if isinstance(speaker.get("text"), str) else None,
+                text=str(quote.get("text") or ""),
+                kind=str(quote.get("kind") or "direct"),
+            )
+        )
+    return facts
+
+
+def _fold_partials(entities: dict[str, EntityFacts], surface_of: dict[Any, str]) -> None:
+    """Rules 1 and 2: a partial name the document itself resolves (or leaves ambiguous)."""
+    fulls: dict[str, list[str]] = {}
+    for row in entities.values():
+        if row.full and row.surname:
+            fulls.setdefault(row.surname, []).append(row.surface)
+    for surface, row in list(entities.items()):
+        if row.label != "PERSON" or row.full or row.surname is None:
+            continue
+        named = fulls.get(row.surname, [])
+        if len(named) == 1:
+            entities[named[0]].mentions += row.mentions
+            del entities[surface]
+            for entity_id, other in surface_of.items():
+                if other == surface:
+                    surface_of[entity_id] = named[0]
+        elif named:
+            row.pinned = True
+
+
+# ---------------------------------------------------------------------- writing
+
+
+def add_document(cur: Cursor, seq: int, facts: DocumentFacts) -> None:
+    """Record a stored document ``seq`` in the corpus tables and re-resolve the surnames it touches."""
+    cur.execute("UPDATE pp_documents SET outlet = ? WHERE seq = ?", (facts.outlet, seq))
+    # In key order, so that concurrent writers (PostgreSQL) lock the shared count rows in one order.
+    for row in sorted(facts.entities.values(), key=lambda r: r.surface):
+        if not row.full and row.surname and not row.pinned:
+            cur.execute("SELECT target FROM pp_partials WHERE surface = ?", (row.surface,))
+            found = cur.fetchone()
+            row.key = str(found[0]) if found else row.surface
+        _ensure_key(cur, row.surface, row.label, row.name, row.surname, row.full)
+        if row.key != row.surface:
+            _ensure_key(cur, row.key, row.label, row.name, None, True)
+        cur.execute(
+            "INSERT INTO pp_doc_entities (doc, surface, key, pinned, surname, mentions, own_mentions, quotes, "
+            "published, outlet, pipeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                seq,
+                row.surface,
+                row.key,
+                int(row.pinned),
+                row.surname,
+                row.mentions,
+                row.own_mentions,
+                row.quotes,
+                facts.published,
+                facts.outlet,
+                facts.pipeline,
+            ),
+        )
+        _move(
+            cur,
+            row.key,
+            _day(facts.published),
+            1,
+            row.mentions,
+            row.own_mentions,
+            row.quotes,
+            int(row.quotes > 0),
+        )
+    for n, quote in enumerate(facts.quotes):
+        speaker = facts.entities.get(quote.surface) if quote.surface else None
+        cur.execute(
+            "INSERT INTO pp_quotes (doc, n, surface, key, pinned, speaker, text, folded, kind, published, "
+            "outlet, pipeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                seq,
+                n,
+                quote.surface,
+                speaker.key if speaker else None,
+                int(quote.pinned),
+                quote.speaker,
+                quote.text,
+                folded_text(quote.text),
+                quote.kind,
+                facts.published,
+                facts.outlet,
+                facts.pipeline,
+            ),
+        )
+    resolve(cur, {row.surname for row in facts.entities.values() if row.surname})
+
+
+def _ensure_key(cur: Cursor, key: str, label: str, name: str, surname: str | None, full: bool) -> None:
+    """A ``pp_corpus`` row (zero counts) and the name words of ``key``, unless they exist."""
+    cur.execute("SELECT 1 FROM pp_corpus WHERE key = ?", (key,))
+    if cur.fetchone() is not None:
+        return
+    cur.execute(
+        "INSERT INTO pp_corpus (key, label, name, surname, full_name) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (key) DO NOTHING",
+        (key, label, name, surname, int(full)),
+    )
+    for word in set(key.partition(":")[2].split("-")):
+        cur.execute("INSERT INTO pp_name_words (word, key) VALUES (?, ?) ON CONFLICT DO NOTHING", (word, key))
+
+
+def remove_document(cur: Cursor, seq: int) -> None:
+    """Take a stored document out of the corpus tables (before its row is deleted)."""
+    cur.execute(
+        "SELECT key, mentions, own_mentions, quotes, surname, published FROM pp_doc_entities WHERE doc = ?",
+        (seq,),
+    )
+    surnames = set()
+    for key, mentions, own, quotes, surname, published in cur.fetchall():
+        _move(cur, key, _day(published), -1, -int(mentions), -int(own), -int(quotes), -int(int(quotes) > 0))
+        if surname:
+            surnames.add(str(surname))
+    cur.execute("DELETE FROM pp_doc_entities WHERE doc = ?", (seq,))
+    cur.execute("DELETE FROM pp_quotes WHERE doc = ?", (seq,))
+    resolve(cur, surnames)
+
+
+def resolve(cur: Cursor, surnames: Iterable[str]) -> None:
+    """Rule 3 for each surname: point its partial name where the corpus now says, moving its counts."""
+    for surname in sorted(surnames):
+        partial = corpus_key("PERSON", [surname])
+        cur.execute("SELECT 1 FROM pp_corpus WHERE key = ?", (partial,))
+        if cur.fetchone() is None:
+            continue  # the surname was never given alone: nothing to resolve
+        cur.execute(
+            "SELECT key, own_mentions FROM pp_corpus WHERE surname = ? AND full_name = 1 AND own_mentions > 0 "
+            "AND label = 'PERSON'",
+            (surname,),
+        )
+        target = dominant({str(k): int(m) for k, m in cur.fetchall()}) or partial
+        cur.execute("SELECT target FROM pp_partials WHERE surface = ?", (partial,))
+        found = cur.fetchone()
+        current = str(found[0]) if found else partial
+        if target == current:
+            continue
+        cur.execute(
+            "SELECT substr(published, 1, 10), COUNT(*), SUM(mentions), SUM(quotes), "
+            "SUM(CASE WHEN quotes > 0 THEN 1 ELSE 0 END) FROM pp_doc_entities WHERE surface = ? AND pinned = 0 "
+            "GROUP BY substr(published, 1, 10)",
+            (partial,),
+        )
+        days = cur.fetchall()
+        for table in ("pp_doc_entities", "pp_quotes"):
+            cur.execute(f"UPDATE {table} SET key = ? WHERE surface = ? AND pinned = 0", (target, partial))
+        for day, *counts in days:
+            documents, mentions, quotes, quoted = (int(v or 0) for v in counts)
+            _move(cur, current, day, -documents, -mentions, 0, -quotes, -quoted)
+            _move(cur, target, day, documents, mentions, 0, quotes, quoted)
+        cur.execute(
+            "INSERT INTO pp_partials (surface, target) VALUES (?, ?) "
+            "ON CONFLICT (surface) DO UPDATE SET target = excluded.target",
+            (partial, target),
+        )
+
+
+def dominant(full_mentions: Mapping[str, int]) -> str | None:
+    """The full name a partial name joins: the only one, or one with ``DOMINANT_SHARE`` of the mentions."""
+    if not full_mentions:
+        return None
+    best = max(sorted(full_mentions), key=lambda k: full_mentions[k])
+    if len(full_mentions) == 1 or full_mentions[best] >= DOMINANT_SHARE * sum(full_mentions.values()):
+        return best
+    return None
+
+
+def _move(
+    cur: Cursor, key: str, day: str | None, documents: int, mentions: int, own: int, quotes: int, quoted: int
+) -> None:
+    """Add to ``key``'s totals, and to its counts of ``day`` (``pp_corpus_days``) when it has one."""
+    cur.execute(
+        "UPDATE pp_corpus SET documents = documents + ?, mentions = mentions + ?, own_mentions = own_mentions + ?, "
+        "quotes = quotes + ?, quote_documents = quote_documents + ? WHERE key = ?",
+        (documents, mentions, own, quotes, quoted, key),
+    )
+    if day is not None:
+        cur.execute(
+            "INSERT INTO pp_corpus_days (key, day, documents, mentions, quotes, quote_documents) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key, day) DO UPDATE SET "
+            "documents = pp_corpus_days.documents + excluded.documents, "
+            "mentions = pp_corpus_days.mentions + excluded.mentions, "
+            "quotes = pp_corpus_days.quotes + excluded.quotes, "
+            "quote_documents = pp_corpus_days.quote_documents + excluded.quote_documents",
+            (key, day, documents, mentions, quotes, quoted),
+        )
+
+
+def _day(published: str | None) -> str | None:
+    return published[:10] if published else None
+
+
+FOLDED_CHARS = 600
+"""Characters of a quote's folded words that ``?q=`` searches (an index entry holds them, and
+PostgreSQL caps an index entry at about 2.7 kB)."""
+
+
+def folded_text(text: str) -> str:
+    """A quote's words as ``?q=`` matches them: folded, space-separated, with a space at each end."""
+    return f" {' '.join(name_words(text))[:FOLDED_CHARS]} "

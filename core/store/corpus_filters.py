@@ -1,0 +1,103 @@
+"""What corpus questions select, as SQL: ``CorpusFilters`` -> ``AND ...`` clauses and their parameters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from presspipe.store.queries import WORD, name_clause, published_bound
+from presspipe.store.records import InvalidQuery
+from presspipe.store.rows import checked
+
+if TYPE_CHECKING:
+    from presspipe.store.backend import Backend
+
+
+@dataclass(frozen=True)
+class CorpusFilters:
+    """What corpus questions select. Empty fields select all; not every question reads every field."""
+
+    q: str | None = None
+    """Words: in the quote (speakers, quotes) or in the document's title and text (entities)."""
+    speaker: str | None = None
+    """A speaker's name, any part of it, any case and accents, or a corpus key."""
+    entity: str | None = None
+    """An entity's name, as ``speaker``."""
+    label: str | None = None
+    kind: str | None = None
+    outlet: str | None = None
+    pipeline: str | None = None
+    published_from: date | datetime | None = None
+    published_to: date | datetime | None = None
+
+
+def only(filters: CorpusFilters, *names: str) -> bool:
+    """Whether no field of ``filters`` but ``names`` is set (the corpus totals can answer)."""
+    return all(getattr(filters, f.name) is None for f in fields(filters) if f.name not in names)
+
+
+def name_filter(filters: CorpusFilters, field: str, column: str) -> tuple[str, list[Any]]:
+    value = getattr(filters, field)
+    if value is None:
+        return "", []
+    clause, params = name_clause(column, checked(value, field), field)
+    return f" AND {clause}", list(params)
+
+
+def whole_days(filters: CorpusFilters, *names: str) -> tuple[str, list[str]] | None:
+    """``AND day ...`` over ``pp_corpus_days`` when the filters are dates (whole days) and ``names`` only."""
+    if not only(filters, *names, "published_from", "published_to"):
+        return None
+    if isinstance(filters.published_from, datetime) or isinstance(filters.published_to, datetime):
+        return None
+    return day_bounds(filters)
+
+
+def day_bounds(filters: CorpusFilters) -> tuple[str, list[str]]:
+    """``AND day ...`` for the days the date filters touch (a date-time counts its whole day)."""
+    where, params = "", []
+    if filters.published_from is not None:
+        where += " AND day >= ?"
+        params.append(filters.published_from.isoformat()[:10])
+    if filters.published_to is not None:
+        where += " AND day <= ?"
+        params.append(filters.published_to.isoformat()[:10])
+    return where, params
+
+
+def dates_where(filters: CorpusFilters, prefix: str = "") -> tuple[str, list[Any]]:
+    where, params = "", []
+    if filters.published_from is not None:
+        where += f" AND {prefix}published >= ?"
+        params.append(published_bound(filters.published_from, end=False))
+    if filters.published_to is not None:
+        where += f" AND {prefix}published {'<=' if isinstance(filters.published_to, datetime) else '<'} ?"
+        params.append(published_bound(filters.published_to, end=True))
+    return where, params
+
+
+def common_filters(
+    filters: CorpusFilters,
+    start: str,
+    doc_column: str,
+    backend: Backend,
+    prefix: str = "",
+    *,
+    words_in_document: bool = True,
+) -> tuple[str, list[Any]]:
+    """Outlet, pipeline, dates and (``words_in_document``) document words, as ``start AND ...``."""
+    where, params = dates_where(filters, prefix)
+    for name in ("outlet", "pipeline"):
+        value = getattr(filters, name)
+        if value is not None:
+            where += f" AND {prefix}{name} = ?"
+            params.append(checked(value, name).strip().casefold() if name == "outlet" else value)
+    if words_in_document and filters.q is not None:
+        words = WORD.findall(checked(filters.q, "q"))
+        if not words:
+            raise InvalidQuery("the text search 'q' has no words to look for")
+        clause, value = backend.search_clause(words)
+        where += f" AND {doc_column} IN (SELECT seq FROM pp_documents WHERE {clause})"
+        params.append(value)
+    return start + where, params

@@ -1,0 +1,363 @@
+"""Questions asked of the whole corpus: who is quoted most, which entities, a profile, quotes, outlets.
+
+Rankings over the whole corpus read the totals that ``corpus`` keeps on write (``pp_corpus``,
+its indexes ordered by quotes and by documents); filtered rankings count the rows of
+``pp_quotes`` or ``pp_doc_entities`` that the filters select, through their indexes on key and
+date. Nothing here reads a document's JSON. Rankings page by offset (``pc1`` cursors),
+quote listings by position (``pq1``), newest document first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from presspipe.document import Document
+from presspipe.store.corpus import facts_of, name_words
+from presspipe.store.corpus_filters import (
+    CorpusFilters,
+    common_filters,
+    dates_where,
+    day_bounds,
+    name_filter,
+    only,
+    whole_days,
+)
+from presspipe.store.cursors import decode_position, encode_position
+from presspipe.store.records import InvalidQuery
+from presspipe.store.rows import checked
+from presspipe.store.timeline import Period, PeriodCount, timeline
+
+if TYPE_CHECKING:
+    from presspipe.store.backend import Backend
+
+COOCCURRENCE_DOCUMENTS = 200
+"""Co-occurring entities are counted over this many of an entity's newest documents (in the dates asked)."""
+
+
+@dataclass(frozen=True)
+class Ranked:
+    key: str
+    name: str
+    label: str
+    documents: int
+    mentions: int
+    quotes: int
+    first: str | None
+    last: str | None
+
+
+@dataclass(frozen=True)
+class Outlet:
+    outlet: str
+    documents: int
+    quotes: int
+
+
+@dataclass(frozen=True)
+class FoundQuote:
+    text: str
+    kind: str
+    speaker_text: str | None
+    speaker_name: str | None
+    speaker_key: str | None
+    id: str
+    pipeline: str
+    title: str | None
+    published: str | None
+    uri: str | None
+    outlet: str | None
+
+
+@dataclass(frozen=True)
+class Ranking:
+    items: list[Any]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class Profile:
+    entity: Ranked
+    names: list[str]
+    """The partial names ("person:obama") the corpus resolves to this entity."""
+    timeline: list[PeriodCount]
+    cooccurring: list[Ranked]
+    quotes: list[FoundQuote]
+
+
+class CorpusQueries:
+    """Corpus questions over one backend (``Store.corpus``)."""
+
+    def __init__(self, backend: Backend) -> None:
+        self._db = backend
+
+    # ------------------------------------------------------------------ rankings
+
+    def speakers(self, filters: CorpusFilters, limit: int = 20, cursor: str | None = None) -> Ranking:
+        """Named speakers, most quoted first."""
+        offset = _offset(cursor)
+        where, params = name_filter(filters, "speaker", "key")
+        days = whole_days(filters, "speaker")
+        if only(filters, "speaker"):
+            rows = self._db.query(
+                f"SELECT key, quote_documents, 0, quotes FROM pp_corpus WHERE quotes > 0{where} "
+                "ORDER BY quotes DESC, key LIMIT ? OFFSET ?",
+                (*params, limit + 1, offset),
+            )
+            rows = self._with_dates(rows, limit, "quotes")
+        elif days is not None:
+            rows = self._db.query(
+                "SELECT key, SUM(quote_documents), 0, SUM(quotes), MIN(day), MAX(day) FROM pp_corpus_days "
+                f"WHERE quotes > 0{days[0]}{where} GROUP BY key ORDER BY SUM(quotes) DESC, key LIMIT ? OFFSET ?",
+                (*days[1], *params, limit + 1, offset),
+            )
+        else:
+            where, params = self._quote_where(filters)
+            rows = self._db.query(
+                "SELECT q.key, COUNT(DISTINCT q.doc), 0, COUNT(*), substr(MIN(q.published), 1, 10), "
+                f"substr(MAX(q.published), 1, 10) FROM pp_quotes AS q WHERE q.key IS NOT NULL{where} GROUP BY q.key "
+                "ORDER BY COUNT(*) DESC, q.key LIMIT ? OFFSET ?",
+                (*params, limit + 1, offset),
+            )
+        return self._ranking({str(r[0]): tuple(r[1:]) for r in rows}, limit, offset)
+
+    def entities(self, filters: CorpusFilters, limit: int = 20, cursor: str | None = None) -> Ranking:
+        """Entities, in the most documents first (then most mentioned)."""
+        offset = _offset(cursor)
+        where, params = name_filter(filters, "entity", "key")
+        if filters.label is not None:
+            where += " AND key IN (SELECT key FROM pp_corpus WHERE label = ?)"
+            params.append(checked(filters.label, "label"))
+        days = whole_days(filters, "entity", "label")
+        if only(filters, "entity", "label"):
+            rows = self._db.query(
+                f"SELECT key, documents, mentions, quotes FROM pp_corpus WHERE documents > 0{where} "
+                "ORDER BY documents DESC, mentions DESC, key LIMIT ? OFFSET ?",
+                (*params, limit + 1, offset),
+            )
+            rows = self._with_dates(rows, limit, "documents")
+        elif days is not None:
+            rows = self._db.query(
+                "SELECT key, SUM(documents), SUM(mentions), SUM(quotes), MIN(day), MAX(day) FROM pp_corpus_days "
+                f"WHERE documents > 0{days[0]}{where} GROUP BY key "
+                "ORDER BY SUM(documents) DESC, SUM(mentions) DESC, key LIMIT ? OFFSET ?",
+                (*days[1], *params, limit + 1, offset),
+            )
+        else:
+            where, params = self._entity_where(filters)
+            rows = self._db.query(
+                "SELECT key, COUNT(*), SUM(mentions), SUM(quotes), substr(MIN(published), 1, 10), "
+                f"substr(MAX(published), 1, 10) FROM pp_doc_entities WHERE 1 = 1{where} GROUP BY key "
+                "ORDER BY COUNT(*) DESC, SUM(mentions) DESC, key LIMIT ? OFFSET ?",
+                (*params, limit + 1, offset),
+            )
+        return self._ranking({str(r[0]): tuple(r[1:]) for r in rows}, limit, offset)
+
+    def outlets(self, filters: CorpusFilters, limit: int = 20, cursor: str | None = None) -> Ranking:
+        """Outlets, most documents first, with their quotes."""
+        offset = _offset(cursor)
+        where, params = common_filters(filters, "outlet IS NOT NULL", "seq", self._db)
+        rows = self._db.query(
+            f"SELECT outlet, COUNT(*) FROM pp_documents WHERE {where} GROUP BY outlet "
+            "ORDER BY COUNT(*) DESC, outlet LIMIT ? OFFSET ?",
+            (*params, limit + 1, offset),
+        )
+        quotes = dict.fromkeys([str(r[0]) for r in rows[:limit]], 0)
+        if quotes:
+            quote_where, quote_params = common_filters(filters, "outlet IS NOT NULL", "doc", self._db)
+            marks = ", ".join("?" * len(quotes))
+            for outlet, count in self._db.query(
+                f"SELECT outlet, COUNT(*) FROM pp_quotes WHERE {quote_where} AND outlet IN ({marks}) "
+                "GROUP BY outlet",
+                (*quote_params, *quotes),
+            ):
+                quotes[str(outlet)] = int(count)
+        items = [Outlet(str(r[0]), int(r[1]), quotes[str(r[0])]) for r in rows[:limit]]
+        return Ranking(items, _next_offset(rows, limit, offset))
+
+    def date_range(self) -> tuple[str | None, str | None]:
+        """The first and last publication dates of the stored documents."""
+        first = self._db.query_one("SELECT MIN(published) FROM pp_documents")
+        last = self._db.query_one("SELECT MAX(published) FROM pp_documents")
+        return first[0], last[0]
+
+    # ------------------------------------------------------------------ one entity
+
+    def profile(
+        self, key: str, filters: CorpusFilters, period: Period = "month", quotes: int = 5
+    ) -> Profile | None:
+        """An entity's counts, timeline, co-occurring entities and latest quotes; None if unknown."""
+        key = checked(key, "key")
+        row = self._db.query_one(
+            "SELECT key, name, label, documents, mentions, quotes FROM pp_corpus WHERE key = ? AND documents > 0",
+            (key,),
+        )
+        if row is None:
+            return None
+        entity = Ranked(*self._with_dates([row], 1, "documents")[0])
+        where, params = dates_where(filters)
+        day_where, day_params = day_bounds(filters)
+        days = self._db.query(
+            f"SELECT day, documents, quotes FROM pp_corpus_days WHERE key = ? AND documents > 0{day_where}",
+            (key, *day_params),
+        )
+        # The documents first, then their entities by the document index: a plan that does not
+        # depend on the planner's statistics (a fresh PostgreSQL store has none yet).
+        newest = [
+            int(r[0])
+            for r in self._db.query(
+                f"SELECT doc FROM pp_doc_entities WHERE key = ?{where} ORDER BY doc DESC LIMIT ?",
+                (key, *params, COOCCURRENCE_DOCUMENTS),
+            )
+        ]
+        together = self._db.query(
+            f"SELECT o.key, COUNT(*) FROM pp_doc_entities AS o WHERE o.doc IN ({', '.join('?' * len(newest)) or 'NULL'}) "
+            "AND o.key <> ? GROUP BY o.key ORDER BY COUNT(*) DESC, o.key LIMIT 10",
+            (*newest, key),
+        )
+        names = self._names_of([str(k) for k, _ in together])
+        cooccurring = [
+            Ranked(str(k), *names.get(str(k), (str(k), "")), int(n), 0, 0, None, None) for k, n in together
+        ]
+        partials = [
+            str(r[0]) for r in self._db.query("SELECT surface FROM pp_partials WHERE target = ?", (key,))
+        ]
+        latest = self.quotes(
+            CorpusFilters(
+                speaker=key, published_from=filters.published_from, published_to=filters.published_to
+            ),
+            limit=quotes,
+        ).items
+        return Profile(entity, partials, timeline(days, period), cooccurring, latest)
+
+    def keys_of(self, document: Document) -> dict[Any, str]:
+        """Entity id -> corpus key, for a stored document (partial names as the corpus resolves them)."""
+        keys = facts_of(document).keys
+        return {entity: self.resolved(key) or key for entity, key in keys.items()}
+
+    def resolved(self, key: str) -> str | None:
+        """The full name's key a partial name's key points to, or None."""
+        row = self._db.query_one(
+            "SELECT target FROM pp_partials WHERE surface = ? AND target <> surface", (checked(key, "key"),)
+        )
+        return None if row is None else str(row[0])
+
+    # ------------------------------------------------------------------ quotes
+
+    def quotes(self, filters: CorpusFilters, limit: int = 20, cursor: str | None = None) -> Ranking:
+        """Quotes across documents, newest document first."""
+        where, params = self._quote_where(filters)
+        if cursor:
+            doc, n = decode_position("pq1", cursor, 2)
+            where += " AND (q.doc < ? OR (q.doc = ? AND q.n > ?))"
+            params.extend([doc, doc, n])
+        # The page is chosen first, from pp_quotes alone; only its rows are joined.
+        rows = self._db.query(
+            "SELECT q.doc, q.n, q.text, q.kind, q.speaker, c.name, q.key, d.id, d.pipeline, d.title, "
+            "d.published, d.uri, d.outlet FROM (SELECT q.doc, q.n FROM pp_quotes AS q "
+            f"WHERE 1 = 1{where} ORDER BY q.doc DESC, q.n LIMIT ?) AS page "
+            "JOIN pp_quotes AS q ON q.doc = page.doc AND q.n = page.n JOIN pp_documents AS d ON d.seq = q.doc "
+            "LEFT JOIN pp_corpus AS c ON c.key = q.key ORDER BY q.doc DESC, q.n",
+            (*params, limit + 1),
+        )
+        items = [FoundQuote(*r[2:]) for r in rows[:limit]]
+        more = len(rows) > limit
+        return Ranking(
+            items, encode_position("pq1", rows[limit - 1][0], rows[limit - 1][1]) if more else None
+        )
+
+    def iter_quotes(self, filters: CorpusFilters, page_size: int = 500) -> Iterator[FoundQuote]:
+        return _every(self.quotes, filters, page_size)
+
+    def iter_entities(self, filters: CorpusFilters, page_size: int = 500) -> Iterator[Ranked]:
+        return _every(self.entities, filters, page_size)
+
+    # ------------------------------------------------------------------ parts
+
+    def _quote_where(self, filters: CorpusFilters) -> tuple[str, list[Any]]:
+        where, params = name_filter(filters, "speaker", "q.key")
+        common, more = common_filters(
+            filters, "1 = 1", "q.doc", self._db, prefix="q.", words_in_document=False
+        )
+        if filters.kind is not None:
+            common += " AND q.kind = ?"
+            more.append(checked(filters.kind, "kind"))
+        if filters.q is not None:
+            words = name_words(checked(filters.q, "q"))
+            if not words:
+                raise InvalidQuery("the text search 'q' has no words to look for")
+            for word in words:
+                common += " AND q.folded LIKE ?"
+                more.append(f"% {word} %")
+        return f"{where} AND {common}", [*params, *more]
+
+    def _entity_where(self, filters: CorpusFilters) -> tuple[str, list[Any]]:
+        where, params = name_filter(filters, "entity", "key")
+        common, more = common_filters(filters, "1 = 1", "doc", self._db)
+        if filters.label is not None:
+            common += " AND key IN (SELECT key FROM pp_corpus WHERE label = ?)"
+            more.append(checked(filters.label, "label"))
+        return f"{where} AND {common}", [*params, *more]
+
+    def _with_dates(self, rows: list[Any], limit: int, counted: str) -> list[Any]:
+        """``rows`` with each shown key's first and last day with ``counted`` (documents or quotes) appended."""
+        out = []
+        for n, row in enumerate(rows):
+            first = last = None
+            if n < limit:
+                ends = [
+                    self._db.query_one(
+                        f"SELECT day FROM pp_corpus_days WHERE key = ? AND {counted} > 0 ORDER BY day {order} LIMIT 1",
+                        (row[0],),
+                    )
+                    for order in ("ASC", "DESC")
+                ]
+                first, last = (end[0] if end else None for end in ends)
+            out.append((*row, first, last))
+        return out
+
+    def _names_of(self, keys: list[str]) -> dict[str, tuple[str, str]]:
+        if not keys:
+            return {}
+        rows = self._db.query(
+            f"SELECT key, name, label FROM pp_corpus WHERE key IN ({', '.join('?' * len(keys))})", keys
+        )
+        return {str(k): (str(n), str(lab)) for k, n, lab in rows}
+
+    def _ranking(self, counts: dict[str, tuple[Any, ...]], limit: int, offset: int) -> Ranking:
+        """Items from ``key -> (documents, mentions, quotes, first, last)``, in order, plus the next cursor."""
+        keys = list(counts)
+        names = self._names_of(keys[:limit])
+        items = [
+            Ranked(
+                key,
+                *names.get(key, (key, "")),
+                int(counts[key][0] or 0),
+                int(counts[key][1] or 0),
+                int(counts[key][2] or 0),
+                counts[key][3],
+                counts[key][4],
+            )
+            for key in keys[:limit]
+        ]
+        return Ranking(items, _next_offset(keys, limit, offset))
+
+
+def _every(ask: Callable[..., Ranking], filters: CorpusFilters, page_size: int) -> Iterator[Any]:
+    """Every item of a listing, a page at a time (constant memory)."""
+    cursor: str | None = None
+    while True:
+        page = ask(filters, limit=page_size, cursor=cursor)
+        yield from page.items
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
+
+
+def _offset(cursor: str | None) -> int:
+    return decode_position("pc1", cursor)[0] if cursor else 0
+
+
+def _next_offset(rows: list[Any], limit: int, offset: int) -> str | None:
+    return encode_position("pc1", offset + limit) if len(rows) > limit else None
