@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import json
+import signal
 import sys
 import time
 from collections import Counter
@@ -26,6 +27,7 @@ from presspipe.document import Document, error_messages, is_dropped
 from presspipe.errors import E, PresspipeError
 from presspipe.executors import EXECUTORS, process_batches
 from presspipe.ingest import RunCounts, run_into_store
+from presspipe.limits import Limits
 from presspipe.outputs import done_ids
 from presspipe.pipeline import load_pipeline, pipeline_file_schema
 from presspipe.registry import Registry, load_registry
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # stop as on Ctrl-C: workers killed, output kept
     try:
         registry = load_registry()
         for error in registry.errors():
@@ -51,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("presspipe: interrupted", file=sys.stderr)
         return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,8 +74,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--batch-size", type=_positive, default=32, help="documents per batch (default 32)")
     run.add_argument(
-        "--workers", type=_positive, default=1, help="worker processes (default 1: this process)"
+        "--max-chars",
+        type=_positive,
+        default=Limits.max_chars,
+        help=f"longest input a document may have, in characters (default {Limits.max_chars:,}); "
+        "longer ones fail",
     )
+    run.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=Limits.timeout,
+        metavar="SECONDS",
+        help=f"time budget of one document (default {Limits.timeout:g}); a document over it fails "
+        "and its worker process is replaced",
+    )
+    run.add_argument("--workers", type=_positive, default=1, help="worker processes (default 1)")
     run.add_argument(
         "--executor", choices=EXECUTORS, default="local", help="local processes (default) or a Dask cluster"
     )
@@ -127,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
     pipeline = load_pipeline(args.pipeline, registry)
+    limits = Limits(max_chars=args.max_chars, timeout=args.timeout)
     exporter = registry.exporter(args.format)
     done: set[str] = set()
     if args.resume:
@@ -156,7 +175,7 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
 
     def process(batches: Iterable[list[Document]]) -> Iterator[list[Document]]:
         options = {"workers": args.workers, "executor": args.executor, "scheduler": args.scheduler}
-        return process_batches(pipeline, registry, batches, **options)
+        return process_batches(pipeline, registry, batches, limits=limits, **options)
 
     def finished() -> Iterator[Document]:
         nonlocal dropped
@@ -167,6 +186,7 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
             process,
             store,
             batch_size=args.batch_size,
+            batch_chars=limits.batch_chars,
             skip_stored=args.resume,
             done_ids=done,
             counts=counts,
@@ -338,6 +358,17 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _seconds(value: str) -> float:
+    seconds = float(value)
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError("must be a number of seconds above 0")
+    return seconds
 
 
 def _positive(value: str) -> int:

@@ -44,6 +44,17 @@ class E(StrEnum):
     E402 = "{path}: --resume reads this output file, but line {line} is not a presspipe document: {problem}"
     E403 = "--resume needs --out FILE in the jsonl format, or --store, to find what is already done"
     E404 = "store '{url}' cannot be opened: {problem}"
+    # One document's limits (E5xx): recorded in the document's ``errors``, the run goes on.
+    E501 = (
+        "the text is {length:,} characters long; presspipe processes texts of up to {limit:,} "
+        "(raise the limit with --max-chars, or split the document)"
+    )
+    E502 = (
+        "spent its time budget ({seconds:g} s) in step {step}; the worker process was stopped and "
+        "replaced (raise the budget with --timeout)"
+    )
+    E503 = "the worker process died ({how}) in step {step}; the worker was replaced"
+    E504 = "the text is cut to its first {kept:,} of {length:,} characters in this output because the document failed"
 
 
 class PresspipeError(Exception):
@@ -53,3 +64,14 @@ class PresspipeError(Exception):
         self.code = template.name
         self.message = template.value.format(**values)
         super().__init__(f"[{self.code}] {self.message}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Raised in a worker process, it travels back to the parent pickled.
+        return (_rebuild, (self.code, self.message))
+
+
+def _rebuild(code: str, message: str) -> PresspipeError:
+    error = PresspipeError.__new__(PresspipeError)
+    error.code, error.message = code, message
+    Exception.__init__(error, f"[{code}] {message}")
+    return error

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from presspipe.document import Document, is_failed
+from presspipe.limits import Limits
+from presspipe.runner import raw_length
 
 if TYPE_CHECKING:
     from presspipe.pipeline import Pipeline
@@ -61,6 +63,7 @@ def run_into_store(
     store: Store | None = None,
     *,
     batch_size: int = 32,
+    batch_chars: int = Limits.batch_chars,
     skip_stored: bool = True,
     done_ids: Collection[str] = frozenset(),
     counts: RunCounts | None = None,
@@ -69,6 +72,8 @@ def run_into_store(
 
     ``skip_stored``: do not run a document the store holds from the same content and pipeline
     (by hash). ``done_ids``: ids not to run in any case (already in the run's output file).
+    A batch closes at ``batch_size`` documents or before its raw input would pass
+    ``batch_chars`` characters (a longer document is a batch alone).
     ``counts`` (when given) is kept up to date as outcomes are yielded. Reads ``documents``
     lazily; documents not run are held only until the batch after them comes back.
     """
@@ -87,7 +92,7 @@ def run_into_store(
     def batches() -> Iterator[list[Document]]:
         batch: list[Document] = []
         indexes: list[int] = []
-        skipped = 0
+        skipped = chars = 0
         end = 0
         for end, document in enumerate(documents, start=1):
             found = earlier(document)
@@ -95,12 +100,18 @@ def run_into_store(
                 held.append(Outcome(end - 1, found, "skipped"))
                 skipped += 1
             else:
+                length = raw_length(document)
+                if batch and chars + length > batch_chars:
+                    marks.append((indexes, end - 1))
+                    yield batch
+                    batch, indexes, skipped, chars = [], [], 0, 0
                 batch.append(document)
                 indexes.append(end - 1)
+                chars += length
             if len(batch) >= batch_size or skipped >= batch_size:
                 marks.append((indexes, end))
                 yield batch  # an empty batch only moves along outcomes held meanwhile
-                batch, indexes, skipped = [], [], 0
+                batch, indexes, skipped, chars = [], [], 0, 0
         if batch or skipped:
             marks.append((indexes, end))
             yield batch

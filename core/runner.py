@@ -3,7 +3,9 @@
 ``Runner.process`` takes one batch through every step, isolating failures: when a step
 raises on a batch, it is re-run one document at a time, the documents that raise are
 marked failed (their ``errors`` name the step) and the rest go on. Every document leaving
-the runner has been checked against the pipeline's schema and the span invariant.
+the runner has been checked against the pipeline's schema and the span invariant. A document
+whose text is longer than the run's ``Limits.max_chars`` fails before the next step, and a
+failed document leaves with its text cut to ``Limits.failed_text_chars`` (an error entry says so).
 ``Runner.run`` streams any number of documents through in batches, holding one batch at a time.
 """
 
@@ -11,14 +13,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Iterator
-from itertools import islice
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import presspipe
 from presspipe.analysis import RunContext
 from presspipe.document import Document, fail, is_failed
-from presspipe.errors import PresspipeError
+from presspipe.errors import E, PresspipeError
+from presspipe.limits import Limits
 from presspipe.pipeline import Pipeline, PipelineStep
 from presspipe.registry import Registry
 from presspipe.specs import Step
@@ -26,28 +28,33 @@ from presspipe.validate import DocumentChecker
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
-
 
 class Runner:
     """A pipeline with its steps built, ready to process batches (build it once per process)."""
 
-    def __init__(self, pipeline: Pipeline, registry: Registry, context: RunContext | None = None) -> None:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        registry: Registry,
+        context: RunContext | None = None,
+        limits: Limits | None = None,
+    ) -> None:
         self.pipeline = pipeline
+        self.limits = limits or Limits()
         self.hook = registry.manager.hook
         self.context = context or RunContext()
         self.steps: list[tuple[PipelineStep, Step]] = [(step, step.build()) for step in pipeline.steps]
         self.checker = DocumentChecker(pipeline.adds())
         self.reads_html = any("html" in step.spec.requires for step in pipeline.steps)
 
-    def process(self, batch: list[Document]) -> list[Document]:
-        """Take one batch through every step, then check each document. Returns the batch."""
+    def process(self, batch: list[Document], on_step: Callable[[str], None] | None = None) -> list[Document]:
+        """Take one batch through every step, then check each document. Returns the batch.
+
+        ``on_step(name)`` is called as each step starts (a supervisor uses it to say where a
+        document ran out of time).
+        """
         for document in batch:
-            document["provenance"] = {
-                "presspipe": presspipe.__version__,
-                "pipeline": {"name": self.pipeline.name, "sha256": self.pipeline.sha256},
-                "steps": [],
-            }
+            document["provenance"] = new_provenance(self.pipeline)
             if "html" in document and not self.reads_html:
                 self._fail(
                     document,
@@ -57,6 +64,9 @@ class Runner:
                 )
         try:
             for step, implementation in self.steps:
+                self._fail_too_long(batch)
+                if on_step is not None:
+                    on_step(step.name)
                 self._run_step(step, implementation, batch)
         finally:
             self.context.end_batch()
@@ -65,11 +75,12 @@ class Runner:
             problems = self.checker.problems(document)
             if problems:
                 self._fail(document, None, "schema", "; ".join(problems[:5]))
+            trim_failed(document, self.limits.failed_text_chars)
         return batch
 
     def run(self, documents: Iterable[Document], batch_size: int = 32) -> Iterator[Document]:
-        """Process ``documents`` in batches of ``batch_size``, yielding each as it is done."""
-        for batch in batched(documents, batch_size):
+        """Process ``documents`` in batches of ``batch_size`` (and ``Limits.batch_chars``), yielding each as it is done."""
+        for batch in document_batches(documents, batch_size, self.limits.batch_chars):
             yield from self.process(batch)
 
     def _run_step(self, step: PipelineStep, implementation: Step, batch: list[Document]) -> None:
@@ -123,13 +134,60 @@ class Runner:
                 )
         return returned
 
+    def _fail_too_long(self, batch: list[Document]) -> None:
+        """Fail the documents whose text is over ``max_chars``: before the first step, or once
+        a step (clean.html) has made it."""
+        limit = self.limits.max_chars
+        for document in batch:
+            length = len(document.get("text") or "")
+            if length > limit and not is_failed(document):
+                self._fail(document, None, "too_long", E.E501.format(length=length, limit=limit))
+
     def _fail(self, document: Document, step: str | None, code: str, message: str) -> None:
         error = fail(document, step, code, message)
         self.hook.presspipe_document_failed(step=step or "", document=document, error=error)
 
 
-def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Lists of up to ``size`` consecutive items, without reading ahead further."""
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
+def new_provenance(pipeline: Pipeline) -> dict[str, Any]:
+    """A document's ``provenance`` before any step has run."""
+    return {
+        "presspipe": presspipe.__version__,
+        "pipeline": {"name": pipeline.name, "sha256": pipeline.sha256},
+        "steps": [],
+    }
+
+
+def document_batches(
+    documents: Iterable[Document], size: int, max_chars: int = Limits.batch_chars
+) -> Iterator[list[Document]]:
+    """Batches of up to ``size`` documents, without reading ahead further, that also close
+    before the next document would take their raw input past ``max_chars`` characters (a
+    longer document is a batch alone)."""
+    batch: list[Document] = []
+    chars = 0
+    for document in documents:
+        length = raw_length(document)
+        if batch and chars + length > max_chars:
+            yield batch
+            batch, chars = [], 0
+        batch.append(document)
+        chars += length
+        if len(batch) >= size:
+            yield batch
+            batch, chars = [], 0
+    if batch:
         yield batch
+
+
+def raw_length(document: Document) -> int:
+    """Characters of a document's raw input: its HTML while it has some, else its text."""
+    raw = document.get("html")
+    return len(raw if isinstance(raw, str) else document.get("text") or "")
+
+
+def trim_failed(document: Document, keep: int) -> None:
+    """Cut a failed document's text to ``keep`` characters, recording it in ``errors``."""
+    text = document.get("text")
+    if is_failed(document) and isinstance(text, str) and len(text) > keep:
+        document["text"] = text[:keep]
+        fail(document, None, "truncated", E.E504.format(kept=keep, length=len(text)))

@@ -9,9 +9,11 @@ by design (a WARC's requests and images). It reads lazily: one record at a time.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ from typing import BinaryIO, cast
 
 from presspipe.document import Document
 from presspipe.errors import E, PresspipeError
+from presspipe.limits import MAX_FILE_BYTES
 from presspipe.specs import ReaderSpec
 
 COMPRESSIONS = {".gz": "gzip", ".zst": "zstd"}
@@ -30,6 +33,7 @@ DIRECTORY = "*/"
 STDIN_SCHEME = "stdin"
 NO_READERS = "no input readers are loaded: the built-in ones are plugin 'readers' (is PRESSPIPE_PLUGINS leaving it out?)"
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*)://", re.I)
+_TOO_BIG = "over the {limit:,}-byte limit on an input file; split it"
 
 
 @dataclass(frozen=True)
@@ -148,14 +152,17 @@ class Readers:
         compression = None
         if path.is_dir():
             spec = self.match(path.name + "/")
-        elif path.is_file():
+        elif not os.path.lexists(path):
+            yield InputProblem(name, "no such file or directory")
+            return
+        elif problem := file_problem(path):
+            yield InputProblem(name, problem)
+            return
+        else:
             spec = self.match(path.name)
             stem, suffix = os.path.splitext(path.name)
             if spec is None and suffix.lower() in COMPRESSIONS:
                 spec, compression = self.match(stem), COMPRESSIONS[suffix.lower()]
-        else:
-            yield InputProblem(name, "no such file or directory")
-            return
         if spec is None:
             kind = "directories" if path.is_dir() else f"'{path.name}'"
             yield InputProblem(name, f"no reader takes {kind}; presspipe reads {self.known_patterns()}")
@@ -181,3 +188,24 @@ def read_inputs(
     chosen = readers if isinstance(readers, Readers) else Readers(readers)
     for name in inputs:
         yield from chosen.read(name, stdin=stdin, exclude=exclude)
+
+
+def file_problem(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str | None:
+    """Why ``path`` cannot be read as an input file, or None: presspipe reads regular files only,
+    up to ``max_bytes``, so a FIFO, a device, a socket, a symlink loop or a huge file is named
+    and skipped before anything blocks or fills memory."""
+    try:
+        status = os.stat(path)
+    except OSError as error:
+        return "a symlink loop" if error.errno == errno.ELOOP else f"cannot be read: {error.strerror}"
+    if stat.S_ISFIFO(status.st_mode):
+        return "a named pipe (FIFO), not a regular file"
+    if stat.S_ISSOCK(status.st_mode):
+        return "a socket, not a regular file"
+    if stat.S_ISCHR(status.st_mode) or stat.S_ISBLK(status.st_mode):
+        return "a device, not a regular file"
+    if not stat.S_ISREG(status.st_mode):
+        return "not a regular file"
+    if status.st_size > max_bytes:
+        return f"{status.st_size:,} bytes, {_TOO_BIG.format(limit=max_bytes)}"
+    return None

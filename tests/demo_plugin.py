@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from typing import Any
 
 from presspipe import Document, RunContext, StepSpec, hookimpl
@@ -59,6 +62,30 @@ class BadSpan:
         return documents
 
 
+class Stall:
+    """Sleeps ``seconds`` on any document whose text contains 'stall' (a step that overruns)."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.seconds = config.get("seconds", 60)
+
+    def __call__(self, documents: list[Document], context: RunContext) -> list[Document]:
+        if any("stall" in document["text"] for document in documents):
+            time.sleep(self.seconds)
+        return documents
+
+
+class Crash:
+    """Kills its own process on any document whose text contains 'crash' (a worker that dies)."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        pass
+
+    def __call__(self, documents: list[Document], context: RunContext) -> list[Document]:
+        if any("crash" in document["text"] for document in documents):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return documents
+
+
 WORDS_SCHEMA = {
     "type": "array",
     "items": {"type": "object", "required": ["text", "start", "end"]},
@@ -85,4 +112,11 @@ def presspipe_steps() -> list[StepSpec]:
         StepSpec("demo.boom", Boom, "1.0", provides=("boomed",), adds={"boomed": {"type": "boolean"}}),
         StepSpec("demo.badspan", BadSpan, "1.0", provides=("words",), adds={"words": WORDS_SCHEMA}),
         StepSpec("demo.needs_words", Upper, "1.0", requires=("words",), provides=()),
+        StepSpec(
+            "demo.stall",
+            Stall,
+            "1.0",
+            config_schema={"type": "object", "properties": {"seconds": {"type": "number", "default": 60}}},
+        ),
+        StepSpec("demo.crash", Crash, "1.0"),
     ]

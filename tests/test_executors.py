@@ -11,7 +11,7 @@ import pytest
 from presspipe.document import new_document
 from presspipe.executors import ordered, process_batches
 from presspipe.pipeline import parse_pipeline
-from presspipe.runner import batched
+from presspipe.runner import document_batches
 
 PIPELINE = "name: t\nsteps:\n  - use: clean.text\n  - use: entities.spacy\n  - use: quotes.extract\n"
 TEXTS = [
@@ -25,7 +25,9 @@ def run(registry, **options):  # type: ignore[no-untyped-def]
     pipeline = parse_pipeline(PIPELINE, "test", registry)
     documents = [new_document(text=text, id=f"d{i}") for i, text in enumerate(TEXTS)]
     out = [
-        d for batch in process_batches(pipeline, registry, batched(documents, 3), **options) for d in batch
+        d
+        for batch in process_batches(pipeline, registry, document_batches(documents, 3), **options)
+        for d in batch
     ]
     for document in out:
         for step in document["provenance"]["steps"]:
@@ -95,7 +97,11 @@ def test_dask_retries_the_batches_of_a_lost_worker(registry, one_process, tmp_pa
     ):
         pids = list(client.run(os.getpid).values())
         results = process_batches(
-            pipeline, registry, batched(documents, 1), executor="dask", scheduler=cluster.scheduler_address
+            pipeline,
+            registry,
+            document_batches(documents, 1),
+            executor="dask",
+            scheduler=cluster.scheduler_address,
         )
         out = list(next(results))
         os.kill(pids[0], signal.SIGKILL)  # one worker dies with batches in flight
@@ -112,7 +118,7 @@ def test_forked_workers_inherit_the_model_loaded_once_before_the_fork(registry, 
     import spacy
 
     from presspipe.analysis import load_model
-    from presspipe.executors import START_METHOD
+    from presspipe.isolation import START_METHOD
 
     if START_METHOD != "fork":
         pytest.skip("worker processes are spawned on this platform")

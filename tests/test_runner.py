@@ -6,9 +6,10 @@ from typing import Any
 
 from presspipe import hookimpl
 from presspipe.document import new_document
+from presspipe.limits import Limits
 from presspipe.pipeline import load_pipeline
 from presspipe.registry import load_registry
-from presspipe.runner import Runner, batched
+from presspipe.runner import Runner, document_batches
 
 from . import demo_plugin
 
@@ -101,13 +102,40 @@ def test_run_streams_in_batches(write_pipeline):
     assert observer.batches == [("demo.words", 3), ("demo.words", 3), ("demo.words", 1)]
 
 
-def test_batched_does_not_read_ahead():
+def test_document_batches_do_not_read_ahead():
     taken = []
 
-    def items():
+    def documents():  # type: ignore[no-untyped-def]
         for i in range(10):
             taken.append(i)
-            yield i
+            yield new_document(text=f"doc {i}")
 
-    first = next(batched(items(), 4))
-    assert first == [0, 1, 2, 3] and taken == [0, 1, 2, 3]
+    first = next(document_batches(documents(), 4))
+    assert [d["text"] for d in first] == ["doc 0", "doc 1", "doc 2", "doc 3"] and taken == [0, 1, 2, 3]
+
+
+def test_a_document_over_max_chars_fails_before_any_step_and_the_rest_go_on(registry, write_pipeline):
+    pipeline = load_pipeline(write_pipeline("name: d\nsteps:\n  - use: demo.words\n"), registry)
+    runner = Runner(pipeline, registry, limits=Limits(max_chars=100, failed_text_chars=40))
+    long, short = new_document(text="word " * 30, id="long"), new_document(text="fine words", id="short")
+    runner.process([long, short])
+    assert short["errors"] == [] and short["words"][0]["text"] == "fine"
+    assert "words" not in long
+    too_long, truncated = long["errors"]
+    assert too_long["code"] == "too_long" and too_long["step"] is None
+    assert "the text is 150 characters long; presspipe processes texts of up to 100" in too_long["message"]
+    assert long["text"] == ("word " * 30)[:40], "a failed document keeps the start of its text"
+    assert truncated["code"] == "truncated"
+    assert "cut to its first 40 of 150 characters" in truncated["message"]
+
+
+def test_document_batches_close_on_characters_as_well_as_count():
+    texts = ["a" * 40, "b" * 40, "c" * 40, "d" * 200, "e" * 10, "f" * 10, "g" * 10]
+    batches = document_batches((new_document(text=t) for t in texts), size=2, max_chars=100)
+    assert [[d["text"][0] for d in batch] for batch in batches] == [
+        ["a", "b"],
+        ["c"],
+        ["d"],
+        ["e", "f"],
+        ["g"],
+    ]

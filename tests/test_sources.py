@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
-from presspipe.sources import InputProblem, read_inputs
+from presspipe.sources import InputProblem, file_problem, read_inputs
 
 
 def write_mixed_directory(root: Path) -> None:
@@ -87,3 +88,26 @@ def test_the_runs_own_output_file_is_not_read_as_input(tmp_path):
     (tmp_path / "out.jsonl").write_text('{"text": "old output"}\n', encoding="utf-8")
     documents = list(read_inputs([str(tmp_path)], exclude=tmp_path / "out.jsonl"))
     assert [d["text"] for d in documents] == ["text"]
+
+
+def test_file_problem_names_what_is_not_a_readable_regular_file(tmp_path):
+    small, big = tmp_path / "small.txt", tmp_path / "big.txt"
+    small.write_text("ok", encoding="utf-8")
+    big.write_text("x" * 2_000, encoding="utf-8")
+    os.mkfifo(tmp_path / "fifo.txt")
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    assert file_problem(small, max_bytes=1_000) is None
+    assert (
+        file_problem(big, max_bytes=1_000)
+        == "2,000 bytes, over the 1,000-byte limit on an input file; split it"
+    )
+    assert file_problem(tmp_path / "fifo.txt") == "a named pipe (FIFO), not a regular file"
+    assert file_problem(tmp_path / "loop.txt") == "a symlink loop"
+    assert file_problem(Path("/dev/null")) == "a device, not a regular file"
+    assert file_problem(tmp_path) == "not a regular file"
+
+
+def test_a_fifo_named_on_the_command_line_is_skipped_not_waited_on(tmp_path):
+    os.mkfifo(tmp_path / "fifo.txt")
+    [problem] = list(read_inputs([str(tmp_path / "fifo.txt")]))
+    assert problem == InputProblem(str(tmp_path / "fifo.txt"), "a named pipe (FIFO), not a regular file")

@@ -111,8 +111,8 @@ TEXT_SCHEMA: dict[str, Any] = {
         "max_chars": {
             "type": "integer",
             "minimum": 1,
-            "default": 2_000_000,
-            "description": "a longer text fails with error clean.too_large",
+            "description": "a longer text fails with error clean.too_large (default: no limit of its "
+            "own; the run's max_chars, presspipe run --max-chars, applies to every text)",
         },
     },
 }

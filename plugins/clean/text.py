@@ -48,11 +48,9 @@ class CleanText:
 
     def clean(self, raw: str) -> Cleaned:
         """Clean one raw text; raises ``CleanError`` for an empty or oversized one."""
-        if len(raw) > self.config["max_chars"]:
-            raise CleanError(
-                "clean.too_large",
-                f"text has {len(raw):,} characters, over max_chars={self.config['max_chars']:,}",
-            )
+        limit = self.config.get("max_chars")
+        if limit is not None and len(raw) > limit:
+            raise CleanError("clean.too_large", f"text has {len(raw):,} characters, over max_chars={limit:,}")
         text = normalise(raw)
         if not text.strip():
             raise CleanError("clean.empty", "the text is empty")

@@ -1,0 +1,29 @@
+"""The limits that bound what one document may cost, stated once for the CLI and the API.
+
+``Limits()`` holds the defaults; ``presspipe run`` overrides ``max_chars`` and ``timeout``
+with ``--max-chars`` and ``--timeout``, and a service passes its own ``Limits`` to the same
+library code (``Runner``, ``presspipe.isolation.WorkerPool``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_FILE_BYTES = 256 * 2**20
+"""Input files larger than this are skipped before they are read (a JSONL file of many
+documents may be larger than any one document, hence a cap of its own)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_chars: int = 2_000_000
+    """Longest raw input (text or HTML) a document may have, in characters; a longer one fails
+    with code ``too_long``. Parsing runs in chunks, so memory does not grow with this (about
+    1.3 GB peak at 1.5 million characters with ``news``), but time does (about 2 minutes there)."""
+    timeout: float = 600.0
+    """Seconds of processing a document may take in a worker process before it fails with
+    code ``timeout`` and the worker is replaced (a batch of N documents gets N budgets)."""
+    batch_chars: int = 1_000_000
+    """A batch closes when it reaches this many characters, whatever its document count."""
+    failed_text_chars: int = 10_000
+    """A failed document is written with at most this many characters of its text."""
