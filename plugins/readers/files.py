@@ -50,12 +50,14 @@ def read_stdin(source: Source) -> Iterator[Input]:
 def read_directory(source: Source) -> Iterator[Input]:
     """Every non-hidden file below the directory but the run's own output, in sorted order."""
     assert source.path is not None
-    excluded = source.exclude.resolve() if source.exclude else None
+    # os.path.realpath, not Path.resolve: it does not raise on a symlink loop (the loop is then
+    # named and skipped when the file is read).
+    excluded = os.path.realpath(source.exclude) if source.exclude else None
     for root, dirs, names in os.walk(source.path):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             path = Path(root) / name
-            if not name.startswith(".") and path.resolve() != excluded:
+            if not name.startswith(".") and os.path.realpath(path) != excluded:
                 yield from source.read(path)
 
 
