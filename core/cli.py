@@ -73,22 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", default="jsonl", help="export format (default jsonl; see `presspipe plugins`)"
     )
     run.add_argument("--batch-size", type=_positive, default=32, help="documents per batch (default 32)")
-    run.add_argument(
-        "--max-chars",
-        type=_positive,
-        default=Limits.max_chars,
-        help=f"longest input a document may have, in characters (default {Limits.max_chars:,}); "
-        "longer ones fail",
-    )
-    run.add_argument(
-        "--timeout",
-        type=_seconds,
-        default=Limits.timeout,
-        metavar="SECONDS",
-        help=f"time budget of one document (default {Limits.timeout:g}); a document over it fails "
-        "and its worker process is replaced",
-    )
-    run.add_argument("--workers", type=_positive, default=1, help="worker processes (default 1)")
+    _add_limits(run)
     run.add_argument(
         "--executor", choices=EXECUTORS, default="local", help="local processes (default) or a Dask cluster"
     )
@@ -139,8 +124,29 @@ def build_parser() -> argparse.ArgumentParser:
         default="open",
         help="token: reads need $PRESSPIPE_API_TOKEN too",
     )
+    _add_limits(serve)
     serve.set_defaults(command=cmd_serve)
     return parser
+
+
+def _add_limits(command: argparse.ArgumentParser) -> None:
+    """The options that bound what one document may cost, the same for ``run`` and ``serve``."""
+    command.add_argument(
+        "--max-chars",
+        type=_positive,
+        default=Limits.max_chars,
+        help=f"longest input a document may have, in characters (default {Limits.max_chars:,}); "
+        "longer ones fail",
+    )
+    command.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=Limits.timeout,
+        metavar="SECONDS",
+        help=f"time budget of one document (default {Limits.timeout:g}); a document over it fails "
+        "and its worker process is replaced",
+    )
+    command.add_argument("--workers", type=_positive, default=1, help="worker processes (default 1)")
 
 
 def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
@@ -328,7 +334,13 @@ def _serve(args: argparse.Namespace, registry: Registry) -> int:
     from presspipe.api.settings import TOKEN_ENV_VAR
     from presspipe.store import open_store
 
-    settings = Settings.from_env(store=args.store, pipelines_dir=args.pipelines, reads=args.reads)
+    settings = Settings.from_env(
+        store=args.store,
+        pipelines_dir=args.pipelines,
+        reads=args.reads,
+        workers=args.workers,
+        limits=Limits(max_chars=args.max_chars, timeout=args.timeout),
+    )
     store = open_store(settings.store)
     if args.ingest is not None:
         counts = store.ingest_jsonl(args.ingest)
@@ -345,10 +357,18 @@ def _serve(args: argparse.Namespace, registry: Registry) -> int:
             file=sys.stderr,
         )
     app = create_app(settings, registry=registry, store=store)
+    # Workers forked now, before uvicorn starts threads; pipelines run in them, never in here.
+    app.state.services.processing.start()
     print(f"presspipe: serving {store.count()} documents at http://{args.host}:{args.port}/", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    # SIGTERM: requests still open after SHUTDOWN_SECONDS are cancelled, then workers are killed.
+    uvicorn.run(
+        app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=SHUTDOWN_SECONDS
+    )
     store.close()
     return 0
+
+
+SHUTDOWN_SECONDS = 3
 
 
 def _is_loopback(host: str) -> bool:

@@ -22,7 +22,9 @@ import presspipe
 from presspipe.api.catalogue import Catalogue
 from presspipe.api.dependencies import Services
 from presspipe.api.errors import install_error_handlers
+from presspipe.api.hardening import install_http_hardening
 from presspipe.api.models import BatchIn, DocumentIn
+from presspipe.api.processing import Processing
 from presspipe.api.routes.batches import batches
 from presspipe.api.routes.catalogue import catalogue
 from presspipe.api.routes.documents import documents
@@ -43,17 +45,20 @@ def create_app(
     registry = registry or load_registry()
     store = store or open_store(settings.store)
     pipeline_catalogue = Catalogue(registry, settings.pipelines_dir)
+    processing = Processing(pipeline_catalogue, settings.limits, settings.workers, settings.max_waiting)
     found = Services(
         settings=settings,
         store=store,
         catalogue=pipeline_catalogue,
         registry=registry,
-        batches=BatchWorker(pipeline_catalogue, store),
+        processing=processing,
+        batches=BatchWorker(processing, store, settings.max_queued_batches, settings.max_queued_chars),
     )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        processing.close()  # first: a document in a worker must not hold up the shutdown
         found.batches.stop()
 
     app = FastAPI(
@@ -67,6 +72,7 @@ def create_app(
     for router in (documents, batches, export, catalogue, health, html_pages):
         app.include_router(router)
     install_error_handlers(app)
+    install_http_hardening(app)
     return app
 
 

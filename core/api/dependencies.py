@@ -10,6 +10,7 @@ from fastapi import Depends, Query, Request
 
 from presspipe.api.catalogue import Catalogue
 from presspipe.api.errors import ApiError
+from presspipe.api.processing import Processing
 from presspipe.api.settings import Settings
 from presspipe.api.worker import BatchWorker
 from presspipe.registry import Registry
@@ -22,6 +23,7 @@ class Services:
     store: Store
     catalogue: Catalogue
     registry: Registry
+    processing: Processing
     batches: BatchWorker
 
 
