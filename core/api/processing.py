@@ -21,6 +21,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from presspipe.analysis import load_model
 from presspipe.api.catalogue import Catalogue
 from presspipe.document import Document
 from presspipe.errors import PresspipeError
@@ -71,6 +72,9 @@ class Processing:
                     pipeline = self.catalogue.entry(name).pipeline
                     try:  # built here once, so every forked worker inherits it with its models
                         runner_for(pipeline.source, pipeline.path, self.limits, registry)
+                        for step in pipeline.steps:
+                            if isinstance(step.config.get("model"), str):
+                                load_model(step.config["model"])
                     except PresspipeError as error:  # e.g. a model not installed: said when used
                         log.warning("pipeline '%s' not preloaded: %s", name, error.message)
                 self._pool = WorkerPool(registry, workers=self.workers, limits=self.limits)

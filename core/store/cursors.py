@@ -7,6 +7,9 @@ import binascii
 
 from presspipe.store.records import InvalidQuery
 
+MAX_SEQ = 2**63 - 1
+"""The largest row number either database holds: a crafted cursor past it is refused."""
+
 
 def encode_cursor(seq: int) -> str:
     return base64.urlsafe_b64encode(f"pp1:{seq}".encode()).decode().rstrip("=")
@@ -16,7 +19,7 @@ def decode_cursor(cursor: str) -> int:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         prefix, _, number = text.partition(":")
-        if prefix != "pp1" or not number.isdigit():
+        if prefix != "pp1" or not number.isdigit() or int(number) > MAX_SEQ:
             raise ValueError
         return int(number)
     except (ValueError, binascii.Error, UnicodeDecodeError):

@@ -1,19 +1,29 @@
 """The store's schema: numbered migrations per dialect, applied in order when a store opens.
 
-Never edit a shipped migration: add the next one. A store written by a newer presspipe (a
+Never edit a shipped migration: add the next one. A step is an SQL statement, or a Python
+function of the backend and the migration's cursor (for what SQL alone cannot compute, such
+as the search words of every stored document). A store written by a newer presspipe (a
 higher version than ``len(MIGRATIONS[dialect])``) is refused rather than misread.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from presspipe.store.records import StoreError, now
 
-if TYPE_CHECKING:
-    from presspipe.store.backend import Backend
+# The full-text table of version 2 (words split by ``search.index_text``): contentless, the
+# text lives once, in the document body.
+SEARCH_TABLE = """CREATE VIRTUAL TABLE pp_search USING fts5(
+    words, content='', tokenize='unicode61 remove_diacritics 0'
+)"""
 
-SCHEMA_VERSION = 1
+if TYPE_CHECKING:
+    from presspipe.store.backend import Backend, Cursor
+
+SCHEMA_VERSION = 2
 """The newest store schema this code writes (the last migration's number)."""
 
 _BATCHES_TABLE = """CREATE TABLE pp_batches (
@@ -30,7 +40,27 @@ _BATCHES_TABLE = """CREATE TABLE pp_batches (
 )"""
 """The batches table, the same in both dialects."""
 
-MIGRATIONS: dict[str, list[list[str]]] = {
+
+def _reindex_search(backend: Backend, cur: Cursor) -> None:
+    """Rebuild the full-text index with ``search.index_text`` (version 2: one tokenizer for both stores)."""
+
+    after = 0
+    while True:  # a page at a time: memory stays flat however large the store
+        cur.execute(
+            "SELECT seq, title, body FROM pp_documents WHERE seq > ? ORDER BY seq LIMIT 200", (after,)
+        )
+        rows = cur.fetchall()
+        backend.reindex_search(
+            cur, [(int(seq), title, json.loads(body).get("text") or "") for seq, title, body in rows]
+        )
+        if len(rows) < 200:
+            return
+        after = int(rows[-1][0])
+
+
+Step = str | Callable[["Backend", "Cursor"], None]
+
+MIGRATIONS: dict[str, list[list[Step]]] = {
     "sqlite": [
         [
             """CREATE TABLE pp_documents (
@@ -64,7 +94,8 @@ MIGRATIONS: dict[str, list[list[str]]] = {
                 title, text, content='', tokenize='unicode61 remove_diacritics 0'
             )""",
             _BATCHES_TABLE,
-        ]
+        ],
+        ["DROP TABLE pp_search", SEARCH_TABLE, _reindex_search],
     ],
     "postgresql": [
         [
@@ -99,7 +130,8 @@ MIGRATIONS: dict[str, list[list[str]]] = {
             )""",
             "CREATE INDEX pp_speaker_names_doc ON pp_speaker_names (doc)",
             _BATCHES_TABLE,
-        ]
+        ],
+        [_reindex_search],
     ],
 }
 
@@ -123,5 +155,8 @@ def migrate(backend: Backend) -> None:
             if version <= current:
                 continue
             for statement in statements:
-                cur.execute(statement)
+                if callable(statement):
+                    statement(backend, cur)
+                else:
+                    cur.execute(statement)
             cur.execute("INSERT INTO pp_migrations (version, applied_at) VALUES (?, ?)", (version, now()))
