@@ -157,7 +157,9 @@ def batch_3x150k(url: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--python", default=sys.executable, help="interpreter that runs the server")
     parser.add_argument("--only", choices=["marks", "memory"], help="run one probe only")
     args = parser.parse_args()
