@@ -26,6 +26,7 @@ exits when it next waits for a batch.
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import signal
 import sys
@@ -246,8 +247,14 @@ def _serve(connection: Connection, limits: Limits) -> None:
     """A worker's loop: take a batch, process it, send it back, until the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    parent = os.getppid()
     while True:
         try:
+            # A forked worker holds copies of the parent's pipe ends, so a parent killed outright
+            # (SIGKILL) is no EOF here: the worker looks for it once a second instead.
+            while not connection.poll(1):
+                if os.getppid() != parent:
+                    return
             source, path, batch = connection.recv()
         except (EOFError, OSError):
             return

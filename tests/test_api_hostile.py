@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 from .conftest import ROOT
@@ -64,8 +65,12 @@ def serving(
         yield url, server
     finally:
         if server.poll() is None:
+            server.terminate()
+        try:
+            server.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
             server.kill()
-        server.communicate(timeout=30)
+            server.communicate(timeout=30)
 
 
 def health_while(url: str, work: threading.Thread) -> list[float]:
@@ -149,3 +154,13 @@ def test_a_document_over_its_budget_fails_alone_and_sigterm_stops_the_server(
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         assert time.monotonic() - stopping < 15
+
+
+def test_a_server_killed_outright_leaves_no_worker_behind(tmp_path: Path) -> None:
+    with serving(tmp_path) as (_url, server):
+        workers = psutil.Process(server.pid).children(recursive=True)
+        assert workers, "the server runs pipelines in worker processes"
+        server.kill()
+        server.wait(timeout=10)
+        _, alive = psutil.wait_procs(workers, timeout=15)
+        assert not alive, f"workers left running: {[p.pid for p in alive]}"
