@@ -164,3 +164,33 @@ def test_a_server_killed_outright_leaves_no_worker_behind(tmp_path: Path) -> Non
         server.wait(timeout=10)
         _, alive = psutil.wait_procs(workers, timeout=15)
         assert not alive, f"workers left running: {[p.pid for p in alive]}"
+
+
+def test_a_full_queue_gets_429_with_retry_after(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from presspipe.api import Settings, create_app
+    from presspipe.registry import load_registry
+
+    from . import demo_plugin
+
+    pipelines = tmp_path / "pipelines"
+    pipelines.mkdir()
+    (pipelines / "stall.yaml").write_text(STALL.replace("120", "3"), encoding="utf-8")
+    settings = Settings(
+        store=str(tmp_path / "q.db"), pipelines_dir=pipelines, max_queued_batches=1, max_waiting=0
+    )
+    registry = load_registry(extra={"demo": demo_plugin})
+    with TestClient(create_app(settings, registry=registry)) as client:
+        stalled = {"documents": [{"text": "a stall here"}]}
+        assert client.post("/v1/batches?pipeline=stall", json=stalled).status_code == 202
+        full = client.post("/v1/batches?pipeline=stall", json={"documents": [{"text": "another"}]})
+        assert full.status_code == 429 and full.headers["Retry-After"] == "5"
+        assert (
+            full.json()["error"]["code"] == "busy" and "at most 1 batches" in full.json()["error"]["message"]
+        )
+        # One worker, no waiting: a document sent while another is processed gets 429 too.
+        processing = client.app.state.services.processing  # type: ignore[attr-defined]
+        with processing.admit():
+            busy = client.post("/v1/documents?pipeline=stall", json={"text": "fine"})
+        assert busy.status_code == 429 and busy.headers["Retry-After"] == "5"
