@@ -386,7 +386,7 @@ def test_plugins_schema_and_health(client: TestClient) -> None:
     assert schema["title"] == "presspipe document"
     assert client.get("/v1/schema/document?pipeline=nope").status_code == 422
     health = client.get("/healthz").json()
-    assert health == {"status": "ok", "store": "sqlite", "schema_version": 1, "documents": 0}
+    assert health == {"status": "ok", "store": "sqlite", "schema_version": 2, "documents": 0}
 
 
 def test_a_store_that_does_not_answer_gets_503_not_500(client: TestClient) -> None:

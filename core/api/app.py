@@ -57,6 +57,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        processing.open()
         yield
         processing.close()  # first: a document in a worker must not hold up the shutdown
         found.batches.stop()

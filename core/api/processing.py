@@ -109,6 +109,11 @@ class Processing:
         finally:
             self._admitted.release()
 
+    def open(self) -> None:
+        """Take documents again after ``close`` (an app's lifespan may start more than once)."""
+        with self._lock:
+            self._closed = False
+
     def close(self) -> None:
         """Kill the workers now: a document in hand raises ``ShuttingDown`` in its request."""
         with self._lock:
