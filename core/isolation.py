@@ -18,15 +18,16 @@ that answers requests::
     ...
     pool.close()                              # kills the workers at once
 
-Workers ignore SIGINT (Ctrl-C reaches the whole process group): the parent decides, and
-``close`` kills them without waiting for the batch in hand. A worker whose parent is gone
-exits when it next waits for a batch.
+A pipeline in ``preload`` is built, and the spaCy models its steps name in a ``model``
+option are loaded, in the parent before any worker is forked; any other pipeline is built in
+each worker on its first batch (``runner_for``). Workers ignore SIGINT (Ctrl-C reaches the whole
+process group): the parent decides, and ``close`` kills them without waiting for the batch in
+hand. A worker whose parent is gone exits when it next waits for a batch.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import signal
 import sys
@@ -53,6 +54,10 @@ START_METHOD = "fork" if sys.platform == "linux" else "spawn"
 """How worker processes start: forked on Linux, where they inherit the imported spaCy, the
 plugins and the loaded models (measured: 1.6 s less per run with two workers); spawned where
 fork is unsafe (each worker then loads them itself)."""
+
+# The parent's ends of the workers' pipes. A forked worker closes its copies of them, or the
+# pipes would stay open after the parent dies and a worker waiting for a batch never stop.
+_PARENT_ENDS: set[Connection] = set()
 
 # One runner per worker process, pipeline and limits: built on first use, then kept. A forking
 # parent fills it before starting workers, so they inherit runners with their models loaded.
@@ -104,6 +109,8 @@ class WorkerPool:
 
     def process(self, pipeline: Pipeline, batch: Batch) -> Batch:
         """Process ``batch`` on a free worker (waiting for one); returns it in input order."""
+        if not batch:
+            return batch
         while True:
             if self._closed:
                 raise PoolClosed("the worker pool is closed")
@@ -198,6 +205,7 @@ class _Worker:
 
     def __init__(self, context: Any, limits: Limits) -> None:
         self.connection, child = context.Pipe()
+        _PARENT_ENDS.add(self.connection)
         self.process = context.Process(target=_serve, args=(child, limits), daemon=True)
         self.process.start()
         child.close()
@@ -241,20 +249,18 @@ class _Worker:
             self.process.kill()
         self.process.join()
         self.connection.close()
+        _PARENT_ENDS.discard(self.connection)
 
 
 def _serve(connection: Connection, limits: Limits) -> None:
     """A worker's loop: take a batch, process it, send it back, until the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    parent = os.getppid()
+    for inherited in list(_PARENT_ENDS):
+        inherited.close()
+    _PARENT_ENDS.clear()
     while True:
         try:
-            # A forked worker holds copies of the parent's pipe ends, so a parent killed outright
-            # (SIGKILL) is no EOF here: the worker looks for it once a second instead.
-            while not connection.poll(1):
-                if os.getppid() != parent:
-                    return
             source, path, batch = connection.recv()
         except (EOFError, OSError):
             return
@@ -264,9 +270,13 @@ def _serve(connection: Connection, limits: Limits) -> None:
         except Exception as error:
             if not _picklable(error):
                 error = RuntimeError(f"a worker raised {traceback.format_exc()}")
-            connection.send(("raised", error))
-            continue
-        connection.send(("done", done))
+            outcome: tuple[str, Any] = ("raised", error)
+        else:
+            outcome = ("done", done)
+        try:
+            connection.send(outcome)
+        except OSError:  # the parent is gone
+            return
 
 
 def _picklable(error: Exception) -> bool:

@@ -17,12 +17,14 @@ documents may be larger than any one document, hence a cap of its own)."""
 @dataclass(frozen=True)
 class Limits:
     max_chars: int = 2_000_000
-    """Longest raw input (text or HTML) a document may have, in characters; a longer one fails
-    with code ``too_long``. Parsing runs in chunks, so memory does not grow with this (about
-    1.3 GB peak at 1.5 million characters with ``news``), but time does (about 2 minutes there)."""
+    """Longest text a document may have, in characters; a longer one fails with code
+    ``too_long`` before the next step. Long texts are parsed in chunks, so memory hardly grows
+    with this (790 MiB peak for a 1.5-million-character article through ``news``), but time
+    does (about 100-190 s there on a busy 2-core machine)."""
     timeout: float = 600.0
-    """Seconds of processing a document may take in a worker process before it fails with
-    code ``timeout`` and the worker is replaced (a batch of N documents gets N budgets)."""
+    """Seconds a document may take in a worker process before it fails with code ``timeout``
+    and the worker is replaced (a batch of N documents gets N budgets). The default leaves room
+    for a text of ``max_chars`` on a busy machine; a service answering users wants less."""
     batch_chars: int = 1_000_000
     """A batch closes when it reaches this many characters, whatever its document count."""
     failed_text_chars: int = 10_000

@@ -134,3 +134,18 @@ def test_sigterm_stops_a_run_at_once_and_leaves_no_worker(tmp_path, write_pipeli
     status = run.wait(timeout=30)
     assert status == 130, run.stderr.read() if run.stderr else ""
     assert workers and not any(worker.is_running() for worker in workers)
+
+
+def test_a_worker_whose_run_was_killed_exits_instead_of_waiting_forever(tmp_path, write_pipeline, demo_env):
+    (tmp_path / "a.txt").write_text("a short stall", encoding="utf-8")
+    pipeline = write_pipeline("name: s\nsteps:\n  - use: demo.stall\n    with: {seconds: 2}\n")
+    command = [sys.executable, "-m", "presspipe", "run", str(pipeline), str(tmp_path / "a.txt")]
+    run = subprocess.Popen(command, env=demo_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    parent = psutil.Process(run.pid)
+    while not parent.children() and run.poll() is None:
+        time.sleep(0.1)
+    workers = parent.children(recursive=True)
+    run.kill()  # no chance to clean up: the worker finds out through its pipe
+    run.wait()
+    _gone, alive = psutil.wait_procs(workers, timeout=60)
+    assert workers and not alive

@@ -53,6 +53,8 @@ def test_workers_are_forked_with_the_pipeline_already_built(registry):
     with WorkerPool(registry, limits=Limits(timeout=30), preload=[pipeline]) as pool:
         [worker] = pool._workers
         [done] = pool.process(pipeline, documents("hello there"))
+        assert pool.process(pipeline, []) == []
+        assert pool._workers == [worker], "an empty batch costs no worker"
     assert done["words"][1]["text"] == "there"
     assert worker.process.pid != os.getpid()
 
