@@ -7,6 +7,8 @@ Starts `presspipe serve` (news pipeline, a fresh SQLite store) on a free loopbac
 - 300k: POST one 300,000-character article; batch: POST a batch of three 150,000-character
   articles and poll it until done. For each, the peak RSS of the server process, and of the
   server with its worker processes, sampled every 20 ms.
+- sigterm: SIGTERM while a 300,000-character article is processed; how long the server takes
+  to stop.
 
     .venv/bin/python bench/hostile.py                      # this checkout
     .venv/bin/python bench/hostile.py --python /work/main/.venv/bin/python   # another install
@@ -54,7 +56,8 @@ def free_port() -> int:
 
 @contextmanager
 def server(python: str, store: Path, *extra: str) -> Iterator[tuple[str, psutil.Process]]:
-    """A `presspipe serve` on a free port: yields its base URL and process; stopped with SIGTERM."""
+    """A `presspipe serve` on a free port: yields its base URL and process; stopped with SIGTERM
+    (if it still runs)."""
     port = free_port()
     env = {**os.environ, "PRESSPIPE_API_TOKEN": ""}
     command = [python, "-m", "presspipe", "serve", "--store", str(store), "--port", str(port), *extra]
@@ -75,7 +78,7 @@ def server(python: str, store: Path, *extra: str) -> Iterator[tuple[str, psutil.
         yield url, psutil.Process(process.pid)
     finally:
         process.terminate()
-        process.wait(60)
+        process.wait(600)
 
 
 _TEXT = {"Content-Type": "text/plain"}
@@ -156,18 +159,30 @@ def batch_3x150k(url: str) -> str:
     return f"{batch['status']}, {batch['processed']} processed, {batch['failed']} failed"
 
 
+def sigterm_probe(url: str, process: psutil.Process) -> None:
+    threading.Thread(target=post_300k, args=(url,), daemon=True).start()
+    time.sleep(3)
+    started = time.perf_counter()
+    process.terminate()
+    process.wait(600)
+    print(f"sigterm with a 300k-character POST in flight: stopped in {time.perf_counter() - started:.1f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--python", default=sys.executable, help="interpreter that runs the server")
-    parser.add_argument("--only", choices=["marks", "memory"], help="run one probe only")
+    parser.add_argument("--only", choices=["marks", "memory", "sigterm"], help="run one probe only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="presspipe-hostile-") as scratch:
-        if args.only != "memory":
+        if args.only in (None, "marks"):
             with server(args.python, Path(scratch) / "marks.db") as (url, _process):
                 marks_probe(url)
-        if args.only != "marks":
+        if args.only in (None, "sigterm"):
+            with server(args.python, Path(scratch) / "sigterm.db") as (url, process):
+                sigterm_probe(url, process)
+        if args.only in (None, "memory"):
             for name, work in (("300k ", post_300k), ("batch", batch_3x150k)):
                 with server(args.python, Path(scratch) / f"{name.strip()}.db") as (url, process):
                     before = process.memory_info().rss / 2**20
