@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT := out/seeds.jsonl
 STORE := out/presspipe.db
+PORT ?= 8000
 
 .PHONY: run test lint typecheck install clean
 
@@ -15,10 +16,11 @@ $(BIN)/presspipe: pyproject.toml constraints.txt
 
 install: $(BIN)/presspipe
 
-# Process seeds/ with the news pipeline, then serve the results (Ctrl-C stops the server).
+# Process seeds/ with the news pipeline, then serve the results on PORT (make run PORT=8001;
+# Ctrl-C stops the server).
 run: install
 	$(BIN)/presspipe run pipelines/news.yaml seeds/ --out $(OUT)
-	$(BIN)/presspipe serve --store $(STORE) --ingest $(OUT)
+	$(BIN)/presspipe serve --store $(STORE) --ingest $(OUT) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -33,9 +33,11 @@ Hostile or very long text stays within bounded time and memory:
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections.abc import Iterator, Sequence
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from presspipe.errors import E, PresspipeError
@@ -157,6 +159,17 @@ def _cut(paragraph: str, limit: int) -> list[str]:
     if start < len(paragraph):
         parts.append(paragraph[start:])
     return parts
+
+
+def model_installed(model: str) -> bool:
+    """Whether ``spacy.load(model)`` would find ``model`` (a package or a directory), without
+    importing spaCy or the model: what ``presspipe validate`` checks."""
+    if Path(model).is_dir():
+        return True
+    try:
+        return importlib.util.find_spec(model) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 @cache

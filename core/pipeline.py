@@ -18,7 +18,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from presspipe.errors import E, PresspipeError
+from presspipe.errors import E, PipelineProblems, PresspipeError
 from presspipe.registry import Registry
 from presspipe.specs import Step, StepSpec, config_with_defaults
 
@@ -65,6 +65,10 @@ class Pipeline:
             [self.name, [[s.name, s.spec.version, s.config] for s in self.steps]], sort_keys=True
         )
         object.__setattr__(self, "sha256", hashlib.sha256(canonical.encode()).hexdigest())
+
+    def where(self, *keys: str | int) -> str:
+        """``file:line`` of the node at ``keys`` in the YAML (``"steps", 1, "with", "model"``)."""
+        return _Locator(self.path, yaml.compose(self.source, Loader=yaml.SafeLoader)).at(*keys)
 
     def adds(self) -> dict[str, Any]:
         """The schema of the top-level keys this pipeline's steps add to the core document."""
@@ -116,10 +120,20 @@ def parse_pipeline(text: str, path: str, registry: Registry) -> Pipeline:
     if not isinstance(data.get("steps"), list) or not data["steps"]:
         raise PresspipeError(E.E002, where=where.at("steps"), problem="'steps' must be a non-empty list")
 
+    # Every step is checked, so that one run of `presspipe validate` reports every problem.
     steps: list[PipelineStep] = []
+    problems: list[PresspipeError] = []
     for position, entry in enumerate(data["steps"]):
-        steps.append(_check_step(entry, position, where, registry))
-    _check_order(steps, where)
+        try:
+            steps.append(_check_step(entry, position, where, registry))
+        except PipelineProblems as error:
+            problems.extend(error.problems)
+        except PresspipeError as error:
+            problems.append(error)
+    if not problems:
+        _check_order(steps, where)
+    if problems:
+        raise PipelineProblems(problems)
     return Pipeline(
         name=data["name"],
         description=str(data.get("description") or ""),
@@ -159,29 +173,34 @@ def _check_step(entry: Any, position: int, where: _Locator, registry: Registry) 
         validator.iter_errors(config), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path)))
     )
     if errors:
-        error = errors[0]
-        field_path = [str(part) for part in error.absolute_path]
-        if error.validator == "additionalProperties":
-            extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-            field_path.append(extra[0] if extra else "")
-            known = ", ".join(sorted(spec.config_schema.get("properties", {}))) or "none"
-            problem = f"unknown option (options of {name}: {known})"
-        else:
-            problem = error.message
-        raise PresspipeError(
-            E.E004,
-            where=where.at("steps", position, "with", *error.absolute_path),
-            index=index,
-            name=name,
-            field=".".join(field_path) or "(the mapping)",
-            problem=problem,
-        )
+        raise PipelineProblems([_config_problem(error, where, position, spec) for error in errors])
     return PipelineStep(
         index=index,
         line=where.line("steps", position),
         spec=spec,
         plugin=registry.step_plugin[name],
         config=config_with_defaults(spec.config_schema, config),
+    )
+
+
+def _config_problem(
+    error: jsonschema.ValidationError, where: _Locator, position: int, spec: StepSpec
+) -> PresspipeError:
+    field_path = [str(part) for part in error.absolute_path]
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        field_path.append(extra[0] if extra else "")
+        known = ", ".join(sorted(spec.config_schema.get("properties", {}))) or "none"
+        problem = f"unknown option (options of {spec.name}: {known})"
+    else:
+        problem = error.message
+    return PresspipeError(
+        E.E004,
+        where=where.at("steps", position, "with", *error.absolute_path),
+        index=position + 1,
+        name=spec.name,
+        field=".".join(field_path) or "(the mapping)",
+        problem=problem,
     )
 
 

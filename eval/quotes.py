@@ -16,6 +16,9 @@ rewrites the text, so offsets compare directly). The metric is the one in issue 
 - span-only precision (predicted quotes >= 60% inside a gold quote, over all predicted)
   and recall (gold quotes overlapped by a predicted quote, over all gold quotes).
 
+A predicted quote is a passage in quotation marks: an attribution's ``quoted`` fragments
+(a mixed statement counts by its fragments, reported speech without marks not at all).
+
 Exits 0 with a message when the split is not there.
 """
 
@@ -102,6 +105,16 @@ def run(
     return out
 
 
+def quotations(document: Document) -> list[dict[str, Any]]:
+    """The words in quotation marks of every attribution (``quoted``), each with its attribution's
+    speaker: a mixed statement counts here by its quoted fragments, reported speech not at all."""
+    return [
+        {**fragment, "speaker": record["speaker"]}
+        for record in document.get("quotes", [])
+        for fragment in record.get("quoted", [record])
+    ]
+
+
 def score(
     articles: list[Article], documents: list[Document], show_errors: int = 0, gold_marks: str = "double"
 ) -> dict[str, float]:
@@ -116,7 +129,7 @@ def score(
             quote = gold_quote(text, attribution, single_marks=single)
             if quote is not None:
                 gold.append((quote, attribution.source))
-        predicted = document.get("quotes", [])
+        predicted = quotations(document)
         for q in predicted:
             span = (q["start"], q["end"])
             length = max(span[1] - span[0], 1)

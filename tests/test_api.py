@@ -129,6 +129,18 @@ def test_post_document_processes_stores_and_returns_it_once(client: TestClient) 
     assert len(client.get("/v1/documents").json()["items"]) == 1
 
 
+def test_reported_speech_is_served_and_its_speaker_filters(client: TestClient) -> None:
+    document = client.post("/v1/documents?pipeline=small", json={"text": ARTICLE}, headers=AUTH).json()
+    [reported] = [q for q in document["quotes"] if q["kind"] == "indirect"]
+    assert (reported["text"], reported["cue"]["text"]) == ("the money had run out", "told")
+    names = {e["id"]: e["name"] for e in document["entities"]}
+    assert names[reported["speaker"]["entity"]] == "Charles Babbage"
+    served = client.get(f"/v1/documents/{document['id']}/quotes").json()["quotes"]
+    assert reported in served
+    found = client.get("/v1/documents", params={"speaker": "charles babbage"}).json()["items"]
+    assert [item["id"] for item in found] == [document["id"]]
+
+
 def test_a_raw_text_body_is_a_document_and_html_needs_a_pipeline_that_reads_it(client: TestClient) -> None:
     plain = client.post(
         "/v1/documents?pipeline=small",
@@ -155,12 +167,12 @@ BAD_REQUESTS: dict[str, tuple[dict[str, Any], int, str]] = {
     "invalid UTF-8 JSON": (
         {"content": b'{"text": "\xff"}', "headers": {"Content-Type": "application/json"}},
         400,
-        "invalid_utf8",
+        "invalid_encoding",
     ),
     "invalid UTF-8 text": (
         {"content": b"caf\xe9", "headers": {"Content-Type": "text/plain"}},
         400,
-        "invalid_utf8",
+        "invalid_encoding",
     ),
     "wrong type": ({"json": {"text": 5}}, 422, "invalid_body"),
     "not an object": ({"json": ["text"]}, 422, "invalid_body"),
@@ -218,7 +230,7 @@ def test_oversize_bodies_and_unknown_pipelines_are_refused(make_client: Callable
     )
     assert batch.status_code == 413
     unknown = client.post("/v1/documents?pipeline=nope", json={"text": "a"}, headers=AUTH)
-    assert unknown.status_code == 422 and unknown.json()["error"]["code"] == "unknown_pipeline"
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "unknown_pipeline"
     assert "small" in unknown.json()["error"]["message"]
 
 
@@ -235,7 +247,7 @@ def test_pipelines_are_only_those_installed_or_in_the_directory(
         response = client.post(
             "/v1/documents", params={"pipeline": reference}, json={"text": "a"}, headers=AUTH
         )
-        assert response.status_code == 422, reference
+        assert response.status_code == 404, reference
         assert client.get("/v1/pipelines/" + reference.replace("/", "%2F")).status_code == 404
 
 
@@ -255,8 +267,17 @@ def test_writes_need_the_token_and_reads_are_open_or_closed_by_configuration(
     assert client.get("/v1/documents").status_code == 200
 
     closed = make_client(reads="token")
-    for path in ("/v1/documents", "/v1/pipelines", "/v1/export", "/", "/v1/documents/x", "/v1/plugins"):
+    for path in (
+        "/v1/documents",
+        "/v1/pipelines",
+        "/v1/export",
+        "/v1/documents/x",
+        "/v1/plugins",
+        "/metrics",
+    ):
         assert closed.get(path).status_code == 401, path
+    page = closed.get("/documents/x?pipeline=small", follow_redirects=False)
+    assert (page.status_code, page.headers["location"]) == (303, "/login?next=/documents/x?pipeline=small")
     assert closed.get("/v1/documents", headers=AUTH).status_code == 200
     assert closed.get("/healthz").status_code == 200
 
@@ -365,7 +386,8 @@ def test_a_batch_is_processed_in_the_background_and_its_progress_polled(client: 
         ("page", "failed"),
         ("hopper", "created"),
     ]
-    assert "clean.html" in batch["results"][1]["errors"][0]
+    [error] = batch["results"][1]["errors"]
+    assert error["step"] is None and error["code"] == "input.html" and "clean.html" in error["message"]
     assert client.get("/v1/documents/hopper").json()["entities"][0]["name"] == "Grace Hopper"
     assert client.get("/v1/batches/nope").status_code == 404
 
@@ -384,7 +406,7 @@ def test_plugins_schema_and_health(client: TestClient) -> None:
     assert {"entities", "quotes", "tsv"} <= {p["name"] for p in plugins["plugins"]}
     schema = client.get("/v1/schema/document").json()
     assert schema["title"] == "presspipe document"
-    assert client.get("/v1/schema/document?pipeline=nope").status_code == 422
+    assert client.get("/v1/schema/document?pipeline=nope").status_code == 404
     health = client.get("/healthz").json()
     assert health == {"status": "ok", "store": "sqlite", "schema_version": 2, "documents": 0}
 
@@ -465,3 +487,12 @@ def test_serve_ingests_processed_output_and_serves_it(tmp_path: Path) -> None:
     assert "ingested" in err and "2 stored" in err and "1 skipped" in err and "doc00003: failed" in err
     with open_store(store) as reopened:
         assert reopened.count() == 2
+
+
+def test_a_batch_recorded_with_errors_as_strings_still_reads(client: TestClient) -> None:
+    store = client.app.state.services.store  # type: ignore[attr-defined]
+    store.create_batch("old", "small", 1)
+    old = [{"index": 0, "id": "a", "status": "failed", "errors": ["clean.text: it broke"]}]
+    store.update_batch("old", status="done", processed=1, failed=1, results=old, finished=True)
+    [result] = client.get("/v1/batches/old").json()["results"]
+    assert result["errors"] == [{"step": None, "code": "error", "message": "clean.text: it broke"}]

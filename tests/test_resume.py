@@ -30,7 +30,7 @@ def test_killed_run_resumes_without_loss_or_duplicates(tmp_path):
     pipeline.write_text(PIPELINE, encoding="utf-8")
     out = tmp_path / "out.jsonl"
     command = [sys.executable, "-m", "presspipe", "run", str(pipeline), str(inputs), "--out", str(out)]
-    process = subprocess.Popen([*command, "--batch-size", "2"], stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([*command, "--batch-size", "2", "--resume"], stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and (not out.exists() or len(out.read_bytes().splitlines()) < 6):
         time.sleep(0.05)
@@ -94,7 +94,7 @@ def test_run_into_a_store_and_resume_from_it(tmp_path, capsys):
     (inputs / "3.txt").write_text("A new one about Ana Ruiz.", encoding="utf-8")
     assert main(["run", str(pipeline), str(inputs), "--store", str(db), "--resume"]) == 0
     err = capsys.readouterr().err
-    assert "1 documents: 1 done" in err and "3 already done" in err
+    assert "1 document: 1 done" in err and "3 already done" in err
     with open_store(db) as store:
         assert store.count() == 4
         assert store.get(next(iter(store.iter_documents()))["id"])["provenance"]["pipeline"]["name"] == "t"

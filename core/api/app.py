@@ -16,13 +16,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi_offline import FastAPIOffline
 
 import presspipe
 from presspipe.api.catalogue import Catalogue
-from presspipe.api.dependencies import Services
+from presspipe.api.dependencies import Services, known_parameters_only
 from presspipe.api.errors import install_error_handlers
 from presspipe.api.hardening import install_http_hardening
+from presspipe.api.login import LoginRequired
+from presspipe.api.metrics import Metrics, MetricsMiddleware
 from presspipe.api.models import BatchIn, DocumentIn
 from presspipe.api.processing import Processing
 from presspipe.api.routes.batches import batches
@@ -30,6 +33,8 @@ from presspipe.api.routes.catalogue import catalogue
 from presspipe.api.routes.documents import documents
 from presspipe.api.routes.export import export
 from presspipe.api.routes.health import health
+from presspipe.api.routes.login import login, redirect_to_login
+from presspipe.api.routes.metrics import metrics
 from presspipe.api.routes.pages import html_pages
 from presspipe.api.settings import Settings
 from presspipe.api.worker import BatchWorker
@@ -62,16 +67,24 @@ def create_app(
         processing.close()  # first: a document in a worker must not hold up the shutdown
         found.batches.stop()
 
-    app = FastAPI(
+    # Swagger UI (/docs) from assets bundled in fastapi-offline, not a CDN: the documentation
+    # works on machines with no internet access. No ReDoc: its bundle fetches its logo from a CDN.
+    app = FastAPIOffline(
+        redoc_url=None,
         title="presspipe",
         version=presspipe.__version__,
         description="Submit news documents to presspipe pipelines; fetch, search and export what they made.",
         lifespan=lifespan,
     )
     app.state.services = found
+    app.state.metrics = Metrics(pipeline_catalogue.stats, found.batches.queued)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     _complete_openapi(app, registry)
-    for router in (documents, batches, export, catalogue, health, html_pages):
+    for router in (documents, batches, export, catalogue):
+        app.include_router(router, dependencies=[Depends(known_parameters_only)])
+    for router in (health, metrics, html_pages, login):
         app.include_router(router)
+    app.add_exception_handler(LoginRequired, redirect_to_login)
     install_error_handlers(app)
     install_http_hardening(app)
     return app

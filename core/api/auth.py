@@ -1,4 +1,5 @@
-"""Bearer-token checks: writes need the token when one is set; reads too when ``reads="token"``."""
+"""Bearer-token checks: writes need the token when one is set; reads too when ``reads="token"``
+(or, for reads, the session cookie that signing in to the pages sets: ``api.login``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from presspipe.api.errors import ApiError
+from presspipe.api.login import LoginRequired, has_session
 from presspipe.api.settings import TOKEN_ENV_VAR
 
 if TYPE_CHECKING:
@@ -54,6 +56,25 @@ async def require_write(
 async def require_read(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> None:
+    """Reads: open, or (``reads="token"``) the bearer token or a signed-in page session."""
     found: Services = request.app.state.services
-    if found.settings.reads == "token":
+    if found.settings.reads == "token" and not _signed_in(request, found):
         _check_token(found, credentials)
+
+
+async def require_page(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> None:
+    """As ``require_read``, but a browser without the token is sent to the sign-in form."""
+    found: Services = request.app.state.services
+    if found.settings.reads == "token" and not _signed_in(request, found):
+        try:
+            _check_token(found, credentials)
+        except ApiError:
+            query = f"?{request.url.query}" if request.url.query else ""
+            raise LoginRequired(request.url.path + query) from None
+
+
+def _signed_in(request: Request, services: Services) -> bool:
+    token = services.settings.token
+    return token is not None and has_session(request, token)

@@ -5,6 +5,7 @@ Every problem is an ``ApiError`` that names what is wrong and where (``documents
 
 from __future__ import annotations
 
+import codecs
 import json
 from typing import Any
 
@@ -35,27 +36,45 @@ def _too_large(limit: int) -> ApiError:
     return ApiError(413, "body_too_large", f"the body is larger than this server's limit of {limit} bytes")
 
 
-def decode(body: bytes) -> str:
+def decode(body: bytes, charset: str = "utf-8") -> str:
+    """The body as text, in the charset its Content-Type names (UTF-8 when it names none)."""
     try:
-        return body.decode("utf-8")
+        codec = codecs.lookup(charset).name
+    except LookupError:
+        raise ApiError(415, "unsupported_charset", f"unknown charset '{charset}': send UTF-8") from None
+    try:
+        return body.decode(codec)
     except UnicodeDecodeError as error:
         raise ApiError(
             400,
-            "invalid_utf8",
-            f"the body is not valid UTF-8 (byte {error.start}: {body[error.start : error.start + 1]!r})",
+            "invalid_encoding",
+            f"the body is not valid {charset} (byte {error.start}: {body[error.start : error.start + 1]!r})",
         ) from None
 
 
-def media_type(request: Request) -> str:
-    return request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+def content_type(request: Request, reads: str) -> tuple[str, str]:
+    """The body's media type (lower case) and charset; a 415 naming what ``reads`` when it has none.
+
+    A body with no Content-Type is refused rather than guessed at.
+    """
+    header = request.headers.get("content-type")
+    if header is None:
+        raise ApiError(415, "unsupported_media_type", f"the request has no Content-Type: send {reads}")
+    media, _, parameters = header.partition(";")
+    charset = "utf-8"
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip('"')
+    return media.strip().lower(), charset
 
 
 def is_json(media: str) -> bool:
     return media == "application/json" or media.endswith("+json")
 
 
-def parse_json(body: bytes) -> Any:
-    text = decode(body)
+def parse_json(body: bytes, charset: str = "utf-8") -> Any:
+    text = decode(body, charset)
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
@@ -70,13 +89,19 @@ def parse_json(body: bytes) -> Any:
 
 def validation_error(error: ValidationError, prefix: tuple[str | int, ...] = ("body",)) -> ApiError:
     details: list[dict[str, Any]] = [
-        {"loc": [*prefix, *e["loc"]], "message": e["msg"].removeprefix("Value error, "), "type": e["type"]}
+        {"loc": [*prefix, *e["loc"]], "message": _message(e), "type": e["type"]}
         for e in error.errors(include_url=False)
     ]
     first = details[0]
     where = ".".join(str(p) for p in first["loc"][1:]) or "the body"
     code = "empty_text" if "empty" in first["message"] else "invalid_body"
     return ApiError(422, code, f"{where}: {first['message']}", details)
+
+
+def _message(error: Any) -> str:
+    if error["type"] == "extra_forbidden":
+        return "unknown field"
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def _checked_text(value: str, where: str) -> None:
@@ -95,19 +120,20 @@ def raw_document(item: DocumentIn, where: str = "body") -> Document:
     return new_document(text=item.text, html=item.html, id=item.id, uri=item.uri, meta=item.meta)
 
 
+DOCUMENT_MEDIA_TYPES = "application/json, text/plain or text/html"
+
+
 def document_from_request(request: Request, body: bytes) -> Document:
-    media = media_type(request)
+    media, charset = content_type(request, DOCUMENT_MEDIA_TYPES)
     if media in ("text/plain", "text/html"):
-        text = decode(body)
+        text = decode(body, charset)
         if not text.strip():
             raise ApiError(422, "empty_text", "the body is empty (only whitespace): send the article's text")
         _checked_text(text, "the body")
         return new_document(text=text) if media == "text/plain" else new_document(html=text)
     if not is_json(media):
-        raise ApiError(
-            415, "unsupported_media_type", f"send application/json, text/plain or text/html, not '{media}'"
-        )
-    data = parse_json(body)
+        raise ApiError(415, "unsupported_media_type", f"send {DOCUMENT_MEDIA_TYPES}, not '{media}'")
+    data = parse_json(body, charset)
     try:
         item = DocumentIn.model_validate(data)
     except ValidationError as error:

@@ -17,6 +17,7 @@ from presspipe.errors import PresspipeError
 from presspipe.pipeline import Pipeline, installed_pipelines, parse_pipeline
 from presspipe.registry import Registry
 from presspipe.sources import file_problem
+from presspipe.stats import PipelineStats
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,8 @@ class Catalogue:
                 self.problems.append(f"{path}: {problem}")
         for problem in self.problems:
             log.warning("pipeline not offered: %s", problem)
+        self.stats = PipelineStats()
+        """What the pipelines processed (served at ``/metrics``)."""
 
     def _add(self, text: str, where: str, origin: str) -> None:
         try:

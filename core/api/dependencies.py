@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from fastapi.routing import APIRoute
 
 from presspipe.api.catalogue import Catalogue
 from presspipe.api.errors import ApiError
@@ -86,3 +87,30 @@ def stored_json(svc: Services, id: str, pipeline: str | None) -> str:
         where = f" from pipeline '{pipeline}'" if pipeline else ""
         raise ApiError(404, "not_found", f"no document '{id}'{where} in the store")
     return body
+
+
+async def known_parameters_only(request: Request) -> None:
+    """Refuse query parameters the route does not take (``?foo=bar``, ``?entitiy=``): ignored, a
+    misspelt filter would quietly return every document."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    known = _query_parameters(route)
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise ApiError(
+            422,
+            "unknown_parameter",
+            f"unknown query parameter{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+            f"{route.path} takes: {', '.join(sorted(known)) or 'none'}",
+        )
+
+
+def _query_parameters(route: APIRoute) -> frozenset[str]:
+    names: set[str] = set()
+    dependants = [route.dependant]
+    while dependants:
+        dependant = dependants.pop()
+        names.update(parameter.alias for parameter in dependant.query_params)
+        dependants.extend(dependant.dependencies)
+    return frozenset(names)

@@ -26,6 +26,10 @@ from presspipe.store import InvalidQuery, StoreError
 log = logging.getLogger(__name__)
 
 
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+"""The codes of the errors Starlette raises itself (no route for the path, or for the method)."""
+
+
 class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, details: list[dict[str, Any]] | None = None):
         self.status = status
@@ -47,9 +51,9 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     descriptions = {
         400: "the body is not valid JSON or not valid UTF-8",
         401: "a bearer token is needed, or the one given is wrong",
-        404: "no such resource",
+        404: "no such resource (document, batch or pipeline)",
         413: "the body is larger than the configured limit",
-        415: "the body's media type is not one this endpoint reads",
+        415: "the body's media type or charset is not one this endpoint reads",
         422: "a parameter or the body is invalid, or the pipeline failed the document",
         429: "too much is waiting to be processed: try again after Retry-After seconds",
         503: "the store does not answer, the pipeline's model is not installed, or the server is stopping",
@@ -64,9 +68,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(UnknownPipeline)
     async def unknown_pipeline(request: Request, error: UnknownPipeline) -> Response:
-        # A pipeline named in the path is a missing resource; one named in a query is a bad parameter.
-        status = 404 if request.url.path.startswith("/v1/pipelines/") else 422
-        return error_response(status, "unknown_pipeline", str(error))
+        # A pipeline is a resource, whether the path or ?pipeline= names it: 404 either way.
+        return error_response(404, "unknown_pipeline", str(error))
 
     @app.exception_handler(DocumentFailed)
     async def document_failed(request: Request, error: DocumentFailed) -> Response:
@@ -89,7 +92,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PresspipeError)
     async def presspipe_error(request: Request, error: PresspipeError) -> Response:
         # Raised while building a pipeline's steps (a model not installed): the server's to fix.
-        return error_response(503, error.code, error.message)
+        return error_response(503, "pipeline_unavailable", str(error))
 
     async def store_unavailable(request: Request, error: Exception) -> Response:
         log.warning("store error on %s: %s", request.url.path, error)
@@ -112,11 +115,11 @@ def install_error_handlers(app: FastAPI) -> None:
         ]
         first = details[0] if details else {"loc": [], "message": "invalid request"}
         where = ".".join(str(p) for p in first["loc"]) or "the request"
-        return error_response(422, "invalid_request", f"{where}: {first['message']}", details)
+        code = "invalid_body" if first["loc"][:1] == ["body"] else "invalid_parameter"
+        return error_response(422, code, f"{where}: {first['message']}", details)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        codes = {404: "not_found", 405: "method_not_allowed"}
         return error_response(
-            error.status_code, codes.get(error.status_code, "http_error"), str(error.detail)
+            error.status_code, HTTP_CODES.get(error.status_code, "http_error"), str(error.detail)
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:~-]{0,127}$"
 
@@ -41,6 +41,20 @@ class DocumentIn(BaseModel):
     meta: dict[str, Any] | None = Field(
         None, description="metadata kept with the document (title, published, ...)"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _has_a_body(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "text" not in data and "html" not in data:
+            unknown = sorted(set(data) - set(cls.model_fields))
+            hint = (
+                f"; {', '.join(repr(k) for k in unknown)} is not a field (fields: "
+                f"{', '.join(cls.model_fields)}; a title goes in meta)"
+                if unknown
+                else ""
+            )
+            raise ValueError(f"give 'text' or 'html': the article's plain text or its HTML page{hint}")
+        return data
 
     @model_validator(mode="after")
     def _one_body(self) -> DocumentIn:
@@ -184,7 +198,17 @@ class BatchResult(BaseModel):
     index: int | None = Field(description="position of the document in the submitted list")
     id: str | None
     status: Literal["created", "unchanged", "failed"]
-    errors: list[str]
+    errors: list[DocumentError] = Field(description="why it failed, as a document's errors say it")
+
+    @field_validator("errors", mode="before")
+    @classmethod
+    def _errors_as_objects(cls, errors: Any) -> Any:
+        # Batches recorded before errors were objects hold "step: message" strings.
+        if isinstance(errors, list):
+            return [
+                {"step": None, "code": "error", "message": e} if isinstance(e, str) else e for e in errors
+            ]
+        return errors
 
 
 class BatchOut(BaseModel):

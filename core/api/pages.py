@@ -2,7 +2,8 @@
 
 A document page shows the article with entity mentions and quotes highlighted, each quote
 followed by its speaker, the quote's cue and speaker spans marked, the headings in place,
-and the summary above; one ``<p>`` per paragraph (``presspipe.paragraphs``). The templates
+and the summary's sentences marked in the text (and, unless they are simply its opening, in a
+box above it); one ``<p>`` per paragraph (``presspipe.paragraphs``). The templates
 are package data in ``templates/``. Everything from a document is escaped (Jinja2 autoescape; the
 highlighted text is built from ``html.escape``d pieces).
 """
@@ -67,14 +68,17 @@ def render_document(document: Document) -> str:
                 "cue": (quote.get("cue") or {}).get("text"),
             }
         )
-    summary = document.get("summary")
+    summary = document.get("summary") if isinstance(document.get("summary"), dict) else None
+    sentences = _summary_sentences(document)
     return environment.get_template("document.html").render(
         title=meta.get("title") or document.get("id"),
         published=meta.get("published"),
         pipeline=((document.get("provenance") or {}).get("pipeline") or {}).get("name", ""),
         id=document.get("id"),
         uri=(document.get("source") or {}).get("uri"),
-        summary=summary.get("text") if isinstance(summary, dict) else None,
+        summary=summary.get("text") if summary else None,
+        summary_sentences=len(sentences),
+        summary_is_opening=bool(sentences) and _is_opening(document.get("text") or "", sentences),
         article=highlight(document),
         quotes=quotes,
         entities=[
@@ -133,10 +137,11 @@ def highlight(document: Document) -> Markup:
     names = {e.get("id"): e.get("name") for e in document.get("entities") or [] if isinstance(e, dict)}
     for quote in document.get("quotes") or []:
         who = _speaker_name(quote, names)
+        kind = _kind(quote)
         badge = (
-            f'<span class="who" data-quote="{html.escape(str(quote.get("id")))}">{html.escape(who)}</span>'
+            f'<span class="who who-{kind}" data-quote="{html.escape(str(quote.get("id")))}">{html.escape(who)}</span>'
             if who
-            else f'<span class="who unknown" data-quote="{html.escape(str(quote.get("id")))}">?</span>'
+            else f'<span class="who who-{kind} unknown" data-quote="{html.escape(str(quote.get("id")))}">?</span>'
         )
         quote_ends.setdefault(int(quote["end"]), []).append(badge)
     headings: dict[int, list[str]] = {}
@@ -169,6 +174,12 @@ def highlight(document: Document) -> Markup:
     return Markup("\n".join(out))
 
 
+def _kind(quote: Mapping[str, Any]) -> str:
+    """The quote's kind as a CSS class suffix (``direct``, ``partial``, ``indirect``; else ``other``)."""
+    kind = quote.get("kind")
+    return kind if kind in ("direct", "partial", "indirect") else "other"
+
+
 def _marks(document: Document, length: int) -> list[_Mark]:
     marks: list[_Mark] = []
 
@@ -187,10 +198,36 @@ def _marks(document: Document, length: int) -> list[_Mark]:
                 ("ent", f"ent-{safe_label}"),
                 (("data-entity", str(entity.get("id"))), ("title", f"{entity.get('name')} ({label})")),
             )
+    for sentence in _summary_sentences(document):
+        add(sentence, ("in-summary",), ())
     for quote in document.get("quotes") or []:
         qid = str(quote.get("id"))
-        add(quote, ("quote",), (("data-quote", qid),))
+        add(quote, ("quote", f"quote-{_kind(quote)}"), (("data-quote", qid),))
+        for fragment in quote.get("quoted") or []:  # the quoted words of a mixed statement
+            add(fragment, ("quoted",), ())
         speaker = quote.get("speaker")
         add(speaker, ("speaker",), (("data-speaker-of", qid),))
         add(quote.get("cue"), ("cue",), (("data-cue-of", qid),))
     return marks
+
+
+def _summary_sentences(document: Document) -> list[dict[str, Any]]:
+    summary = document.get("summary")
+    found = summary.get("sentences") if isinstance(summary, dict) else None
+    spans = [s for s in found or [] if isinstance(s, dict) and isinstance(s.get("start"), int)]
+    return sorted(spans, key=lambda s: int(s["start"]))
+
+
+def _is_opening(text: str, sentences: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether the summary is the text's first sentences, one after another: the page then marks
+    them in the text rather than repeat them word for word in a box above it."""
+    position = 0
+    for sentence in sentences:
+        if text[position : sentence["start"]].strip():
+            return False
+        position = int(sentence["end"])
+    return True
+
+
+def render_login(next_path: str, problem: str | None = None) -> str:
+    return environment.get_template("login.html").render(next=next_path, problem=problem, colours={})

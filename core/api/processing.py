@@ -90,9 +90,11 @@ class Processing:
                     yield batch
                     continue
                 try:
-                    yield self.start().process(pipeline, batch)
+                    processed = self.start().process(pipeline, batch)
                 except PoolClosed:
                     raise ShuttingDown("the server shut down while the document was processed") from None
+                self.catalogue.stats.count(processed)
+                yield processed
 
         return process
 

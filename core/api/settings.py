@@ -11,6 +11,7 @@ from presspipe.limits import Limits
 
 TOKEN_ENV_VAR = "PRESSPIPE_API_TOKEN"
 STORE_ENV_VAR = "PRESSPIPE_STORE"
+BODY_LIMIT_ENV_VAR = "PRESSPIPE_MAX_BODY_BYTES"
 DEFAULT_STORE = "presspipe.db"
 
 
@@ -44,6 +45,11 @@ class Settings:
             "store": os.environ.get(STORE_ENV_VAR) or DEFAULT_STORE,
             "token": os.environ.get(TOKEN_ENV_VAR) or None,
         }
+        limit = os.environ.get(BODY_LIMIT_ENV_VAR)
+        if limit:
+            if not limit.isdigit():
+                raise ValueError(f"{BODY_LIMIT_ENV_VAR} must be a number of bytes, not '{limit}'")
+            values["max_body_bytes"] = int(limit)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 

@@ -15,8 +15,8 @@ import uuid
 from typing import Any
 
 from presspipe.api.processing import Busy, Processing, ShuttingDown
-from presspipe.document import Document, error_messages
-from presspipe.ingest import RunCounts, run_into_store
+from presspipe.document import Document
+from presspipe.ingest import Outcome, RunCounts, run_into_store
 from presspipe.runner import raw_length
 from presspipe.store import Batch, Store
 
@@ -25,8 +25,13 @@ log = logging.getLogger(__name__)
 BATCH_CHUNK = 16
 """Documents a batch worker takes through the pipeline and stores at a time."""
 
-RESULT_STATUS = {"skipped": "unchanged", "stored": "created", "failed": "failed"}
-"""A batch result's status for each ``run_into_store`` outcome."""
+
+def result_status(outcome: Outcome) -> str:
+    """A batch result's status: ``created``, ``unchanged`` (stored already, by an earlier request
+    or earlier in the same batch) or ``failed``."""
+    if outcome.status == "failed":
+        return "failed"
+    return "created" if outcome.status == "stored" and outcome.created else "unchanged"
 
 
 class BatchWorker:
@@ -73,6 +78,10 @@ class BatchWorker:
                 self._thread.start()
         return batch
 
+    def queued(self) -> int:
+        """Batches submitted and not yet taken up."""
+        return self._queue.qsize()
+
     def stop(self, timeout: float = 10.0) -> None:
         with self._lock:
             thread = self._thread
@@ -107,7 +116,7 @@ class BatchWorker:
     ) -> None:
         """Record the documents not done yet as failed with ``error``; the batch is then done."""
         seen = {result["index"] for result in results}
-        reason = f"not processed: {type(error).__name__}: {error}"
+        reason = {"step": None, "code": "batch_failed", "message": f"not processed: {type(error).__name__}: {error}"}
         for index, document in enumerate(documents):
             if index not in seen:
                 results.append(
@@ -145,8 +154,8 @@ class BatchWorker:
                 {
                     "index": outcome.index,
                     "id": outcome.document["id"],
-                    "status": RESULT_STATUS[outcome.status],
-                    "errors": error_messages(outcome.document),
+                    "status": result_status(outcome),
+                    "errors": list(outcome.document["errors"]),
                 }
             )
             done = len(results) == len(documents)

@@ -5,7 +5,7 @@ Modules: ``facade`` (``Store``, ``open_store``), ``migrations`` (the schema), ``
 ``queries`` (filters as SQL), ``cursors`` (page cursors), ``records`` (what the store returns).
 """
 
-from presspipe.store.facade import PAGE_LIMIT_MAX, Store, open_store
+from presspipe.store.facade import PAGE_LIMIT_MAX, Store, open_store, sqlite_path
 from presspipe.store.migrations import SCHEMA_VERSION
 from presspipe.store.records import (
     Batch,
@@ -35,5 +35,6 @@ __all__ = [
     "normalise_name",
     "normalise_published",
     "open_store",
+    "sqlite_path",
     "text_problem",
 ]

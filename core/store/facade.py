@@ -57,13 +57,20 @@ def open_store(url: str | Path) -> Store:
     text = str(url)
     if text.startswith(("postgresql://", "postgres://")):
         return Store(Postgres(text))
-    if text.startswith("sqlite:///"):
-        text = text.removeprefix("sqlite:///")
-    elif "://" in text:
+    path = sqlite_path(text)
+    if path is None:
         raise StoreError(
             f"unknown store URL '{text}': give a file path, sqlite:///PATH or postgresql://USER@HOST/DB"
         )
-    return Store(SQLite(Path(text)))
+    return Store(SQLite(path))
+
+
+def sqlite_path(url: str | Path) -> Path | None:
+    """The file of a SQLite store URL (a path or sqlite:///PATH); None for any other URL."""
+    text = str(url)
+    if text.startswith("sqlite:///"):
+        return Path(text.removeprefix("sqlite:///"))
+    return None if "://" in text else Path(text)
 
 
 class Store:

@@ -9,9 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from presspipe import DEFAULT_MODEL, Document, RunContext, StepSpec, hookimpl
-from presspipe.plugins.quotes.extract import Extractor, load_lexicon
+from presspipe.plugins.quotes.extract import KINDS, Extractor
+from presspipe.plugins.quotes.lexicon import load_lexicon
+from presspipe.plugins.quotes.reported import load_reported_lexicon
+from presspipe.plugins.quotes.state import Settings
 
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 
 CONFIG_SCHEMA = {
     "type": "object",
@@ -36,6 +39,28 @@ CONFIG_SCHEMA = {
             "default": "auto",
             "description": "when single marks (‘…’, '…') quote: auto = only in texts without double marks",
         },
+        "kinds": {
+            "type": "array",
+            "items": {"enum": list(KINDS)},
+            "uniqueItems": True,
+            "default": list(KINDS),
+            "description": "which attributions to produce: direct quotes, partial quotes and mixed statements "
+            "(partial), reported speech (indirect)",
+        },
+        "min_reported_ratio": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "default": 0.35,
+            "description": "reported speech: keep a (cue lemma, construction) that PolNeAR train annotated "
+            "in at least this share of its occurrences",
+        },
+        "scope": {
+            "enum": ["attitudes", "speech"],
+            "default": "attitudes",
+            "description": "reported speech: attitudes = what PolNeAR annotates (statements, beliefs, "
+            "intentions, ...); speech = only cue verbs that also introduce quotations in PolNeAR train",
+        },
         "carry_speaker": {
             "type": "boolean",
             "default": True,
@@ -51,7 +76,11 @@ class QuoteExtractor:
     def __init__(self, config: dict[str, Any]) -> None:
         self.model: str = config["model"]
         lexicon = load_lexicon(config["min_cue_count"], config["min_cue_ratio"])
-        self.extractor = Extractor(lexicon, carry=config["carry_speaker"], single=config["single_marks"])
+        self.extractor = Extractor(
+            Settings(lexicon, carry=config["carry_speaker"], single=config["single_marks"]),
+            load_reported_lexicon(config["min_reported_ratio"], config["scope"], frozenset(lexicon.weights)),
+            tuple(config["kinds"]),
+        )
 
     def __call__(self, documents: list[Document], context: RunContext) -> list[Document]:
         for document, doc in zip(documents, context.parse(documents, self.model), strict=True):

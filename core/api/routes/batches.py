@@ -12,8 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from presspipe.api.auth import require_read, require_write
 from presspipe.api.bodies import (
     BATCH_BODY,
+    content_type,
     is_json,
-    media_type,
     parse_json,
     raw_document,
     read_body,
@@ -39,7 +39,7 @@ def _batch_out(batch: Batch) -> BatchOut:
     summary="Submit many documents; they are processed in the background",
     responses={
         202: {"description": "accepted: poll the batch's url for progress"},
-        **responses(400, 401, 413, 415, 422, 429, 503),
+        **responses(400, 401, 404, 413, 415, 422, 429, 503),
     },
     openapi_extra=BATCH_BODY,
 )
@@ -50,11 +50,11 @@ async def post_batch(
 ) -> Response:
     svc.catalogue.entry(pipeline)
     body = await read_body(request, svc.settings.max_body_bytes)
-    media = media_type(request)
+    media, charset = content_type(request, "application/json")
     if not is_json(media):
         raise ApiError(415, "unsupported_media_type", f"send application/json, not '{media}'")
     try:
-        batch_in = BatchIn.model_validate(parse_json(body))
+        batch_in = BatchIn.model_validate(parse_json(body, charset))
     except ValidationError as error:
         raise validation_error(error) from None
     limit = svc.settings.max_batch_documents
@@ -71,7 +71,7 @@ async def post_batch(
     response_model=BatchOut,
     dependencies=[Depends(require_read)],
     summary="A batch's progress and, per document, its outcome",
-    responses=responses(401, 404, 503),
+    responses=responses(401, 404, 422, 503),
 )
 def get_batch(id: str, svc: Svc) -> BatchOut:
     try:

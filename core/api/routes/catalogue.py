@@ -35,7 +35,7 @@ def _pipeline_out(entry: CatalogueEntry) -> dict[str, Any]:
     response_model=list[PipelineOut],
     dependencies=[Depends(require_read)],
     summary="The pipelines this server offers",
-    responses=responses(401),
+    responses=responses(401, 422),
 )
 def list_pipelines(svc: Svc) -> list[dict[str, Any]]:
     return [_pipeline_out(svc.catalogue.entries[name]) for name in svc.catalogue.names()]
@@ -46,7 +46,7 @@ def list_pipelines(svc: Svc) -> list[dict[str, Any]]:
     response_model=PipelineDetail,
     dependencies=[Depends(require_read)],
     summary="One pipeline: its steps, configs, YAML and the keys it adds",
-    responses=responses(401, 404),
+    responses=responses(401, 404, 422),
 )
 def get_pipeline(name: str, svc: Svc) -> dict[str, Any]:
     entry = svc.catalogue.entry(name)
@@ -58,7 +58,7 @@ def get_pipeline(name: str, svc: Svc) -> dict[str, Any]:
     response_model=PluginsOut,
     dependencies=[Depends(require_read)],
     summary="Loaded plugins, the steps, exporters and input readers they offer, and plugins that failed to load",
-    responses=responses(401),
+    responses=responses(401, 422),
 )
 def list_plugins(svc: Svc) -> dict[str, Any]:
     return {

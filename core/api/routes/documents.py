@@ -41,7 +41,7 @@ def _summary_out(item: StoredSummary) -> DocumentSummary:
             "description": "the same content was processed by this pipeline before: the stored document",
         },
         201: {"description": "processed and stored"},
-        **responses(400, 401, 413, 415, 422, 429, 503),
+        **responses(400, 401, 404, 413, 415, 422, 429, 503),
     },
     openapi_extra=DOCUMENT_BODY,
 )

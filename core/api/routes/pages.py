@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
 
 from presspipe.api import pages
-from presspipe.api.auth import require_read
+from presspipe.api.auth import require_page
 from presspipe.api.dependencies import Svc, stored_json
 from presspipe.api.errors import ApiError
 from presspipe.store import Filters, InvalidQuery
@@ -16,7 +16,7 @@ from presspipe.store import Filters, InvalidQuery
 html_pages = APIRouter(include_in_schema=False)
 
 
-@html_pages.get("/", response_class=HTMLResponse, dependencies=[Depends(require_read)])
+@html_pages.get("/", response_class=HTMLResponse, dependencies=[Depends(require_page)])
 def index_page(
     svc: Svc,
     q: str | None = None,
@@ -41,7 +41,7 @@ def index_page(
         return HTMLResponse(pages.render_index([], values, None, problem=str(error)), status_code=422)
 
 
-@html_pages.get("/documents/{id}", response_class=HTMLResponse, dependencies=[Depends(require_read)])
+@html_pages.get("/documents/{id}", response_class=HTMLResponse, dependencies=[Depends(require_page)])
 def document_page(id: str, svc: Svc, pipeline: str | None = None) -> HTMLResponse:
     try:
         body = stored_json(svc, id, pipeline)

@@ -1,0 +1,140 @@
+# ruff: noqa: RUF001, RUF002 -- typographic quotation marks are what this code is about
+"""The speaker's phrase and the canonical entity it refers to.
+
+The entity is the one whose mention holds the speaker's head word, a PERSON or ORG named
+inside the phrase (not a possessive), the antecedent of a pronoun, or the person a definite
+description ("the analyst") refers to.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from presspipe.plugins.quotes.state import DocumentState
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+RELATIVE_PRONOUNS = {"who", "that", "which", "whom"}
+PERSONAL_PRONOUNS = {"he", "she", "him", "her", "they", "them", "i", "we", "it"}
+NP_LEFT_DEPS = {
+    "det",
+    "amod",
+    "compound",
+    "poss",
+    "nmod",
+    "nummod",
+    "quantmod",
+    "case",
+    "punct",
+    "cc",
+    "conj",
+}
+NP_RIGHT_DEPS = {"compound", "flat", "case", "cc", "conj"}
+
+
+class SpeakerSearch(DocumentState):
+    """Speaker phrases and their entities."""
+
+    def _speaker(self, head: Token) -> dict[str, Any]:
+        start, end = self._phrase(head)
+        return {
+            "text": self.text[start:end],
+            "start": start,
+            "end": end,
+            "entity": self._resolve(head, start, end),
+        }
+
+    def _phrase(self, head: Token) -> tuple[int, int]:
+        """The characters of the speaker's noun phrase: the head, its modifiers, no clauses."""
+        left = head.i
+        for child in head.lefts:
+            if child.dep_ in NP_LEFT_DEPS:
+                left = min(left, child.left_edge.i)
+        right = head.i
+        for child in head.rights:
+            if child.dep_ in NP_RIGHT_DEPS:
+                right = max(right, child.right_edge.i)
+            else:
+                break
+        tokens = [t for t in self.doc[left : right + 1] if not t.is_space]
+        while tokens and (tokens[0].is_punct or tokens[0].dep_ == "cc"):
+            tokens = tokens[1:]
+        while tokens and tokens[-1].is_punct:
+            tokens = tokens[:-1]
+        if not tokens:
+            tokens = [head]
+        return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+
+    def _resolve(self, head: Token, start: int, end: int) -> str | None:
+        entity = self._entity_at(head.idx, head.idx + len(head))
+        if entity is None:
+            for child in head.children:
+                if child.dep_ in ("appos", "compound", "flat", "npadvmod"):
+                    entity = self._entity_at(
+                        child.left_edge.idx, child.right_edge.idx + len(child.right_edge)
+                    )
+                    if entity is not None:
+                        break
+        if entity is None:
+            entity = self._named_inside(start, end)
+        if entity is None and head.dep_ == "appos":
+            entity = self._entity_at(head.head.idx, head.head.idx + len(head.head))
+        if entity is None and head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
+            antecedent = head.head.head
+            start, end = self._phrase(antecedent)
+            entity = self._entity_at(antecedent.idx, antecedent.idx + len(antecedent)) or self._named_inside(
+                start, end
+            )
+        if entity is None and head.lower_ in PERSONAL_PRONOUNS:
+            entity = self._antecedent(head)
+        if entity is None and head.pos_ == "NOUN":
+            entity = self._description(head)
+        return entity["id"] if entity is not None else None
+
+    def _named_inside(self, start: int, end: int) -> dict[str, Any] | None:
+        """A PERSON or ORG named inside the speaker phrase, not as a possessive ("Russia’s ministry")."""
+        for m_start, m_end, entity in self.mentions:
+            if start <= m_start and m_end <= end and entity.get("label") in ("PERSON", "ORG"):
+                if self.text[m_end : m_end + 2] in ("’s", "'s"):
+                    continue
+                return entity
+        return None
+
+    def _antecedent(self, pronoun: Token) -> dict[str, Any] | None:
+        """The person (he/she) or group (they) a pronoun most likely refers to: the speaker of
+        the last quote in its paragraph, else the nearest earlier mention outside quotations."""
+        paragraph = self._paragraph(pronoun.idx)
+        for offset, entity in reversed(self.speakers):
+            if offset < pronoun.idx and self._paragraph(offset) == paragraph:
+                return entity
+        wanted = (
+            {"PERSON"} if pronoun.lower_ in ("he", "she", "him", "her", "i") else {"ORG", "NORP", "PERSON"}
+        )
+        best = None
+        for m_start, _m_end, entity in self.mentions:
+            if m_start >= pronoun.idx:
+                break
+            if entity.get("label") in wanted and not self._quoted_at(m_start):
+                best = entity
+        return best
+
+    def _description(self, noun: Token) -> dict[str, Any] | None:
+        """The person a definite description ("the analyst") refers to: the nearest earlier
+        PERSON mention described by the same noun ("political analyst ... Abbas Gallyamov")."""
+        if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in noun.children):
+            return None
+        lemma = noun.lemma_.lower()
+        best = None
+        for m_start, m_end, entity in self.mentions:
+            if m_start >= noun.idx:
+                break
+            if entity.get("label") != "PERSON":
+                continue
+            span = self.doc.char_span(m_start, m_end, alignment_mode="expand")
+            if span is None:
+                continue
+            window = self.doc[max(span.sent.start, span.start - 8) : min(span.sent.end, span.end + 8)]
+            if any(t.lemma_.lower() == lemma for t in window):
+                best = entity
+        return best
