@@ -91,7 +91,6 @@ def _rebuild(code: str, message: str) -> PresspipeError:
     return error
 
 
-
 class PipelineProblems(PresspipeError):
     """Every problem found in one pipeline file, one per line; its code is the first one's."""
 

@@ -59,7 +59,7 @@ def test_a_poisoned_document_fails_alone_in_a_batch_of_forty(client: TestClient)
     statuses = [result["status"] for result in batch["results"]]
     assert statuses == ["created"] * 20 + ["failed"] + ["created"] * 19
     [error] = batch["results"][20]["errors"]
-    assert f"meta.published '{POISON}' is out of range" in error
+    assert error["code"] == "not_stored" and f"meta.published '{POISON}' is out of range" in error["message"]
     assert client.get("/healthz").json()["documents"] == 39
 
 
@@ -96,7 +96,7 @@ def test_run_store_records_the_bad_documents_and_stores_the_good(tmp_path: Path)
     assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
     assert "skipped rec.jsonl:1: 'text' holds '\\udcff', a lone surrogate (not valid Unicode)" in run.stderr
     assert "failed rec.jsonl:2:" in run.stderr and "is out of range" in run.stderr
-    assert "3 documents: 2 done, 1 failed; 1 inputs skipped" in run.stderr
+    assert "3 documents: 2 done, 1 failed; 1 input skipped" in run.stderr
     with open_store(tmp_path / "h2.db") as store:
         assert sorted(d["text"] for d in store.iter_documents()) == [
             "A fine record, said Ada Lovelace.",

@@ -116,7 +116,11 @@ class BatchWorker:
     ) -> None:
         """Record the documents not done yet as failed with ``error``; the batch is then done."""
         seen = {result["index"] for result in results}
-        reason = {"step": None, "code": "batch_failed", "message": f"not processed: {type(error).__name__}: {error}"}
+        reason = {
+            "step": None,
+            "code": "batch_failed",
+            "message": f"not processed: {type(error).__name__}: {error}",
+        }
         for index, document in enumerate(documents):
             if index not in seen:
                 results.append(
