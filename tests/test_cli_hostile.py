@@ -94,7 +94,7 @@ def test_fifos_devices_and_symlink_loops_are_named_and_skipped(tmp_path, write_p
         ("zero.txt", "a device, not a regular file"),
     ):
         assert f"skipped {inputs / name}: {why}" in result.stderr
-    assert "1 documents: 1 done, 0 failed; 4 inputs skipped" in result.stderr
+    assert "1 document: 1 done, 0 failed; 4 inputs skipped" in result.stderr
 
 
 def test_a_document_over_max_chars_fails_and_is_written_truncated(tmp_path, write_pipeline, demo_env):
