@@ -17,6 +17,7 @@ from presspipe.document import Document, drop, error_messages, fail, is_failed, 
 from presspipe.errors import PresspipeError
 from presspipe.hookspecs import hookimpl, hookspec
 from presspipe.jsonl import jsonl_lines
+from presspipe.limits import MAX_FILE_BYTES
 from presspipe.pipeline import Pipeline, load_pipeline, parse_pipeline
 from presspipe.registry import Registry, load_registry
 from presspipe.runner import Runner
@@ -28,6 +29,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_MODEL",
+    "MAX_FILE_BYTES",
     "Document",
     "ExporterSpec",
     "InputProblem",

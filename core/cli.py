@@ -451,6 +451,17 @@ def cmd_serve(args: argparse.Namespace, registry: Registry) -> int:
         return 2
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _seconds(value: str) -> float:
+    seconds = float(value)
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError("must be a number of seconds above 0")
+    return seconds
+
+
 def _serve(args: argparse.Namespace, registry: Registry) -> int:
     """Open the store, ingest a processed JSONL if given, and run the API with uvicorn."""
     import uvicorn
@@ -536,17 +547,6 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
-def _seconds(value: str) -> float:
-    seconds = float(value)
-    if not seconds > 0:
-        raise argparse.ArgumentTypeError("must be a number of seconds above 0")
-    return seconds
 
 
 def _positive(value: str) -> int:

@@ -72,8 +72,8 @@ def run_into_store(
 
     ``skip_stored``: do not run a document the store holds from the same content and pipeline
     (by hash). ``done_ids``: ids not to run in any case (already in the run's output file).
-    A batch closes at ``batch_size`` documents or before its raw input would pass
-    ``batch_chars`` characters (a longer document is a batch alone).
+    A batch holds at most ``batch_size`` documents and closes before a document would take its
+    raw input past ``batch_chars`` characters (as ``runner.document_batches``).
     ``counts`` (when given) is kept up to date as outcomes are yielded. Reads ``documents``
     lazily; documents not run are held only until the batch after them comes back.
     """

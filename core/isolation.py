@@ -93,13 +93,11 @@ class WorkerPool:
         self.limits = limits or Limits()
         self._context = get_context(start_method)
         if start_method == "fork":
-            from presspipe.analysis import load_model
+            from presspipe.analysis import preload_models
 
             for pipeline in preload:  # build and load models here, once, for every worker to inherit
                 runner_for(pipeline.source, pipeline.path, self.limits, registry)
-                for step in pipeline.steps:
-                    if isinstance(step.config.get("model"), str):
-                        load_model(step.config["model"])
+                preload_models(pipeline)
         self._closed = False
         self._workers: list[_Worker] = []
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()

@@ -155,7 +155,7 @@ class Readers:
         elif not os.path.lexists(path):
             yield InputProblem(name, "no such file or directory")
             return
-        elif problem := file_problem(path):
+        elif (problem := file_problem(path)) is not None:
             yield InputProblem(name, problem)
             return
         else:
@@ -168,26 +168,6 @@ class Readers:
             yield InputProblem(name, f"no reader takes {kind}; presspipe reads {self.known_patterns()}")
             return
         yield from spec.read(Source(name, path, compression, self, stdin, exclude))
-
-
-def read_inputs(
-    inputs: Iterable[str],
-    readers: Sequence[ReaderSpec] | Readers | None = None,
-    stdin: BinaryIO | None = None,
-    exclude: Path | None = None,
-) -> Iterator[Input]:
-    """Documents from paths (files or directories, recursively), URIs and ``-`` (standard input).
-
-    ``readers`` defaults to those of the installed plugins. A directory's file that is
-    ``exclude`` (the run's own output file) is passed over.
-    """
-    if readers is None:
-        from presspipe.registry import load_registry  # here: the registry imports this module
-
-        readers = load_registry().input_readers()
-    chosen = readers if isinstance(readers, Readers) else Readers(readers)
-    for name in inputs:
-        yield from chosen.read(name, stdin=stdin, exclude=exclude)
 
 
 def file_problem(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str | None:
@@ -209,3 +189,23 @@ def file_problem(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str | None:
     if status.st_size > max_bytes:
         return f"{status.st_size:,} bytes, {_TOO_BIG.format(limit=max_bytes)}"
     return None
+
+
+def read_inputs(
+    inputs: Iterable[str],
+    readers: Sequence[ReaderSpec] | Readers | None = None,
+    stdin: BinaryIO | None = None,
+    exclude: Path | None = None,
+) -> Iterator[Input]:
+    """Documents from paths (files or directories, recursively), URIs and ``-`` (standard input).
+
+    ``readers`` defaults to those of the installed plugins. A directory's file that is
+    ``exclude`` (the run's own output file) is passed over.
+    """
+    if readers is None:
+        from presspipe.registry import load_registry  # here: the registry imports this module
+
+        readers = load_registry().input_readers()
+    chosen = readers if isinstance(readers, Readers) else Readers(readers)
+    for name in inputs:
+        yield from chosen.read(name, stdin=stdin, exclude=exclude)

@@ -152,6 +152,12 @@ def main() -> int:
     parser.add_argument("--half", choices=["first", "second"], help="score one half of the articles only")
     parser.add_argument("--limit", type=int, default=0, help="first N articles only")
     parser.add_argument("--every", type=int, default=1, help="every K-th article only (a spread sample)")
+    parser.add_argument(
+        "--offset",
+        type=int,
+        default=0,
+        help="with --every K: start at this article (0 to K-1), another sample",
+    )
     parser.add_argument("--errors", type=int, default=0, help="print up to N errors")
     parser.add_argument("--parse-cache", type=Path, help="keep parses in this directory (under /tmp)")
     args = parser.parse_args()
@@ -162,7 +168,7 @@ def main() -> int:
     if args.half:
         middle = len(articles) // 2
         articles = articles[:middle] if args.half == "first" else articles[middle:]
-    articles = articles[:: max(args.every, 1)]
+    articles = articles[args.offset :: max(args.every, 1)]
     if args.limit:
         articles = articles[: args.limit]
     context: RunContext = CachedContext(args.parse_cache) if args.parse_cache else RunContext()

@@ -30,7 +30,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from presspipe.document import new_document
+from presspipe import config_with_defaults, new_document
+from presspipe.plugins.clean.config import HTML_SCHEMA
 from presspipe.plugins.clean.html import CleanHtml
 from presspipe.plugins.readers.decode import DecodeError, decode_html
 
@@ -43,7 +44,7 @@ def half(name: str) -> str:
 
 
 def presspipe_finder() -> Finder:
-    step = CleanHtml({})
+    step = CleanHtml(config_with_defaults(HTML_SCHEMA, {}))
 
     def find(html: str, url: str | None) -> str | None:
         document = new_document(html=html, uri=url)

@@ -27,7 +27,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from presspipe.document import new_document
+from presspipe import config_with_defaults, new_document
+from presspipe.plugins.clean.config import HTML_SCHEMA
 from presspipe.plugins.clean.html import CleanHtml
 from presspipe.plugins.clean.language import detect_language
 from presspipe.plugins.readers.decode import DecodeError, decode_html
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     lingua = lingua_detector()
     if lingua:
         detectors["lingua"] = lingua
-    step = CleanHtml({"min_words": 0})
+    step = CleanHtml(config_with_defaults(HTML_SCHEMA, {"min_words": 0}))
     pairs: dict[str, list[tuple[str, str, str | None]]] = {name: [] for name in detectors}
     seconds = dict.fromkeys(detectors, 0.0)
     for name in names:

@@ -23,9 +23,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from attributions import alnum
 from polnear import Article, read_split
-from quotes import CachedContext, defaults
+from quotes import CachedContext
 
-from presspipe import RunContext
+from presspipe import RunContext, config_with_defaults
 from presspipe.document import new_document
 from presspipe.plugins.quotes.lexicon import load_lexicon
 from presspipe.plugins.quotes.reported import ReportedSearch
@@ -40,7 +40,7 @@ def count(articles: list[Article], context: RunContext, batch: int = 16) -> tupl
     lemmas of common-noun speakers."""
     registry = load_registry()
     entities_spec = registry.steps["entities.spacy"]
-    entities_step = entities_spec.factory(defaults(entities_spec.config_schema))
+    entities_step = entities_spec.factory(config_with_defaults(entities_spec.config_schema, {}))
     settings = Settings(load_lexicon(2, 0.03))
     hits: Counter[tuple[str, str, str]] = Counter()
     seen: Counter[tuple[str, str, str]] = Counter()

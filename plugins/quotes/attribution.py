@@ -50,6 +50,10 @@ class CueSearch(SpeakerSearch):
 
     def _attribute(self, segment: Segment, tokens: list[Token]) -> Attribution | None:
         inside = {t.i for t in tokens}
+        # a mark the parse hung on the sentence before ("... back, said X. ''We don't ...,'' he
+        # said.": the opening '' ends X's sentence) does not lead to that sentence's cue
+        sentences = {t.sent.start for t in tokens if not t.is_punct}
+        tokens = [t for t in tokens if not t.is_punct or t.sent.start in sentences] if sentences else tokens
         found = self._signed(segment) or self._cue_above(tokens, inside) or self._cue_beside(tokens, inside)
         if found is None:
             found = self._cue_nearby(segment, tokens, inside)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from presspipe.plugins.quotes.quoted import QuotedSearch
 from presspipe.plugins.quotes.reported import Reported, ReportedLexicon, ReportedSearch
+from presspipe.plugins.quotes.speakers import PERSONAL_PRONOUNS
 from presspipe.plugins.quotes.state import Settings
 
 if TYPE_CHECKING:
@@ -65,8 +66,10 @@ class DocumentReader(QuotedSearch, ReportedSearch):
         records: list[dict[str, Any]] = []
         kept = [c for c in self.reported_candidates() if lexicon.keeps(c)]
         for candidate in kept:
-            if candidate.construction != "noun" and any(
-                other.start <= candidate.cue.idx < other.end for other in kept if other is not candidate
+            if candidate.construction not in ("noun", "according") and any(
+                other.start <= candidate.cue.idx < other.end
+                for other in kept
+                if other is not candidate and other.construction != "in-source"
             ):
                 continue  # "Merrill said Machado wants to continue ...": PolNeAR keeps the outer one
             around = [q for q in quotes if q["start"] <= candidate.cue.idx < q["end"]]
@@ -78,6 +81,15 @@ class DocumentReader(QuotedSearch, ReportedSearch):
                 for i, q in enumerate(quotes)
                 if q["start"] >= candidate.start - 1 and q["end"] <= candidate.end + 1
             ]
+            # a quotation attributed by a cue of its own inside the clause is an inner attribution
+            # ("Some voters said they do not believe she “cares,” according to a poll"): it
+            # stays itself, and the clause is the outer one's, with the outer speaker
+            inner = [i for i in inside if self._nested(quotes[i], candidate)]
+            if inner:
+                record = self._reported(candidate, [])
+                if record is not None:
+                    records.append(record)
+                continue
             quoted = sum(_alnum(quotes[i]["text"]) for i in inside)
             content = _alnum(self.text[candidate.start : candidate.end])
             if inside and quoted >= ONE_QUOTATION * content:
@@ -116,6 +128,18 @@ class DocumentReader(QuotedSearch, ReportedSearch):
             "cue": cue,
             "quoted": [f["quoted"][0] for f in fragments],
         }
+
+    def _nested(self, quote: dict[str, Any], candidate: Reported) -> bool:
+        """Whether ``quote`` has a speaker and cue of its own inside ``candidate``'s clause (not a
+        pronoun: "Trump said he called it a “sex tape”" is Trump's statement)."""
+        cue, speaker = quote["cue"], quote["speaker"]
+        return (
+            cue is not None
+            and speaker is not None
+            and speaker["text"].lower() not in PERSONAL_PRONOUNS
+            and candidate.start <= cue["start"] < candidate.end
+            and candidate.start <= speaker["start"] < candidate.end
+        )
 
     def _attribute_quote(self, quote: dict[str, Any], candidate: Reported) -> None:
         """Give a quotation the speaker and cue of the reported-speech candidate around it."""

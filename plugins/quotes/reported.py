@@ -51,7 +51,7 @@ SPEECH_FRAMES = ("parataxis", "noun")
 quotations): a cue set into the clause it reports, a possessed speech noun with its clause."""
 SPEECH_PREPOSITIONS = {"for", "about", "on", "of", "against", "with", "to"}
 PREPOSITIONAL = tuple(f"prep-{p}" for p in sorted(SPEECH_PREPOSITIONS))
-WEAK_CONSTRUCTIONS = ("xcomp", "xcomp-be", "dobj", *PREPOSITIONAL)
+WEAK_CONSTRUCTIONS = ("xcomp", "xcomp-be", "dobj", *PREPOSITIONAL, "acl-")
 """Constructions that describe as often as they attribute: their common-noun speakers must
 have been sources in train."""
 VERB_CONSTRUCTIONS = ("ccomp", "xcomp", "xcomp-be", "dobj", *PREPOSITIONAL, "parataxis")
@@ -113,7 +113,7 @@ class ReportedLexicon:
             hits, seen = self.speakers.get(candidate.speaker.lemma_.lower(), (0, 0))
             if seen >= MIN_SPEAKER_SEEN and hits < MIN_SPEAKER_SHARE * seen:
                 return False  # "Recent events have shown ...": not a source
-            if not hits and candidate.construction in WEAK_CONSTRUCTIONS:
+            if not hits and candidate.construction.startswith(WEAK_CONSTRUCTIONS):
                 return False  # "the dominant emotion appears to be envy": never a source in train
         if candidate.construction in SPEECH_FRAMES and candidate.lemma in self.speech:
             return True  # "Russia, he continued, should ...", "Moscow's claim (that) it was ..."
@@ -159,19 +159,38 @@ class ReportedSearch(CueSearch):
         for token in self.doc:
             if token.is_space or token.is_punct or self._in_quote(token):
                 continue
-            found = self._candidate(token)
-            if found is None:
-                continue
-            construction, first, last, speaker = found
-            span = self._content_span(first, last, token)
-            if span is None or speaker is None:
-                continue
-            if speaker.lower_ in EXPLETIVES or speaker.dep_ == "expl":
-                continue
-            if speaker.dep_ == "nsubjpass":
-                continue  # "the Russians are accused of ...": the subject is not the speaker
-            lemma = "according to" if construction == "according" else token.lemma_.lower()
-            yield Reported(span[0], span[1], token, speaker, lemma, construction, self._speaker_kind(speaker))
+            for found in (self._candidate(token), self._in_source(token)):
+                if found is not None:
+                    yield from self._checked(token, *found)
+
+    def _checked(
+        self, token: Token, construction: str, first: Token, last: Token, speaker: Token | None
+    ) -> Iterator[Reported]:
+        """The candidate, when it has a speaker that can be one and a content."""
+        span = self._content_span(first, last, token)
+        if span is None or speaker is None:
+            return
+        if speaker.lower_ in EXPLETIVES or speaker.dep_ == "expl":
+            return
+        if speaker.dep_ == "nsubjpass":
+            return  # "the Russians are accused of ...": the subject is not the speaker
+        lemma = "according to" if construction == "according" else token.lemma_.lower()
+        if construction == "in-source":
+            lemma = f"in {speaker.lemma_.lower()}"
+        yield Reported(span[0], span[1], token, speaker, lemma, construction, self._speaker_kind(speaker))
+
+    def _in_source(self, word: Token) -> tuple[str, Token, Token, Token | None] | None:
+        """ "In a poll, 28 percent said ...", "In video posted online, the woman appears to ...":
+        the noun after "in" as the source of its clause (the counts say which nouns are); the
+        cue is "in", as PolNeAR marks it."""
+        if word.lower_ != "in" or word.head.pos_ not in ("VERB", "AUX") or word.i > word.head.i:
+            return None
+        nouns = [
+            c for c in word.children if c.dep_ == "pobj" and c.pos_ == "NOUN" and c.ent_type_ not in MEASURES
+        ]
+        if not nouns:
+            return None
+        return "in-source", *self._host_edges(word.head, word), nouns[0]
 
     def _colon_lines(self) -> Iterator[Reported]:
         """Transcript lines and headlines: "PENCE: Well, ...", "Poll: Clinton leads ..." at the
@@ -208,10 +227,28 @@ class ReportedSearch(CueSearch):
         if token.pos_ not in ("VERB", "AUX") or token.dep_ in ("amod", "compound", "nmod", "aux", "auxpass"):
             return None
         if token.dep_ == "acl" and not any(c.dep_ in SUBJECTS for c in token.children):
-            return None  # "the force resisting X": the noun, not the sentence's subject, does it
+            # "outside groups supporting X": the noun the participle modifies does it, counted
+            # apart ("the force resisting X" is rarely an attitude); "a book written by" is passive
+            if token.tag_ != "VBG" or token.head.pos_ not in ("NOUN", "PROPN"):
+                return None
+            found = self._verb_candidate(token)
+            if found is None or found[0] == "parataxis":
+                return None
+            return f"acl-{found[0]}", found[1], found[2], token.head
+        return self._verb_candidate(token)
+
+    def _verb_candidate(self, token: Token) -> tuple[str, Token, Token, Token | None] | None:
+        """(construction, first and last content token, speaker head) of a verb cue."""
         children = list(token.children)
         for dep, construction in (("ccomp", "ccomp"), ("xcomp", "xcomp"), ("dobj", "dobj")):
             complements = [c for c in children if c.dep_ == dep]
+            if len(complements) > 1:  # "A said X; B said Y" parsed as two complements of the second
+                own = [
+                    c
+                    for c in complements
+                    if not (self._is_cue(c) and any(g.dep_ in SUBJECTS for g in c.children))
+                ]
+                complements = own or complements
             if complements:
                 complement = complements[0]
                 if complement.ent_type_ in MEASURES:
@@ -260,8 +297,12 @@ class ReportedSearch(CueSearch):
         """ "according to X": the content is the clause the phrase attaches to, without it."""
         speaker = self._subject(token)
         host = token.head
-        while host.dep_ not in ("ROOT", "ccomp", "conj", "advcl") and host.head.i != host.i:
-            host = host.head
+        words = [t for t in token.sent if not t.is_punct and not t.is_space]
+        ends_sentence = bool(words) and token.right_edge.i >= words[-1].i
+        while host.head.i != host.i and (
+            host.dep_ not in ("ROOT", "ccomp", "conj", "advcl") or (host.dep_ == "ccomp" and ends_sentence)
+        ):
+            host = host.head  # "Y said Z, according to X": X reports all of "Y said Z"
         if speaker is None or host.i == token.i:
             return None
         return "according", *self._host_edges(host, token, speaker), speaker
@@ -308,7 +349,7 @@ class ReportedSearch(CueSearch):
         """The first and last token of ``host``'s clause, leaving out the cue's phrase (and the
         speaker's) when it sits at one end ("..., officials said"; "According to X, ..."); a
         phrase inside the clause ("Russia, he continued, should ...") stays inside the span."""
-        words = [t for t in host.subtree if not t.is_punct]
+        words = [t for t in host.subtree if not t.is_punct and not t.is_space]
         left, right = cue.left_edge.i, cue.right_edge.i
         if speaker is not None:
             left, right = min(left, speaker.left_edge.i), max(right, speaker.right_edge.i)
@@ -322,6 +363,15 @@ class ReportedSearch(CueSearch):
     def _content_span(self, first: Token, last: Token, cue: Token) -> tuple[int, int] | None:
         """Characters of the content: punctuation, a leading "that" and the cue itself trimmed off."""
         tokens = [t for t in self.doc[first.i : last.i + 1] if not t.is_space]
+        for token in tokens:  # "Y said Z, according to X": the phrase is X's attribution, not Z
+            if (
+                token.lower_ == "according"
+                and token.i != cue.i
+                and token.i > first.i
+                and token.right_edge.i >= last.i
+            ):
+                tokens = [t for t in tokens if t.i < token.i]
+                break
         while tokens and (tokens[0].is_punct or tokens[0].dep_ == "mark" or tokens[0].i == cue.i):
             if tokens[0].is_quote:
                 break

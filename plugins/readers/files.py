@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from presspipe import Document, InputProblem, PassedOver, Source, jsonl_lines, new_document
+from presspipe import MAX_FILE_BYTES, Document, InputProblem, PassedOver, Source, jsonl_lines, new_document
 from presspipe.plugins.readers.decode import DecodeError, decode_html, decode_text
 
 JSONL_FIELDS = ("text", "html", "id", "meta", "uri")
@@ -45,14 +45,17 @@ def read_stdin(source: Source) -> Iterator[Input]:
     if start == b"{":
         yield from jsonl_records(stream, "<stdin>")
     else:
-        yield from _document(stream.read(), "<stdin>", html=start == b"<")
+        data = stream.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            yield InputProblem("<stdin>", _too_big())
+            return
+        yield from _document(data, "<stdin>", html=start == b"<")
 
 
 def read_directory(source: Source) -> Iterator[Input]:
     """Every non-hidden file below the directory but the run's own output, in sorted order."""
     assert source.path is not None
-    # os.path.realpath, not Path.resolve: it does not raise on a symlink loop (the loop is then
-    # named and skipped when the file is read).
+    # realpath, not Path.resolve: it raises on a symlink loop, which is one input's problem.
     excluded = os.path.realpath(source.exclude) if source.exclude else None
     for root, dirs, names in os.walk(source.path):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -116,11 +119,18 @@ def _record_problem(record: object) -> str | None:
 def _whole_file(source: Source, *, html: bool) -> Iterator[Input]:
     try:
         with source.open() as stream:
-            data = stream.read()
+            data = stream.read(MAX_FILE_BYTES + 1)  # a small .gz may hold a huge file
     except (OSError, EOFError) as error:
         yield InputProblem(source.name, f"cannot be read: {_reason(error)}")
         return
+    if len(data) > MAX_FILE_BYTES:
+        yield InputProblem(source.name, _too_big())
+        return
     yield from _document(data, source.name, html=html)
+
+
+def _too_big() -> str:
+    return f"over the {MAX_FILE_BYTES:,}-byte limit on an input file (decompressed); split it"
 
 
 def _document(data: bytes, uri: str, *, html: bool) -> Iterator[Input]:
