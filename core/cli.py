@@ -104,22 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", default="jsonl", help="export format (default jsonl; see `presspipe plugins`)"
     )
     run.add_argument("--batch-size", type=_positive, default=32, help="documents per batch (default 32)")
-    run.add_argument(
-        "--max-chars",
-        type=_positive,
-        default=Limits.max_chars,
-        help=f"longest input a document may have, in characters (default {Limits.max_chars:,}); "
-        "longer ones fail",
-    )
-    run.add_argument(
-        "--timeout",
-        type=_seconds,
-        default=Limits.timeout,
-        metavar="SECONDS",
-        help=f"time budget of one document (default {Limits.timeout:g}); a document over it fails "
-        "and its worker process is replaced",
-    )
-    run.add_argument("--workers", type=_positive, default=1, help="worker processes (default 1)")
+    _add_limits(run)
     run.add_argument(
         "--executor", choices=EXECUTORS, default="local", help="local processes (default) or a Dask cluster"
     )
@@ -205,8 +190,29 @@ def build_parser() -> argparse.ArgumentParser:
         default="open",
         help="token: reads need $PRESSPIPE_API_TOKEN too (pages ask for it at /login)",
     )
+    _add_limits(serve)
     serve.set_defaults(command=cmd_serve)
     return parser
+
+
+def _add_limits(command: argparse.ArgumentParser) -> None:
+    """The options that bound what one document may cost, the same for ``run`` and ``serve``."""
+    command.add_argument(
+        "--max-chars",
+        type=_positive,
+        default=Limits.max_chars,
+        help=f"longest input a document may have, in characters (default {Limits.max_chars:,}); "
+        "longer ones fail",
+    )
+    command.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=Limits.timeout,
+        metavar="SECONDS",
+        help=f"time budget of one document (default {Limits.timeout:g}); a document over it fails "
+        "and its worker process is replaced",
+    )
+    command.add_argument("--workers", type=_positive, default=1, help="worker processes (default 1)")
 
 
 def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
@@ -465,7 +471,12 @@ def _serve(args: argparse.Namespace, registry: Registry) -> int:
     from presspipe.store import open_store
 
     settings = Settings.from_env(
-        store=args.store, pipelines_dir=args.pipelines, reads=args.reads, max_body_bytes=args.max_body_bytes
+        store=args.store,
+        pipelines_dir=args.pipelines,
+        reads=args.reads,
+        max_body_bytes=args.max_body_bytes,
+        workers=args.workers,
+        limits=Limits(max_chars=args.max_chars, timeout=args.timeout),
     )
     _check_store_directory(settings.store)
     listening = _listen(args.host, args.port)
@@ -485,17 +496,25 @@ def _serve(args: argparse.Namespace, registry: Registry) -> int:
             file=sys.stderr,
         )
     app = create_app(settings, registry=registry, store=store)
+    # Workers forked now, before uvicorn starts threads; pipelines run in them, never in here.
+    app.state.services.processing.start()
     print(
         f"presspipe: serving {_count(store.count(), 'document')} at http://{args.host}:{args.port}/",
         file=sys.stderr,
     )
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    # SIGTERM: requests still open after SHUTDOWN_SECONDS are cancelled, then workers are killed.
+    server = uvicorn.Server(
+        uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=SHUTDOWN_SECONDS)
+    )
     try:
         server.run(sockets=[listening])
     finally:
         listening.close()
         store.close()
     return 0
+
+
+SHUTDOWN_SECONDS = 3
 
 
 def _check_store_directory(url: str) -> None:

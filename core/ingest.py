@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from presspipe.document import Document, is_failed
+from presspipe.document import Document, fail, is_failed
 from presspipe.limits import Limits
 from presspipe.runner import raw_length
 
@@ -128,13 +128,22 @@ def run_into_store(
 
 
 def _run_outcomes(indexes: list[int], processed: list[Document], store: Store | None) -> Iterator[Outcome]:
-    """The outcomes of a processed batch, storing (in one transaction) what did not fail."""
+    """The outcomes of a processed batch, storing (in one transaction) what did not fail.
+
+    A document the store refuses (``meta.published`` out of range, say) fails alone, with
+    code ``not_stored``; the others are stored.
+    """
     good = [document for document in processed if not is_failed(document)]
-    created = iter([result.created for result in store.put_many(good)] if store is not None and good else [])
+    results = iter(store.put_many(good, skip_invalid=True) if store is not None and good else [])
     for index, document in zip(indexes, processed, strict=True):
         if is_failed(document):
             yield Outcome(index, document, "failed")
         elif store is None:
             yield Outcome(index, document, "done")
         else:
-            yield Outcome(index, document, "stored", created=next(created))
+            result = next(results)
+            if result.problem is not None:
+                fail(document, None, "not_stored", result.problem)
+                yield Outcome(index, document, "failed")
+            else:
+                yield Outcome(index, document, "stored", created=result.created)

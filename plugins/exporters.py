@@ -10,6 +10,15 @@ from collections.abc import Iterable, Iterator
 from presspipe import Document, ExporterSpec, error_messages, hookimpl
 
 CSV_COLUMNS = ("id", "uri", "title", "published", "entities", "quotes", "summary", "errors")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A text cell starting with one of these is a formula to a spreadsheet (``=HYPERLINK(...)``)."""
+
+
+def cell(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: a string that would start a formula gets a leading ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def export_jsonl(documents: Iterable[Document]) -> Iterator[str]:
@@ -19,7 +28,10 @@ def export_jsonl(documents: Iterable[Document]) -> Iterator[str]:
 
 
 def export_csv(documents: Iterable[Document]) -> Iterator[str]:
-    """One row per document: its id, source, title, date, entity names, quote count, summary, errors."""
+    """One row per document: its id, source, title, date, entity names, quote count, summary, errors.
+
+    Text that a spreadsheet would run as a formula is neutralised (``cell``).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -34,7 +46,8 @@ def export_csv(documents: Iterable[Document]) -> Iterator[str]:
     for document in documents:
         meta = document.get("meta") or {}
         writer.writerow(
-            [
+            cell(value)
+            for value in (
                 document.get("id"),
                 (document.get("source") or {}).get("uri"),
                 meta.get("title"),
@@ -43,7 +56,7 @@ def export_csv(documents: Iterable[Document]) -> Iterator[str]:
                 len(document.get("quotes", [])),
                 (document.get("summary") or {}).get("text", ""),
                 "; ".join(error_messages(document)),
-            ]
+            )
         )
         yield flush()
 

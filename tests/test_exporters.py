@@ -40,6 +40,23 @@ def test_csv_has_a_header_and_a_row_per_document():
     assert rows[1]["errors"] == "x.y: broke"
 
 
+def test_csv_cells_that_would_start_a_formula_are_neutralised():
+    titles = [
+        '=HYPERLINK("http://evil.example","click")',
+        "=1+2",
+        "+1",
+        "-1",
+        "@SUM(A1)",
+        "\tTab",
+        "\rCR",
+        "Plain",
+    ]
+    documents = [{"id": f"d{n}", "meta": {"title": t}, "text": ""} for n, t in enumerate(titles)]
+    text = "".join(load_registry().exporter("csv").export(iter(documents)))
+    written = [row["title"] for row in csv.DictReader(io.StringIO(text))]
+    assert written == ["'" + t for t in titles[:-1]] + ["Plain"]
+
+
 class TitlesPlugin:
     @hookimpl
     def presspipe_exporters(self) -> list[ExporterSpec]:

@@ -23,9 +23,11 @@ import presspipe
 from presspipe.api.catalogue import Catalogue
 from presspipe.api.dependencies import Services, known_parameters_only
 from presspipe.api.errors import install_error_handlers
+from presspipe.api.hardening import install_http_hardening
 from presspipe.api.login import LoginRequired
 from presspipe.api.metrics import Metrics, MetricsMiddleware
 from presspipe.api.models import BatchIn, DocumentIn
+from presspipe.api.processing import Processing
 from presspipe.api.routes.batches import batches
 from presspipe.api.routes.catalogue import catalogue
 from presspipe.api.routes.corpus import corpus
@@ -51,17 +53,21 @@ def create_app(
     registry = registry or load_registry()
     store = store or open_store(settings.store)
     pipeline_catalogue = Catalogue(registry, settings.pipelines_dir)
+    processing = Processing(pipeline_catalogue, settings.limits, settings.workers, settings.max_waiting)
     found = Services(
         settings=settings,
         store=store,
         catalogue=pipeline_catalogue,
         registry=registry,
-        batches=BatchWorker(pipeline_catalogue, store),
+        processing=processing,
+        batches=BatchWorker(processing, store, settings.max_queued_batches, settings.max_queued_chars),
     )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        processing.open()
         yield
+        processing.close()  # first: a document in a worker must not hold up the shutdown
         found.batches.stop()
 
     # Swagger UI (/docs) from assets bundled in fastapi-offline, not a CDN: the documentation
@@ -83,6 +89,7 @@ def create_app(
         app.include_router(router)
     app.add_exception_handler(LoginRequired, redirect_to_login)
     install_error_handlers(app)
+    install_http_hardening(app)
     return app
 
 

@@ -20,12 +20,24 @@ if TYPE_CHECKING:
 bearer = HTTPBearer(auto_error=False, description=f"the token in {TOKEN_ENV_VAR}")
 
 
-def _check_token(services: Services, credentials: HTTPAuthorizationCredentials | None) -> None:
+def _token_given(services: Services, credentials: HTTPAuthorizationCredentials | None) -> bool:
+    """Whether the request holds the server's token (or none is configured)."""
     expected = services.settings.token
     if expected is None:
-        return
+        return True
     given = credentials.credentials if credentials is not None else ""
-    if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"), expected.encode("utf-8")):
+    # A header's bytes arrive as latin-1 text, so bytes that are not UTF-8 compare as well.
+    return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), expected.encode("utf-8"))
+
+
+def may_read(services: Services, credentials: HTTPAuthorizationCredentials | None) -> bool:
+    """Whether the request may read: reads are open, or it holds the token."""
+    return services.settings.reads == "open" or _token_given(services, credentials)
+
+
+def _check_token(services: Services, credentials: HTTPAuthorizationCredentials | None) -> None:
+    if not _token_given(services, credentials):
+        given = credentials.credentials if credentials is not None else ""
         raise ApiError(
             401,
             "unauthorized",

@@ -1,28 +1,27 @@
-"""The pipelines a service offers, by name, each with its runner (built on first use).
+"""The pipelines a service offers, by name.
 
 Pipelines are looked up by name only: those installed with presspipe and those in one
 configured directory, read once when the catalogue is made. Nothing a request says reaches
-the filesystem. Each pipeline's runner is built on first use and kept (spaCy loads once per
-process); a lock serialises its use, since a runner's analysis context is not thread-safe.
+the filesystem. They run in worker processes (``api.processing``), never in the server.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Iterable, Iterator, Sequence
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from presspipe.document import Document
 from presspipe.errors import PresspipeError
-from presspipe.ingest import Process
 from presspipe.pipeline import Pipeline, installed_pipelines, parse_pipeline
 from presspipe.registry import Registry
-from presspipe.runner import Runner
+from presspipe.sources import file_problem
 from presspipe.stats import PipelineStats
 
 log = logging.getLogger(__name__)
+
+MAX_PIPELINE_BYTES = 1_000_000
 
 
 class UnknownPipeline(LookupError):
@@ -30,6 +29,10 @@ class UnknownPipeline(LookupError):
         self.name = name
         self.known = list(known)
         super().__init__(f"unknown pipeline '{name}'; known pipelines: {', '.join(self.known) or 'none'}")
+
+
+class PipelineClash(ValueError):
+    """Two pipelines offered under one name (a file in the directory and an installed one)."""
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class CatalogueEntry:
 
 
 class Catalogue:
-    """The pipelines a service offers, by name, and their runners (built on first use)."""
+    """The pipelines a service offers, by name."""
 
     def __init__(self, registry: Registry, directory: Path | None = None) -> None:
         self.registry = registry
@@ -52,19 +55,20 @@ class Catalogue:
             self._add(text, f"<installed pipeline {stem}>", "installed")
         if directory is not None:
             files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+            inside = os.path.realpath(directory)
             for path in files:
-                try:
-                    text = path.read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError) as error:
-                    self.problems.append(f"{path}: cannot be read: {error}")
-                    continue
-                self._add(text, str(path), "directory")
+                problem = _file_problem(path, inside)
+                if problem is None:
+                    try:
+                        self._add(path.read_text(encoding="utf-8"), str(path), "directory")
+                        continue
+                    except (OSError, UnicodeDecodeError) as error:
+                        problem = f"cannot be read: {error}"
+                self.problems.append(f"{path}: {problem}")
         for problem in self.problems:
             log.warning("pipeline not offered: %s", problem)
         self.stats = PipelineStats()
         """What the pipelines processed (served at ``/metrics``)."""
-        self._runners: dict[str, tuple[Runner, threading.Lock]] = {}
-        self._build_lock = threading.Lock()
 
     def _add(self, text: str, where: str, origin: str) -> None:
         try:
@@ -72,6 +76,12 @@ class Catalogue:
         except PresspipeError as error:
             self.problems.append(str(error))
             return
+        taken = self.entries.get(pipeline.name)
+        if taken is not None:
+            raise PipelineClash(
+                f"{where}: pipeline '{pipeline.name}' is already offered by {taken.pipeline.path}; "
+                "rename it (its 'name:') or remove one of them"
+            )
         self.entries[pipeline.name] = CatalogueEntry(pipeline, origin, text)
 
     def names(self) -> list[str]:
@@ -82,27 +92,10 @@ class Catalogue:
             raise UnknownPipeline(name, self.names())
         return self.entries[name]
 
-    def runner(self, name: str) -> tuple[Runner, threading.Lock]:
-        """The runner of pipeline ``name`` and the lock to hold while using it."""
-        entry = self.entry(name)
-        with self._build_lock:
-            if name not in self._runners:
-                self._runners[name] = (Runner(entry.pipeline, self.registry), threading.Lock())
-            return self._runners[name]
 
-    def process(self, name: str) -> Process:
-        """Take batches through pipeline ``name`` in this thread, holding its runner's lock per batch."""
-        self.entry(name)
-
-        def process(batches: Iterable[list[Document]]) -> Iterator[list[Document]]:
-            for batch in batches:
-                if not batch:  # nothing to run: do not build the runner for it
-                    yield batch
-                    continue
-                runner, lock = self.runner(name)
-                with lock:
-                    processed = runner.process(batch)
-                self.stats.count(processed)
-                yield processed
-
-        return process
+def _file_problem(path: Path, directory: str) -> str | None:
+    """Why a pipeline file is not read: a symlink out of ``directory`` (its real path), or not a
+    regular file (a FIFO would block the server's start), or too large."""
+    if os.path.commonpath([os.path.realpath(path), directory]) != directory:
+        return f"a link out of {directory}; pipeline files must be inside the directory"
+    return file_problem(path, max_bytes=MAX_PIPELINE_BYTES)

@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 
 from presspipe.api.catalogue import Catalogue
 from presspipe.api.errors import ApiError
+from presspipe.api.processing import Processing
 from presspipe.api.settings import Settings
 from presspipe.api.worker import BatchWorker
 from presspipe.registry import Registry
@@ -23,6 +24,7 @@ class Services:
     store: Store
     catalogue: Catalogue
     registry: Registry
+    processing: Processing
     batches: BatchWorker
 
 

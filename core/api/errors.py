@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from presspipe.api.catalogue import UnknownPipeline
 from presspipe.api.models import ErrorOut
+from presspipe.api.processing import Busy, ShuttingDown
 from presspipe.api.submit import DocumentFailed
 from presspipe.errors import PresspipeError
 from presspipe.store import InvalidQuery, StoreError
@@ -54,7 +55,8 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         413: "the body is larger than the configured limit",
         415: "the body's media type or charset is not one this endpoint reads",
         422: "a parameter or the body is invalid, or the pipeline failed the document",
-        503: "the store does not answer, or the pipeline's model is not installed",
+        429: "too much is waiting to be processed: try again after Retry-After seconds",
+        503: "the store does not answer, the pipeline's model is not installed, or the server is stopping",
     }
     return {status: {"model": ErrorOut, "description": descriptions[status]} for status in statuses}
 
@@ -72,6 +74,16 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DocumentFailed)
     async def document_failed(request: Request, error: DocumentFailed) -> Response:
         return error_response(422, "document_failed", str(error), list(error.document["errors"]))
+
+    @app.exception_handler(Busy)
+    async def busy(request: Request, error: Busy) -> Response:
+        response = error_response(429, "busy", str(error))
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
+
+    @app.exception_handler(ShuttingDown)
+    async def shutting_down(request: Request, error: ShuttingDown) -> Response:
+        return error_response(503, "shutting_down", f"{error}: submit it again")
 
     @app.exception_handler(InvalidQuery)
     async def invalid_query(request: Request, error: InvalidQuery) -> Response:

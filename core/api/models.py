@@ -275,7 +275,9 @@ class HealthOut(BaseModel):
     status: Literal["ok"]
     store: str
     schema_version: int
-    documents: int
+    documents: int | None = Field(
+        None, description="documents stored; left out when reads need a token and none was given"
+    )
 
 
 # ---------------------------------------------------------------------- errors

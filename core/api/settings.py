@@ -1,11 +1,13 @@
-"""How a presspipe service runs: its store, extra pipelines, token and limits."""
+"""How a presspipe service runs: its store, extra pipelines, token, limits and workers."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+
+from presspipe.limits import Limits
 
 TOKEN_ENV_VAR = "PRESSPIPE_API_TOKEN"
 STORE_ENV_VAR = "PRESSPIPE_STORE"
@@ -27,6 +29,15 @@ class Settings:
     """``token``: reads need the token too (pages and /v1 alike; /healthz stays open)."""
     max_body_bytes: int = 10 * 1024 * 1024
     max_batch_documents: int = 1000
+    limits: Limits = field(default_factory=Limits)
+    """What one document may cost (``max_chars``, ``timeout``): the same limits as ``presspipe run``."""
+    workers: int = 1
+    """Worker processes that run pipelines (the server process never does)."""
+    max_waiting: int = 8
+    """Single-document submissions that may wait for a worker; one more gets 429."""
+    max_queued_batches: int = 8
+    max_queued_chars: int = 50_000_000
+    """Batches (and their characters) accepted but not finished; past either, a batch gets 429."""
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -45,5 +56,9 @@ class Settings:
     def __post_init__(self) -> None:
         if self.reads == "token" and not self.token:
             raise ValueError(f"reads='token' needs a token: set {TOKEN_ENV_VAR}")
-        if self.max_body_bytes < 1 or self.max_batch_documents < 1:
-            raise ValueError("max_body_bytes and max_batch_documents must be positive")
+        sizes = ("max_body_bytes", "max_batch_documents", "workers", "max_queued_batches", "max_queued_chars")
+        for name in sizes:
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be positive")
+        if self.max_waiting < 0:
+            raise ValueError("max_waiting must not be negative")

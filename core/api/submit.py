@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from presspipe.api.catalogue import Catalogue
+from presspipe.api.processing import Processing
 from presspipe.document import Document, error_messages
 from presspipe.ingest import run_into_store
 from presspipe.store import Store
@@ -26,14 +26,17 @@ class Submitted:
     """False: the same content had been processed by the same pipeline and stored already."""
 
 
-def submit(catalogue: Catalogue, store: Store, pipeline: str, raw: Document) -> Submitted:
-    """Process a raw document with ``pipeline`` and store it; a stored up-to-date one is returned as is.
+def submit(processing: Processing, store: Store, pipeline: str, raw: Document) -> Submitted:
+    """Process a raw document with ``pipeline`` in a worker and store it; a stored up-to-date
+    one is returned as is.
 
-    Raises ``UnknownPipeline``, ``DocumentFailed`` (nothing is stored), ``PresspipeError``
-    (the pipeline cannot be built, e.g. its model is not installed).
+    Raises ``UnknownPipeline``, ``Busy`` (too many waiting), ``DocumentFailed`` (nothing is
+    stored; a document over its time budget fails with code ``timeout``), ``ShuttingDown``,
+    ``PresspipeError`` (the pipeline cannot be built, e.g. its model is not installed).
     """
-    entry = catalogue.entry(pipeline)
-    [outcome] = run_into_store([raw], entry.pipeline, catalogue.process(pipeline), store, batch_size=1)
+    entry = processing.catalogue.entry(pipeline)
+    with processing.admit():
+        [outcome] = run_into_store([raw], entry.pipeline, processing.process(pipeline), store, batch_size=1)
     if outcome.status == "failed":
         raise DocumentFailed(outcome.document)
     return Submitted(outcome.document, created=outcome.created)

@@ -1,4 +1,10 @@
-"""The batch worker: processes submitted batches in a background thread, progress in the store."""
+"""The batch worker: processes submitted batches in a background thread, progress in the store.
+
+The thread only supervises: documents go through the pipeline in the worker processes of
+``api.processing``. What waits is bounded (batches and their characters; past either,
+``submit`` raises ``Busy`` and the API answers 429), and each chunk of a batch closes at
+``Limits.batch_chars`` characters as well as at ``BATCH_CHUNK`` documents.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +14,10 @@ import threading
 import uuid
 from typing import Any
 
-from presspipe.api.catalogue import Catalogue
+from presspipe.api.processing import Busy, Processing, ShuttingDown
 from presspipe.document import Document
 from presspipe.ingest import Outcome, RunCounts, run_into_store
+from presspipe.runner import raw_length
 from presspipe.store import Batch, Store
 
 log = logging.getLogger(__name__)
@@ -34,16 +41,36 @@ class BatchWorker:
     ``queued`` or ``running`` in the store (its stored documents are kept).
     """
 
-    def __init__(self, catalogue: Catalogue, store: Store) -> None:
-        self.catalogue = catalogue
+    def __init__(self, processing: Processing, store: Store, max_batches: int, max_chars: int) -> None:
+        self.processing = processing
         self.store = store
+        self.max_batches = max_batches
+        self.max_chars = max_chars
         self._queue: queue.Queue[tuple[str, str, list[Document]] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._pending = 0
+        self._pending_chars = 0
 
     def submit(self, pipeline: str, documents: list[Document]) -> Batch:
-        self.catalogue.entry(pipeline)
-        batch = self.store.create_batch(uuid.uuid4().hex, pipeline, len(documents))
+        """Queue a batch; ``Busy`` when ``max_batches`` batches or ``max_chars`` characters wait."""
+        self.processing.catalogue.entry(pipeline)
+        chars = sum(raw_length(document) for document in documents)
+        with self._lock:
+            if self._pending >= self.max_batches or (
+                self._pending and self._pending_chars + chars > self.max_chars
+            ):
+                raise Busy(
+                    f"{self._pending} batches ({self._pending_chars:,} characters) are waiting; "
+                    f"this server queues at most {self.max_batches} batches and {self.max_chars:,} characters"
+                )
+            self._pending += 1
+            self._pending_chars += chars
+        try:
+            batch = self.store.create_batch(uuid.uuid4().hex, pipeline, len(documents))
+        except BaseException:
+            self._done(chars)
+            raise
         self._queue.put((batch.id, pipeline, documents))
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
@@ -62,46 +89,68 @@ class BatchWorker:
             self._queue.put(None)
             thread.join(timeout)
 
+    def _done(self, chars: int) -> None:
+        with self._lock:
+            self._pending -= 1
+            self._pending_chars -= chars
+
     def _work(self) -> None:
         while True:
             item = self._queue.get()
             if item is None:
                 return
             batch_id, pipeline, documents = item
+            results: list[dict[str, Any]] = []
             try:
-                self._run(batch_id, pipeline, documents)
-            except Exception as error:  # a bug or a dead store: record it on the batch, keep serving
-                log.exception("batch %s failed", batch_id)
-                try:
-                    self.store.update_batch(
-                        batch_id,
-                        status="failed",
-                        processed=0,
-                        failed=len(documents),
-                        results=[
-                            {
-                                "index": None,
-                                "id": None,
-                                "status": "failed",
-                                "errors": [{"step": None, "code": "batch_failed", "message": str(error)}],
-                            }
-                        ],
-                        finished=True,
-                    )
-                except Exception:
-                    log.exception("could not record the failure of batch %s", batch_id)
+                self._run(batch_id, pipeline, documents, results)
+            except ShuttingDown:  # the batch stays running, as when the process dies (docs/api.md)
+                return
+            except Exception as error:  # a bug or a dead store: the rest of the batch fails with it
+                log.exception("batch %s stopped", batch_id)
+                self._fail_rest(batch_id, documents, results, error)
+            finally:
+                self._done(sum(raw_length(document) for document in documents))
 
-    def _run(self, batch_id: str, pipeline: str, documents: list[Document]) -> None:
-        results: list[dict[str, Any]] = []
+    def _fail_rest(
+        self, batch_id: str, documents: list[Document], results: list[dict[str, Any]], error: Exception
+    ) -> None:
+        """Record the documents not done yet as failed with ``error``; the batch is then done."""
+        seen = {result["index"] for result in results}
+        reason = {
+            "step": None,
+            "code": "batch_failed",
+            "message": f"not processed: {type(error).__name__}: {error}",
+        }
+        for index, document in enumerate(documents):
+            if index not in seen:
+                results.append(
+                    {"index": index, "id": document.get("id"), "status": "failed", "errors": [reason]}
+                )
+        try:
+            self.store.update_batch(
+                batch_id,
+                status="done",
+                processed=len(results),
+                failed=sum(result["status"] == "failed" for result in results),
+                results=sorted(results, key=lambda result: int(result["index"])),
+                finished=True,
+            )
+        except Exception:
+            log.exception("could not record the failure of batch %s", batch_id)
+
+    def _run(
+        self, batch_id: str, pipeline: str, documents: list[Document], results: list[dict[str, Any]]
+    ) -> None:
         counts = RunCounts()
-        entry = self.catalogue.entry(pipeline)
+        entry = self.processing.catalogue.entry(pipeline)
         self.store.update_batch(batch_id, status="running", processed=0, failed=0, results=[])
         outcomes = run_into_store(
             documents,
             entry.pipeline,
-            self.catalogue.process(pipeline),
+            self.processing.process(pipeline),
             self.store,
             batch_size=BATCH_CHUNK,
+            batch_chars=self.processing.limits.batch_chars,
             counts=counts,
         )
         for outcome in outcomes:

@@ -8,7 +8,7 @@ dialects: locking, inserting a document, the full-text index.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -88,6 +88,11 @@ class Backend:
         pass
 
     def insert_document(self, cur: Cursor, row: Row) -> int:
+        """Insert ``row``; its new ``seq``."""
+        raise NotImplementedError
+
+    def update_document(self, cur: Cursor, seq: int, row: Row) -> None:
+        """Write ``row`` over the document ``seq`` (which keeps its ``seq``)."""
         raise NotImplementedError
 
     def index_search(self, cur: Cursor, seq: int, title: str | None, text: str) -> None:
@@ -96,5 +101,10 @@ class Backend:
     def unindex_search(self, cur: Cursor, seq: int, title: str | None, text: str) -> None:
         pass
 
+    def reindex_search(self, cur: Cursor, documents: Iterable[tuple[int, str | None, str]]) -> None:
+        """Index ``(seq, title, text)`` documents anew (migration 3 calls it a page at a time)."""
+        raise NotImplementedError
+
     def search_clause(self, words: list[str]) -> tuple[str, str]:
+        """A WHERE clause matching documents that hold every one of ``words``, and its parameter."""
         raise NotImplementedError

@@ -6,9 +6,10 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from presspipe.store.queries import WORD, name_clause, published_bound
+from presspipe.store.queries import name_clause, published_bound
 from presspipe.store.records import InvalidQuery
 from presspipe.store.rows import checked
+from presspipe.store.search import words as search_words
 
 if TYPE_CHECKING:
     from presspipe.store.backend import Backend
@@ -92,9 +93,10 @@ def common_filters(
         value = getattr(filters, name)
         if value is not None:
             where += f" AND {prefix}{name} = ?"
-            params.append(checked(value, name).strip().casefold() if name == "outlet" else value)
+            text = checked(value, name)
+            params.append(text.strip().casefold() if name == "outlet" else text)
     if words_in_document and filters.q is not None:
-        words = WORD.findall(checked(filters.q, "q"))
+        words = search_words(checked(filters.q, "q"))
         if not words:
             raise InvalidQuery("the text search 'q' has no words to look for")
         clause, value = backend.search_clause(words)

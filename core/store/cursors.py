@@ -12,6 +12,9 @@ import binascii
 
 from presspipe.store.records import InvalidQuery
 
+MAX_SEQ = 2**63 - 1
+"""The largest row number either database holds: a crafted cursor past it is refused."""
+
 
 def encode_position(kind: str, *numbers: int) -> str:
     text = ":".join([kind, *(str(n) for n in numbers)])
@@ -23,6 +26,8 @@ def decode_position(kind: str, cursor: str, count: int = 1) -> tuple[int, ...]:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         prefix, *numbers = text.split(":")
         if prefix != kind or len(numbers) != count or not all(n.isdigit() for n in numbers):
+            raise ValueError
+        if any(int(n) > MAX_SEQ for n in numbers):
             raise ValueError
         return tuple(int(n) for n in numbers)
     except (ValueError, binascii.Error, UnicodeDecodeError):

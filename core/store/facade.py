@@ -139,13 +139,26 @@ class Store:
         """Store one processed document durably (one transaction). See the module docstring."""
         return self.put_many([document])[0]
 
-    def put_many(self, documents: Sequence[Document]) -> list[PutResult]:
-        """Store documents in one transaction: all of them or, if the process dies, none."""
-        rows = [(Row.of(document), facts_of(document)) for document in documents]
+    def put_many(self, documents: Sequence[Document], *, skip_invalid: bool = False) -> list[PutResult]:
+        """Store documents in one transaction: all of them or, if the process dies, none.
+
+        A document the store cannot take (failed, no provenance, ``meta.published`` out of
+        range, an oversized title, an id with ``/``, ...) raises ``InvalidQuery`` before
+        anything is written; with ``skip_invalid`` it is left out instead, and its result says
+        why (``problem``), so one bad document never costs the others.
+        """
+        rows: list[tuple[Row, DocumentFacts] | PutResult] = []
+        for document in documents:
+            try:
+                rows.append((Row.of(document), facts_of(document)))
+            except InvalidQuery as error:
+                if not skip_invalid:
+                    raise
+                rows.append(PutResult(str(document.get("id")), "", created=False, problem=str(error)))
         results = []
         with self._db.write() as cur:
-            for row, facts in rows:
-                results.append(self._put(cur, row, facts))
+            for row in rows:
+                results.append(row if isinstance(row, PutResult) else self._put(cur, *row))
         return results
 
     def _put(self, cur: Cursor, row: Row, facts: DocumentFacts) -> PutResult:
@@ -155,11 +168,16 @@ class Store:
             (row.id, row.pipeline),
         )
         old = cur.fetchone()
-        if old is not None:
+        if old is None:
+            seq = self._db.insert_document(cur, row)
+        else:
             if (old[1], old[2]) == (row.pipeline_sha256, row.content_sha256):
                 return PutResult(row.id, row.pipeline, created=False)
-            self._remove(cur, int(old[0]), old[3], old[4])
-        seq = self._db.insert_document(cur, row)
+            # Replaced in place: the row keeps its seq, so an export or a cursor walk running
+            # meanwhile (both page by seq) sees it exactly once.
+            seq = int(old[0])
+            self._unindex(cur, seq, old[3], old[4])
+            self._db.update_document(cur, seq, row)
         for table, names in (("pp_entity_names", row.entity_names), ("pp_speaker_names", row.speaker_names)):
             for name in names:
                 cur.execute(f"INSERT INTO {table} (name, doc) VALUES (?, ?)", (name, seq))
@@ -177,8 +195,10 @@ class Store:
         pending: list[Document] = []
 
         def flush() -> None:
-            for result in self.put_many(pending):
-                if result.created:
+            for result in self.put_many(pending, skip_invalid=True):
+                if result.problem is not None:
+                    counts.skipped.append(result.problem)
+                elif result.created:
                     counts.stored += 1
                 else:
                     counts.unchanged += 1
@@ -231,11 +251,15 @@ class Store:
 
     def _remove(self, cur: Cursor, seq: int, title: str | None, body: str) -> None:
         """Delete the stored document ``seq``: its search entry, its names, its row."""
+        self._unindex(cur, seq, title, body)
+        cur.execute("DELETE FROM pp_documents WHERE seq = ?", (seq,))
+
+    def _unindex(self, cur: Cursor, seq: int, title: str | None, body: str) -> None:
+        """Forget the stored document ``seq``'s search entry and names (its row stays)."""
         self._db.unindex_search(cur, seq, title, json.loads(body).get("text") or "")
         remove_document(cur, seq)
         for table in ("pp_entity_names", "pp_speaker_names"):
             cur.execute(f"DELETE FROM {table} WHERE doc = ?", (seq,))
-        cur.execute("DELETE FROM pp_documents WHERE seq = ?", (seq,))
 
     # ------------------------------------------------------------------ queries
 

@@ -1,6 +1,8 @@
 """The store's schema: numbered migrations per dialect, applied in order when a store opens.
 
-Never edit a shipped migration: add the next one. A store written by a newer presspipe (a
+Never edit a shipped migration: add the next one. A step is an SQL statement, or a Python
+function of the backend and the migration's cursor (for what SQL alone cannot compute, such
+as the search words of every stored document). A store written by a newer presspipe (a
 higher version than ``len(MIGRATIONS[dialect])``) is refused rather than misread.
 """
 
@@ -13,13 +15,19 @@ from typing import TYPE_CHECKING
 from presspipe.store.corpus import add_document, facts_of
 from presspipe.store.records import StoreError, now
 
+# The full-text table of version 3 (words split by ``search.index_text``): contentless, the
+# text lives once, in the document body.
+SEARCH_TABLE = """CREATE VIRTUAL TABLE pp_search USING fts5(
+    words, content='', tokenize='unicode61 remove_diacritics 0'
+)"""
+
 if TYPE_CHECKING:
     from presspipe.store.backend import Backend, Cursor
 
-Step = str | Callable[["Cursor"], None]
-"""A migration step: a SQL statement, or a function of the write cursor (a backfill)."""
+Step = str | Callable[["Backend", "Cursor"], None]
+"""A migration step: a SQL statement, or a function of the backend and the write cursor (a backfill)."""
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The newest store schema this code writes (the last migration's number)."""
 
 _BATCHES_TABLE = """CREATE TABLE pp_batches (
@@ -81,12 +89,29 @@ def _corpus_tables(big_id: str, published: str, quotes_by_key: str) -> list[Step
     ]
 
 
-def _backfill_corpus(cur: Cursor) -> None:
+def _backfill_corpus(backend: Backend, cur: Cursor) -> None:
     """Put the documents stored before migration 2 into the corpus tables, oldest first."""
     cur.execute("SELECT seq FROM pp_documents ORDER BY seq")
     for (seq,) in cur.fetchall():
         cur.execute("SELECT body FROM pp_documents WHERE seq = ?", (seq,))
         add_document(cur, int(seq), facts_of(json.loads(cur.fetchone()[0])))
+
+
+def _reindex_search(backend: Backend, cur: Cursor) -> None:
+    """Rebuild the full-text index with ``search.index_text`` (version 3: one tokenizer for both stores)."""
+
+    after = 0
+    while True:  # a page at a time: memory stays flat however large the store
+        cur.execute(
+            "SELECT seq, title, body FROM pp_documents WHERE seq > ? ORDER BY seq LIMIT 200", (after,)
+        )
+        rows = cur.fetchall()
+        backend.reindex_search(
+            cur, [(int(seq), title, json.loads(body).get("text") or "") for seq, title, body in rows]
+        )
+        if len(rows) < 200:
+            return
+        after = int(rows[-1][0])
 
 
 MIGRATIONS: dict[str, list[list[Step]]] = {
@@ -125,6 +150,7 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
             _BATCHES_TABLE,
         ],
         _corpus_tables("INTEGER", "TEXT", "(key, doc, n, folded)"),
+        ["DROP TABLE pp_search", SEARCH_TABLE, _reindex_search],
     ],
     "postgresql": [
         [
@@ -161,6 +187,7 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
             _BATCHES_TABLE,
         ],
         _corpus_tables("BIGINT", 'TEXT COLLATE "C"', "(key, doc, n) INCLUDE (folded)"),
+        [_reindex_search],
     ],
 }
 
@@ -185,7 +212,7 @@ def migrate(backend: Backend) -> None:
                 continue
             for statement in statements:
                 if callable(statement):
-                    statement(cur)
+                    statement(backend, cur)
                 else:
                     cur.execute(statement)
             cur.execute("INSERT INTO pp_migrations (version, applied_at) VALUES (?, ?)", (version, now()))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from presspipe.store.backend import Backend, Cursor
 from presspipe.store.records import StoreError
-from presspipe.store.rows import DOCUMENT_COLUMNS, Row
+from presspipe.store.rows import DOCUMENT_ASSIGNMENTS, DOCUMENT_COLUMNS, Row
+from presspipe.store.search import index_text
 
 
 class Postgres(Backend):
@@ -63,13 +64,27 @@ class Postgres(Backend):
     def insert_document(self, cur: Cursor, row: Row) -> int:
         cur.execute(
             f"INSERT INTO pp_documents ({DOCUMENT_COLUMNS}, search) VALUES ({', '.join('?' * 12)}, "
-            "to_tsvector('simple', ?)) RETURNING seq",
-            (*row.columns(), f"{row.title or ''}\n{row.text}"),
+            "array_to_tsvector(?::text[])) RETURNING seq",
+            (*row.columns(), index_text(row.title, row.text).split()),
         )
         return int(cur.fetchone()[0])
 
+    def update_document(self, cur: Cursor, seq: int, row: Row) -> None:
+        cur.execute(
+            f"UPDATE pp_documents SET {DOCUMENT_ASSIGNMENTS}, search = array_to_tsvector(?::text[]) WHERE seq = ?",
+            (*row.columns(), index_text(row.title, row.text).split(), seq),
+        )
+
+    def reindex_search(self, cur: Cursor, documents: Iterable[tuple[int, str | None, str]]) -> None:
+        for seq, title, text in documents:
+            cur.execute(
+                "UPDATE pp_documents SET search = array_to_tsvector(?::text[]) WHERE seq = ?",
+                (index_text(title, text).split(), seq),
+            )
+
     def search_clause(self, words: list[str]) -> tuple[str, str]:
-        return "search @@ plainto_tsquery('simple', ?)", " ".join(words)
+        # The words as lexemes, taken as they are (PostgreSQL's parser never splits them again).
+        return "search @@ ?::tsquery", " & ".join(f"'{word}'" for word in words)
 
 
 class PgCursor:

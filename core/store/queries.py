@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from presspipe.store.corpus import KEY_PATTERN, name_words
 from presspipe.store.records import Filters, InvalidQuery
-from presspipe.store.rows import checked, normalise_name
+from presspipe.store.rows import checked, normalise_name, utc_naive
+from presspipe.store.search import words as search_words
 
 if TYPE_CHECKING:
     from presspipe.store.backend import Backend
-
-WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def selection(backend: Backend, filters: Filters, before: int | None) -> tuple[str, tuple[Any, ...], str]:
@@ -37,7 +35,7 @@ def selection(backend: Backend, filters: Filters, before: int | None) -> tuple[s
         clauses.append("pipeline = ?")
         params.append(checked(filters.pipeline, "pipeline"))
     if filters.q is not None:
-        words = WORD.findall(checked(filters.q, "q"))
+        words = list(dict.fromkeys(search_words(checked(filters.q, "q"))))
         if not words:
             raise InvalidQuery("the text search 'q' has no words to look for")
         clause, value = backend.search_clause(words)
@@ -47,9 +45,7 @@ def selection(backend: Backend, filters: Filters, before: int | None) -> tuple[s
         clauses.append("published >= ?")
         params.append(published_bound(filters.published_from, end=False))
     if filters.published_to is not None:
-        clauses.append(
-            "published < ?" if not isinstance(filters.published_to, datetime) else "published <= ?"
-        )
+        clauses.append("published <= ?")
         params.append(published_bound(filters.published_to, end=True))
     if before is not None:
         clauses.append("seq < ?")
@@ -74,9 +70,12 @@ def name_clause(column: str, value: str, field: str) -> tuple[str, list[str]]:
 
 
 def published_bound(value: date | datetime, *, end: bool) -> str:
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
-        return value.strftime("%Y-%m-%dT%H:%M:%S")
-    day = value + timedelta(days=1) if end else value
-    return day.strftime("%Y-%m-%dT00:00:00")
+    """A bound as stored dates are written (seconds, UTC); a date ends at 23:59:59. A zoned time
+    beyond UTC's range (``0001-01-01T00:00:00+01:00``) is clamped to the range's end."""
+    if not isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT23:59:59" if end else "%Y-%m-%dT00:00:00")
+    try:
+        value = utc_naive(value)
+    except OverflowError:
+        value = datetime.min if value.year == 1 else datetime.max
+    return value.strftime("%Y-%m-%dT%H:%M:%S")

@@ -60,6 +60,8 @@ class PutResult:
     pipeline: str
     created: bool
     """False when the same content from the same pipeline was already stored (nothing written)."""
+    problem: str | None = None
+    """Why the document was not stored (``put_many(..., skip_invalid=True)`` only)."""
 
 
 @dataclass

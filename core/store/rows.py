@@ -14,14 +14,21 @@ from typing import Any
 
 from presspipe.document import Document, error_messages
 from presspipe.store.records import InvalidQuery, StoredSummary, now
+from presspipe.store.search import SEARCH_CHARS
 
-SEARCH_CHARS = 100_000
-"""Characters of a document's text that the full-text index covers (tsvector caps its size)."""
+MAX_ID_CHARS = 1_000
+MAX_TITLE_CHARS = 2_000
+MAX_META_CHARS = 100_000
+"""Larger ids, titles and meta (as JSON) are refused: the store and its pages are for articles."""
+MAX_NAME_CHARS = 300
+"""Entity and speaker names are compared on their first this many characters."""
 
 DOCUMENT_COLUMNS = (
     "id, pipeline, pipeline_sha256, content_sha256, title, published, uri, summary, "
     "entity_count, quote_count, stored_at, body"
 )
+DOCUMENT_ASSIGNMENTS = ", ".join(f"{column} = ?" for column in DOCUMENT_COLUMNS.split(", "))
+"""``DOCUMENT_COLUMNS`` as an UPDATE's SET list, in the same order."""
 SUMMARY_COLUMNS = (
     "seq, id, pipeline, pipeline_sha256, title, published, uri, summary, entity_count, quote_count, stored_at"
 )
@@ -122,7 +129,7 @@ def summary_of(row: Sequence[Any]) -> StoredSummary:
 
 
 def ingest_problem(document: Any) -> str | None:
-    """Why a processed document cannot be ingested, or None."""
+    """Why a processed document cannot be stored, or None (every way in to the store checks this)."""
     if not isinstance(document, dict):
         return "not a JSON object"
     if document.get("errors"):
@@ -134,17 +141,59 @@ def ingest_problem(document: Any) -> str | None:
         return "no string 'id' and 'text'"
     if not isinstance((document.get("source") or {}).get("sha256"), str):
         return "no source.sha256"
+    return _id_problem(document["id"]) or _meta_problem(document.get("meta"))
+
+
+def _id_problem(id: str) -> str | None:
+    if "/" in id:
+        return f"id {id[:100]!r} holds a '/', which no URL of the API could reach; choose another id"
+    if len(id) > MAX_ID_CHARS:
+        return f"id of {len(id):,} characters; at most {MAX_ID_CHARS:,}"
+    return None
+
+
+def _meta_problem(meta: Any) -> str | None:
+    if meta is None:
+        return None
+    if not isinstance(meta, dict):
+        return "meta is not an object"
+    title = meta.get("title")
+    if isinstance(title, str) and len(title) > MAX_TITLE_CHARS:
+        return f"meta.title of {len(title):,} characters; at most {MAX_TITLE_CHARS:,}"
+    size = len(json.dumps(meta, ensure_ascii=False))
+    if size > MAX_META_CHARS:
+        return f"meta of {size:,} characters (as JSON); at most {MAX_META_CHARS:,}"
+    published = meta.get("published")
+    if isinstance(published, str):
+        try:
+            _parsed_published(published)
+        except OverflowError:
+            return f"meta.published {published[:40]!r} is out of range (years 1 to 9999 in UTC)"
     return None
 
 
 def normalise_name(name: str) -> str:
-    """How entity and speaker names are compared: whitespace collapsed, case folded, curly apostrophes straight."""
-    return " ".join(name.replace("\u2019", "'").split()).casefold()
+    """How entity and speaker names are compared: whitespace collapsed, case folded, curly
+    apostrophes straight, cut at ``MAX_NAME_CHARS`` (a PostgreSQL index entry has a size limit)."""
+    return " ".join(name[: 4 * MAX_NAME_CHARS].replace("\u2019", "'").split()).casefold()[:MAX_NAME_CHARS]
 
 
 def normalise_published(value: Any) -> str | None:
-    """``meta.published`` as sortable ``YYYY-MM-DDTHH:MM:SS`` (UTC when it has a zone), or None."""
-    if not isinstance(value, str) or not value.strip():
+    """``meta.published`` as sortable ``YYYY-MM-DDTHH:MM:SS`` (UTC when it has a zone), or None
+    (not a date, or out of range in UTC: ``ingest_problem`` refuses the latter)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = _parsed_published(value)
+    except OverflowError:
+        return None
+    return parsed.strftime("%Y-%m-%dT%H:%M:%S") if parsed is not None else None
+
+
+def _parsed_published(value: str) -> datetime | None:
+    """A naive UTC datetime, or None (not a date); ``OverflowError`` when out of range in UTC
+    (``0001-01-01T00:00:00+01:00``)."""
+    if not value.strip():
         return None
     try:
         parsed = datetime.fromisoformat(value.strip())
@@ -153,9 +202,14 @@ def normalise_published(value: Any) -> str | None:
             parsed = datetime.combine(date.fromisoformat(value.strip()[:10]), datetime.min.time())
         except ValueError:
             return None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-    return parsed.strftime("%Y-%m-%dT%H:%M:%S")
+    return utc_naive(parsed)
+
+
+def utc_naive(value: datetime) -> datetime:
+    """``value`` in UTC without its zone; ``OverflowError`` when UTC has no such time."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 def text_problem(value: str) -> str | None:

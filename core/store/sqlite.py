@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from presspipe.store.backend import Backend, Cursor
 from presspipe.store.records import StoreError
-from presspipe.store.rows import DOCUMENT_COLUMNS, SEARCH_CHARS, Row
+from presspipe.store.rows import DOCUMENT_ASSIGNMENTS, DOCUMENT_COLUMNS, Row
+from presspipe.store.search import index_text
 
 
 class SQLite(Backend):
@@ -55,15 +56,23 @@ class SQLite(Backend):
         )
         return int(cur.lastrowid)  # type: ignore[attr-defined]
 
+    def update_document(self, cur: Cursor, seq: int, row: Row) -> None:
+        cur.execute(f"UPDATE pp_documents SET {DOCUMENT_ASSIGNMENTS} WHERE seq = ?", (*row.columns(), seq))
+
     def index_search(self, cur: Cursor, seq: int, title: str | None, text: str) -> None:
-        cur.execute("INSERT INTO pp_search (rowid, title, text) VALUES (?, ?, ?)", (seq, title or "", text))
+        cur.execute("INSERT INTO pp_search (rowid, words) VALUES (?, ?)", (seq, index_text(title, text)))
 
     def unindex_search(self, cur: Cursor, seq: int, title: str | None, text: str) -> None:
         # A contentless FTS5 table forgets a row when told the exact values it indexed.
         cur.execute(
-            "INSERT INTO pp_search (pp_search, rowid, title, text) VALUES ('delete', ?, ?, ?)",
-            (seq, title or "", text[:SEARCH_CHARS]),
+            "INSERT INTO pp_search (pp_search, rowid, words) VALUES ('delete', ?, ?)",
+            (seq, index_text(title, text)),
         )
+
+    def reindex_search(self, cur: Cursor, documents: Iterable[tuple[int, str | None, str]]) -> None:
+        # Into the empty table that migration 3 made.
+        for seq, title, text in documents:
+            self.index_search(cur, seq, title, text)
 
     def search_clause(self, words: list[str]) -> tuple[str, str]:
         # Each word quoted: FTS5 reads it as a plain token, never as query syntax.

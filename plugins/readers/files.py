@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -107,6 +108,11 @@ def _record_problem(record: object) -> str | None:
     for field, kind in (("id", str), ("uri", str), ("meta", dict)):
         if field in record and not isinstance(record[field], kind):
             return f"'{field}' must be a{'n object' if kind is dict else ' string'}"
+    for field, value in record.items():
+        try:  # JSON's \ud800-\udfff escapes decode to lone surrogates, which no UTF-8 can hold
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as error:
+            return f"'{field}' holds {error.object[error.start : error.end]!r}, a lone surrogate (not valid Unicode)"
     return None
 
 

@@ -39,7 +39,7 @@ def _batch_out(batch: Batch) -> BatchOut:
     summary="Submit many documents; they are processed in the background",
     responses={
         202: {"description": "accepted: poll the batch's url for progress"},
-        **responses(400, 401, 404, 413, 415, 422, 503),
+        **responses(400, 401, 404, 413, 415, 422, 429, 503),
     },
     openapi_extra=BATCH_BODY,
 )

@@ -41,7 +41,7 @@ def _summary_out(item: StoredSummary) -> DocumentSummary:
             "description": "the same content was processed by this pipeline before: the stored document",
         },
         201: {"description": "processed and stored"},
-        **responses(400, 401, 404, 413, 415, 422, 503),
+        **responses(400, 401, 404, 413, 415, 422, 429, 503),
     },
     openapi_extra=DOCUMENT_BODY,
 )
@@ -54,7 +54,7 @@ async def post_document(
     svc.catalogue.entry(pipeline)  # an unknown pipeline is refused before the body is read
     body = await read_body(request, svc.settings.max_body_bytes)
     raw = document_from_request(request, body)
-    done = await run_in_threadpool(submit, svc.catalogue, svc.store, pipeline, raw)
+    done = await run_in_threadpool(submit, svc.processing, svc.store, pipeline, raw)
     document = done.document
     name = document["provenance"]["pipeline"]["name"]
     return JSONResponse(
