@@ -199,7 +199,7 @@ def test_help_is_written_for_users_and_every_argument_has_help():
     )
     assert "thin shell" not in result.stdout and "Exit status" not in result.stdout
     assert "presspipe run news seeds/" in result.stdout
-    from presspipe.cli import build_parser
+    from presspipe.arguments import build_parser
 
     parser = build_parser()
     [commands] = [a for a in parser._actions if a.dest == "command" or a.choices]
