@@ -10,7 +10,6 @@ import csv
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from presspipe.registry import load_registry
 from presspipe.store import SCHEMA_VERSION, open_store
 
 from .conftest import ROOT
+from .servers import free_port
 from .test_store import make_document
 
 SMALL = """name: small
@@ -434,12 +434,6 @@ def test_openapi_declares_every_status_a_route_answers(client: TestClient) -> No
 # ---------------------------------------------------------------------- presspipe serve
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_serve_ingests_processed_output_and_serves_it(tmp_path: Path) -> None:
     processed = tmp_path / "seeds.jsonl"
     failed = make_document(3)
@@ -447,7 +441,7 @@ def test_serve_ingests_processed_output_and_serves_it(tmp_path: Path) -> None:
     processed.write_text(
         "\n".join(json.dumps(d) for d in (make_document(1), make_document(2), failed)) + "\n"
     )
-    port = _free_port()
+    port = free_port()
     store = tmp_path / "served.db"
     env = {**os.environ, "PRESSPIPE_API_TOKEN": ""}
     server = subprocess.Popen(

@@ -22,7 +22,7 @@ import psutil
 import pytest
 
 from .conftest import ROOT
-from .test_api import _free_port
+from .servers import free_port
 from .test_registry import fake_distribution
 
 STALL = "name: stall\nsteps:\n  - use: demo.words\n  - use: demo.stall\n    with: {seconds: 120}\n"
@@ -33,7 +33,7 @@ MARKS = "Ada Lovelace said " + '"' * 12_000
 def serving(
     tmp_path: Path, *options: str, env: dict[str, str] | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    port = _free_port()
+    port = free_port()
     command = [
         sys.executable,
         "-m",

@@ -21,7 +21,7 @@ from presspipe.store import open_store
 
 from . import test_store
 from .conftest import ROOT
-from .test_api import _free_port
+from .servers import free_port
 from .test_store import make_document
 
 store_url = test_store.store_url  # the fixture: SQLite and PostgreSQL
@@ -111,7 +111,7 @@ def test_serve_ingest_skips_a_record_it_cannot_store_and_starts(tmp_path: Path) 
     (tmp_path / "out.jsonl").write_text(
         "\n".join(json.dumps(d) for d in (make_document(1), bad, make_document(3))) + "\n", encoding="utf-8"
     )
-    port = _free_port()
+    port = free_port()
     command = [
         sys.executable,
         "-m",
