@@ -55,6 +55,7 @@ def test_speakers_rank_by_quotes_with_surnames_joined(client: TestClient) -> Non
     first = body["items"][0]
     assert first["first"] == "2026-01-06" and first["last"] == "2026-02-10"
     assert first["url"] == "/v1/entities/person:volodymyr-zelenskyy"
+    assert "mentions" not in first  # a speaker ranking counts quotes, not mentions
     assert [i["key"] for i in client.get("/v1/speakers?kind=indirect").json()["items"]] == [
         "person:nicolas-maduro"
     ]

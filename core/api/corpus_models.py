@@ -5,22 +5,41 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 
-class RankedOut(BaseModel):
-    """A speaker or an entity across the corpus."""
+class SpeakerOut(BaseModel):
+    """A speaker across the corpus."""
 
     key: str = Field(description="corpus key: label and name folded for case, accents and punctuation")
     name: str
     label: str
-    documents: int = Field(description="documents it is in (speakers: documents it is quoted in)")
-    mentions: int = Field(description="mentions in those documents (0 in speaker rankings)")
+    documents: int = Field(description="documents it is quoted in")
+    quotes: int = Field(description="quotes it is the speaker of")
+    first: str | None = Field(description="the first publication date it is quoted on")
+    last: str | None = Field(description="the last publication date it is quoted on")
+    url: str = Field(description="its profile")
+
+
+class SpeakerPage(BaseModel):
+    items: list[SpeakerOut]
+    next_cursor: str | None = Field(description="pass as ?cursor= for the next page; null on the last page")
+    next: str | None = Field(description="the URL of the next page, or null")
+
+
+class EntityOut(BaseModel):
+    """An entity across the corpus."""
+
+    key: str = Field(description="corpus key: label and name folded for case, accents and punctuation")
+    name: str
+    label: str
+    documents: int = Field(description="documents it is in")
+    mentions: int = Field(description="mentions in those documents")
     quotes: int = Field(description="quotes it is the speaker of")
     first: str | None = Field(description="the first publication date it appears on")
     last: str | None = Field(description="the last publication date it appears on")
     url: str = Field(description="its profile")
 
 
-class RankedPage(BaseModel):
-    items: list[RankedOut]
+class EntityPage(BaseModel):
+    items: list[EntityOut]
     next_cursor: str | None = Field(description="pass as ?cursor= for the next page; null on the last page")
     next: str | None = Field(description="the URL of the next page, or null")
 

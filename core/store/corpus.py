@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -240,20 +240,26 @@ def _fold_partials(entities: dict[str, EntityFacts], surface_of: dict[Any, str])
 
 
 def add_document(cur: Cursor, seq: int, facts: DocumentFacts) -> None:
-    """Record a stored document ``seq`` in the corpus tables and re-resolve the surnames it touches."""
+    """Record a stored document ``seq`` in the corpus tables and re-resolve the surnames it touches.
+
+    A statement per table, each given all of the document's rows (``executemany``): PostgreSQL
+    then pipelines them instead of waiting for a round trip per row.
+    """
     cur.execute("UPDATE pp_documents SET outlet = ? WHERE seq = ?", (facts.outlet, seq))
     # In key order, so that concurrent writers (PostgreSQL) lock the shared count rows in one order.
-    for row in sorted(facts.entities.values(), key=lambda r: r.surface):
-        if not row.full and row.surname and not row.pinned:
-            cur.execute("SELECT target FROM pp_partials WHERE surface = ?", (row.surface,))
-            found = cur.fetchone()
-            row.key = str(found[0]) if found else row.surface
-        _ensure_key(cur, row.surface, row.label, row.name, row.surname, row.full)
-        if row.key != row.surface:
-            _ensure_key(cur, row.key, row.label, row.name, None, True)
-        cur.execute(
-            "INSERT INTO pp_doc_entities (doc, surface, key, pinned, surname, mentions, own_mentions, quotes, "
-            "published, outlet, pipeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    rows = sorted(facts.entities.values(), key=lambda r: r.surface)
+    partial = [r.surface for r in rows if not r.full and r.surname and not r.pinned]
+    targets = dict(_select_in(cur, "SELECT surface, target FROM pp_partials WHERE surface IN", partial))
+    for row in rows:
+        row.key = str(targets.get(row.surface, row.key))
+    new_keys = {row.surface: (row.label, row.name, row.surname, row.full) for row in rows}
+    for row in rows:
+        new_keys.setdefault(row.key, (row.label, row.name, None, True))
+    _ensure_keys(cur, new_keys)
+    cur.executemany(
+        "INSERT INTO pp_doc_entities (doc, surface, key, pinned, surname, mentions, own_mentions, quotes, "
+        "published, outlet, pipeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
             (
                 seq,
                 row.surface,
@@ -266,23 +272,22 @@ def add_document(cur: Cursor, seq: int, facts: DocumentFacts) -> None:
                 facts.published,
                 facts.outlet,
                 facts.pipeline,
-            ),
-        )
-        _move(
-            cur,
-            row.key,
-            _day(facts.published),
-            1,
-            row.mentions,
-            row.own_mentions,
-            row.quotes,
-            int(row.quotes > 0),
-        )
+            )
+            for row in rows
+        ],
+    )
+    day = _day(facts.published)
+    _move(
+        cur,
+        [
+            (row.key, day, 1, row.mentions, row.own_mentions, row.quotes, int(row.quotes > 0))
+            for row in sorted(rows, key=lambda r: r.key)
+        ],
+    )
+    quotes = []
     for n, quote in enumerate(facts.quotes):
         speaker = facts.entities.get(quote.surface) if quote.surface else None
-        cur.execute(
-            "INSERT INTO pp_quotes (doc, n, surface, key, pinned, speaker, text, folded, kind, published, "
-            "outlet, pipeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        quotes.append(
             (
                 seq,
                 n,
@@ -296,23 +301,38 @@ def add_document(cur: Cursor, seq: int, facts: DocumentFacts) -> None:
                 facts.published,
                 facts.outlet,
                 facts.pipeline,
-            ),
+            )
         )
-    resolve(cur, {row.surname for row in facts.entities.values() if row.surname})
+    cur.executemany(
+        "INSERT INTO pp_quotes (doc, n, surface, key, pinned, speaker, text, folded, kind, published, "
+        "outlet, pipeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        quotes,
+    )
+    resolve(cur, {row.surname for row in rows if row.surname})
 
 
-def _ensure_key(cur: Cursor, key: str, label: str, name: str, surname: str | None, full: bool) -> None:
-    """A ``pp_corpus`` row (zero counts) and the name words of ``key``, unless they exist."""
-    cur.execute("SELECT 1 FROM pp_corpus WHERE key = ?", (key,))
-    if cur.fetchone() is not None:
-        return
-    cur.execute(
+def _select_in(cur: Cursor, sql: str, values: Sequence[str]) -> list[Any]:
+    """``sql`` (ending in ``IN``) over ``values``: the rows found (none for no values)."""
+    if not values:
+        return []
+    cur.execute(f"{sql} ({', '.join('?' * len(values))})", tuple(values))
+    return cur.fetchall()
+
+
+def _ensure_keys(cur: Cursor, keys: Mapping[str, tuple[str, str, str | None, bool]]) -> None:
+    """A ``pp_corpus`` row (zero counts) and the name words of each key (-> label, name, surname,
+    full name) that has none yet."""
+    known = {str(r[0]) for r in _select_in(cur, "SELECT key FROM pp_corpus WHERE key IN", sorted(keys))}
+    missing = sorted(set(keys) - known)
+    cur.executemany(
         "INSERT INTO pp_corpus (key, label, name, surname, full_name) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (key) DO NOTHING",
-        (key, label, name, surname, int(full)),
+        [(key, keys[key][0], keys[key][1], keys[key][2], int(keys[key][3])) for key in missing],
     )
-    for word in set(key.partition(":")[2].split("-")):
-        cur.execute("INSERT INTO pp_name_words (word, key) VALUES (?, ?) ON CONFLICT DO NOTHING", (word, key))
+    cur.executemany(
+        "INSERT INTO pp_name_words (word, key) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        [(word, key) for key in missing for word in sorted(set(key.partition(":")[2].split("-")))],
+    )
 
 
 def remove_document(cur: Cursor, seq: int) -> None:
@@ -321,11 +341,15 @@ def remove_document(cur: Cursor, seq: int) -> None:
         "SELECT key, mentions, own_mentions, quotes, surname, published FROM pp_doc_entities WHERE doc = ?",
         (seq,),
     )
-    surnames = set()
-    for key, mentions, own, quotes, surname, published in cur.fetchall():
-        _move(cur, key, _day(published), -1, -int(mentions), -int(own), -int(quotes), -int(int(quotes) > 0))
-        if surname:
-            surnames.add(str(surname))
+    found = cur.fetchall()
+    _move(
+        cur,
+        [
+            (str(key), _day(published), -1, -int(mentions), -int(own), -int(quotes), -int(int(quotes) > 0))
+            for key, mentions, own, quotes, _, published in sorted(found, key=lambda r: str(r[0]))
+        ],
+    )
+    surnames = {str(r[4]) for r in found if r[4]}
     cur.execute("DELETE FROM pp_doc_entities WHERE doc = ?", (seq,))
     cur.execute("DELETE FROM pp_quotes WHERE doc = ?", (seq,))
     resolve(cur, surnames)
@@ -333,11 +357,12 @@ def remove_document(cur: Cursor, seq: int) -> None:
 
 def resolve(cur: Cursor, surnames: Iterable[str]) -> None:
     """Rule 3 for each surname: point its partial name where the corpus now says, moving its counts."""
-    for surname in sorted(surnames):
-        partial = corpus_key("PERSON", [surname])
-        cur.execute("SELECT 1 FROM pp_corpus WHERE key = ?", (partial,))
-        if cur.fetchone() is None:
-            continue  # the surname was never given alone: nothing to resolve
+    partials = [corpus_key("PERSON", [surname]) for surname in sorted(surnames)]
+    # Only surnames once given alone have a partial name to resolve.
+    given_alone = {str(r[0]) for r in _select_in(cur, "SELECT key FROM pp_corpus WHERE key IN", partials)}
+    for surname, partial in zip(sorted(surnames), partials, strict=True):
+        if partial not in given_alone:
+            continue
         cur.execute(
             "SELECT key, own_mentions FROM pp_corpus WHERE surname = ? AND full_name = 1 AND own_mentions > 0 "
             "AND label = 'PERSON'",
@@ -358,10 +383,12 @@ def resolve(cur: Cursor, surnames: Iterable[str]) -> None:
         days = cur.fetchall()
         for table in ("pp_doc_entities", "pp_quotes"):
             cur.execute(f"UPDATE {table} SET key = ? WHERE surface = ? AND pinned = 0", (target, partial))
+        moves = []
         for day, *counts in days:
             documents, mentions, quotes, quoted = (int(v or 0) for v in counts)
-            _move(cur, current, day, -documents, -mentions, 0, -quotes, -quoted)
-            _move(cur, target, day, documents, mentions, 0, quotes, quoted)
+            moves.append((current, day, -documents, -mentions, 0, -quotes, -quoted))
+            moves.append((target, day, documents, mentions, 0, quotes, quoted))
+        _move(cur, sorted(moves, key=lambda m: m[0]))
         cur.execute(
             "INSERT INTO pp_partials (surface, target) VALUES (?, ?) "
             "ON CONFLICT (surface) DO UPDATE SET target = excluded.target",
@@ -379,25 +406,34 @@ def dominant(full_mentions: Mapping[str, int]) -> str | None:
     return None
 
 
-def _move(
-    cur: Cursor, key: str, day: str | None, documents: int, mentions: int, own: int, quotes: int, quoted: int
-) -> None:
-    """Add to ``key``'s totals, and to its counts of ``day`` (``pp_corpus_days``) when it has one."""
-    cur.execute(
+Move = tuple[str, str | None, int, int, int, int, int]
+"""A change to one key's counts: key, day (or None), documents, mentions, own mentions, quotes,
+documents quoted in."""
+
+
+def _move(cur: Cursor, moves: Sequence[Move]) -> None:
+    """Add to each key's totals, and to its counts of the day (``pp_corpus_days``) when it has one."""
+    cur.executemany(
         "UPDATE pp_corpus SET documents = documents + ?, mentions = mentions + ?, own_mentions = own_mentions + ?, "
         "quotes = quotes + ?, quote_documents = quote_documents + ? WHERE key = ?",
-        (documents, mentions, own, quotes, quoted, key),
+        [
+            (documents, mentions, own, quotes, quoted, key)
+            for key, _, documents, mentions, own, quotes, quoted in moves
+        ],
     )
-    if day is not None:
-        cur.execute(
-            "INSERT INTO pp_corpus_days (key, day, documents, mentions, quotes, quote_documents) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key, day) DO UPDATE SET "
-            "documents = pp_corpus_days.documents + excluded.documents, "
-            "mentions = pp_corpus_days.mentions + excluded.mentions, "
-            "quotes = pp_corpus_days.quotes + excluded.quotes, "
-            "quote_documents = pp_corpus_days.quote_documents + excluded.quote_documents",
-            (key, day, documents, mentions, quotes, quoted),
-        )
+    cur.executemany(
+        "INSERT INTO pp_corpus_days (key, day, documents, mentions, quotes, quote_documents) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key, day) DO UPDATE SET "
+        "documents = pp_corpus_days.documents + excluded.documents, "
+        "mentions = pp_corpus_days.mentions + excluded.mentions, "
+        "quotes = pp_corpus_days.quotes + excluded.quotes, "
+        "quote_documents = pp_corpus_days.quote_documents + excluded.quote_documents",
+        [
+            (key, day, documents, mentions, quotes, quoted)
+            for key, day, documents, mentions, _, quotes, quoted in moves
+            if day is not None
+        ],
+    )
 
 
 def _day(published: str | None) -> str | None:

