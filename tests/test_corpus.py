@@ -11,6 +11,7 @@ import pytest
 
 from presspipe.store import SCHEMA_VERSION, Filters, InvalidQuery, Store, open_store
 from presspipe.store.corpus import corpus_key, dominant, name_words, outlet_of, person_words
+from presspipe.store import corpus_queries
 from presspipe.store.corpus_queries import CorpusFilters
 from presspipe.store.timeline import timeline
 
@@ -205,6 +206,25 @@ def test_quotes_search_by_speaker_words_and_pages(db: Store) -> None:
     ]
     assert rest.next_cursor is None
     assert len(list(db.corpus.iter_quotes(CorpusFilters(), page_size=1))) == 3
+
+
+@pytest.mark.parametrize("per_key_scans", [100, 1], ids=["a scan per speaker", "one scan of all speakers"])
+def test_quotes_by_a_name_of_several_speakers_merge_newest_first(
+    db: Store, per_key_scans: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(corpus_queries, "PER_KEY_SCANS", per_key_scans)
+    db.put(article(1, ["Ada Byron"], quotes=[(0, "One engine"), (0, "Two engines")]))
+    db.put(article(2, ["George Byron"], quotes=[(0, "Three engine"), (0, "Verse")]))
+    db.put(article(3, ["Ada Byron"], quotes=[(0, "Four engine")]))
+    db.put(article(4, ["Alan Turing"], quotes=[(0, "Five engines")]))
+    pages, cursor = [], None
+    while True:
+        page = db.corpus.quotes(CorpusFilters(speaker="BYRON", q="engine"), limit=1, cursor=cursor)
+        pages.append([(q.id, q.text.strip("“”")) for q in page.items])
+        if (cursor := page.next_cursor) is None:
+            break
+    assert pages == [[("art0003", "Four engine")], [("art0002", "Three engine")], [("art0001", "One engine")]]
+    assert not db.corpus.quotes(CorpusFilters(speaker="nobody")).items
 
 
 def test_outlets_count_documents_and_quotes(db: Store) -> None:

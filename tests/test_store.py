@@ -351,6 +351,23 @@ def test_ingest_jsonl_stores_processed_documents_and_names_what_it_skips(
     assert (again.stored, again.unchanged) == (0, 2)
 
 
+def test_a_bulk_load_leaves_postgresql_with_planner_statistics() -> None:
+    """Without statistics PostgreSQL reads whole tables for a profile (the server may run no autovacuum)."""
+    if POSTGRES_URL is None:
+        pytest.skip(SKIP_POSTGRES)
+    import psycopg
+
+    for url in postgres_schema_url():
+        with open_store(url) as store:
+            assert store.ingest(make_document(n) for n in range(80)).stored == 80
+        with psycopg.connect(url, autocommit=True) as conn:
+            analyzed = conn.execute(
+                "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() "
+                "AND last_analyze IS NOT NULL"
+            ).fetchall()
+        assert {"pp_documents", "pp_doc_entities", "pp_entity_names"} <= {name for (name,) in analyzed}
+
+
 def test_batches_are_kept_and_updated(store: Store) -> None:
     batch = store.create_batch("b1", "news", 3)
     assert (batch.status, batch.total, batch.processed, batch.finished_at) == ("queued", 3, 0, None)

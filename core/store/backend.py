@@ -82,6 +82,10 @@ class Backend:
         raise NotImplementedError
         yield
 
+    def analyze(self) -> None:
+        """Refresh the planner statistics that writes have made stale. SQLite's plans for these
+        queries need none (measured with bench/api.py --corpus), so by default nothing."""
+
     def lock_migrations(self, cur: Cursor) -> None:
         pass
 

@@ -9,7 +9,7 @@ quote listings by position (``pq1``), newest document first.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -102,28 +102,33 @@ class CorpusQueries:
         offset = _offset(cursor)
         where, params = name_filter(filters, "speaker", "key")
         days = whole_days(filters, "speaker")
+        page = "ORDER BY quotes DESC, key LIMIT ? OFFSET ?"
         if only(filters, "speaker"):
-            rows = self._db.query(
-                f"SELECT key, quote_documents, 0, quotes FROM pp_corpus WHERE quotes > 0{where} "
-                "ORDER BY quotes DESC, key LIMIT ? OFFSET ?",
+            rows = self._ranked(
+                "SELECT key, quote_documents AS documents, 0 AS mentions, quotes, NULL AS first_day, "
+                f"NULL AS last_day FROM pp_corpus WHERE quotes > 0{where} {page}",
                 (*params, limit + 1, offset),
+                "r.quotes DESC, r.key",
+                dates_of="quotes",
             )
-            rows = self._with_dates(rows, limit, "quotes")
         elif days is not None:
-            rows = self._db.query(
-                "SELECT key, SUM(quote_documents), 0, SUM(quotes), MIN(day), MAX(day) FROM pp_corpus_days "
-                f"WHERE quotes > 0{days[0]}{where} GROUP BY key ORDER BY SUM(quotes) DESC, key LIMIT ? OFFSET ?",
+            rows = self._ranked(
+                "SELECT key, SUM(quote_documents) AS documents, 0 AS mentions, SUM(quotes) AS quotes, "
+                f"MIN(day) AS first_day, MAX(day) AS last_day FROM pp_corpus_days WHERE quotes > 0{days[0]}{where} "
+                f"GROUP BY key {page}",
                 (*days[1], *params, limit + 1, offset),
+                "r.quotes DESC, r.key",
             )
         else:
             where, params = self._quote_where(filters)
-            rows = self._db.query(
-                "SELECT q.key, COUNT(DISTINCT q.doc), 0, COUNT(*), substr(MIN(q.published), 1, 10), "
-                f"substr(MAX(q.published), 1, 10) FROM pp_quotes AS q WHERE q.key IS NOT NULL{where} GROUP BY q.key "
-                "ORDER BY COUNT(*) DESC, q.key LIMIT ? OFFSET ?",
+            rows = self._ranked(
+                "SELECT q.key, COUNT(DISTINCT q.doc) AS documents, 0 AS mentions, COUNT(*) AS quotes, "
+                "substr(MIN(q.published), 1, 10) AS first_day, substr(MAX(q.published), 1, 10) AS last_day "
+                f"FROM pp_quotes AS q WHERE q.key IS NOT NULL{where} GROUP BY q.key {page}",
                 (*params, limit + 1, offset),
+                "r.quotes DESC, r.key",
             )
-        return self._ranking({str(r[0]): tuple(r[1:]) for r in rows}, limit, offset)
+        return Ranking(rows[:limit], _next_offset(rows, limit, offset))
 
     def entities(self, filters: CorpusFilters, limit: int = 20, cursor: str | None = None) -> Ranking:
         """Entities, in the most documents first (then most mentioned)."""
@@ -133,29 +138,34 @@ class CorpusQueries:
             where += " AND key IN (SELECT key FROM pp_corpus WHERE label = ?)"
             params.append(checked(filters.label, "label"))
         days = whole_days(filters, "entity", "label")
+        page = "ORDER BY documents DESC, mentions DESC, key LIMIT ? OFFSET ?"
+        order = "r.documents DESC, r.mentions DESC, r.key"
         if only(filters, "entity", "label"):
-            rows = self._db.query(
-                f"SELECT key, documents, mentions, quotes FROM pp_corpus WHERE documents > 0{where} "
-                "ORDER BY documents DESC, mentions DESC, key LIMIT ? OFFSET ?",
+            rows = self._ranked(
+                "SELECT key, documents, mentions, quotes, NULL AS first_day, NULL AS last_day FROM pp_corpus "
+                f"WHERE documents > 0{where} {page}",
                 (*params, limit + 1, offset),
+                order,
+                dates_of="documents",
             )
-            rows = self._with_dates(rows, limit, "documents")
         elif days is not None:
-            rows = self._db.query(
-                "SELECT key, SUM(documents), SUM(mentions), SUM(quotes), MIN(day), MAX(day) FROM pp_corpus_days "
-                f"WHERE documents > 0{days[0]}{where} GROUP BY key "
-                "ORDER BY SUM(documents) DESC, SUM(mentions) DESC, key LIMIT ? OFFSET ?",
+            rows = self._ranked(
+                "SELECT key, SUM(documents) AS documents, SUM(mentions) AS mentions, SUM(quotes) AS quotes, "
+                f"MIN(day) AS first_day, MAX(day) AS last_day FROM pp_corpus_days WHERE documents > 0{days[0]}{where} "
+                f"GROUP BY key {page}",
                 (*days[1], *params, limit + 1, offset),
+                order,
             )
         else:
             where, params = self._entity_where(filters)
-            rows = self._db.query(
-                "SELECT key, COUNT(*), SUM(mentions), SUM(quotes), substr(MIN(published), 1, 10), "
-                f"substr(MAX(published), 1, 10) FROM pp_doc_entities WHERE 1 = 1{where} GROUP BY key "
-                "ORDER BY COUNT(*) DESC, SUM(mentions) DESC, key LIMIT ? OFFSET ?",
+            rows = self._ranked(
+                "SELECT key, COUNT(*) AS documents, SUM(mentions) AS mentions, SUM(quotes) AS quotes, "
+                "substr(MIN(published), 1, 10) AS first_day, substr(MAX(published), 1, 10) AS last_day "
+                f"FROM pp_doc_entities WHERE 1 = 1{where} GROUP BY key {page}",
                 (*params, limit + 1, offset),
+                order,
             )
-        return self._ranking({str(r[0]): tuple(r[1:]) for r in rows}, limit, offset)
+        return Ranking(rows[:limit], _next_offset(rows, limit, offset))
 
     def outlets(self, filters: CorpusFilters, limit: int = 20, cursor: str | None = None) -> Ranking:
         """Outlets, most documents first, with their quotes."""
@@ -192,21 +202,24 @@ class CorpusQueries:
     ) -> Profile | None:
         """An entity's counts, timeline, co-occurring entities and latest quotes; None if unknown."""
         key = checked(key, "key")
-        row = self._db.query_one(
-            "SELECT key, name, label, documents, mentions, quotes FROM pp_corpus WHERE key = ? AND documents > 0",
+        found = self._ranked(
+            "SELECT key, documents, mentions, quotes, NULL AS first_day, NULL AS last_day FROM pp_corpus "
+            "WHERE key = ? AND documents > 0",
             (key,),
+            "r.key",
+            dates_of="documents",
         )
-        if row is None:
+        if not found:
             return None
-        entity = Ranked(*self._with_dates([row], 1, "documents")[0])
+        entity = found[0]
         where, params = dates_where(filters)
         day_where, day_params = day_bounds(filters)
         days = self._db.query(
             f"SELECT day, documents, quotes FROM pp_corpus_days WHERE key = ? AND documents > 0{day_where}",
             (key, *day_params),
         )
-        # The documents first, then their entities by the document index: a plan that does not
-        # depend on the planner's statistics (a fresh PostgreSQL store has none yet).
+        # The documents first, then their entities through the index on (doc, surface): PostgreSQL
+        # takes that path once it has statistics (``Store.analyze``); without, it reads the table.
         newest = [
             int(r[0])
             for r in self._db.query(
@@ -214,15 +227,13 @@ class CorpusQueries:
                 (key, *params, COOCCURRENCE_DOCUMENTS),
             )
         ]
-        together = self._db.query(
-            f"SELECT o.key, COUNT(*) FROM pp_doc_entities AS o WHERE o.doc IN ({', '.join('?' * len(newest)) or 'NULL'}) "
-            "AND o.key <> ? GROUP BY o.key ORDER BY COUNT(*) DESC, o.key LIMIT 10",
+        cooccurring = self._ranked(
+            f"SELECT o.key, COUNT(*) AS documents, 0 AS mentions, 0 AS quotes, NULL AS first_day, NULL AS last_day "
+            f"FROM pp_doc_entities AS o WHERE o.doc IN ({', '.join('?' * len(newest)) or 'NULL'}) AND o.key <> ? "
+            "GROUP BY o.key ORDER BY COUNT(*) DESC, o.key LIMIT 10",
             (*newest, key),
+            "r.documents DESC, r.key",
         )
-        names = self._names_of([str(k) for k, _ in together])
-        cooccurring = [
-            Ranked(str(k), *names.get(str(k), (str(k), "")), int(n), 0, 0, None, None) for k, n in together
-        ]
         partials = [
             str(r[0]) for r in self._db.query("SELECT surface FROM pp_partials WHERE target = ?", (key,))
         ]
@@ -330,48 +341,28 @@ class CorpusQueries:
             more.append(checked(filters.label, "label"))
         return f"{where} AND {common}", [*params, *more]
 
-    def _with_dates(self, rows: list[Any], limit: int, counted: str) -> list[Any]:
-        """``rows`` with each shown key's first and last day with ``counted`` (documents or quotes) appended."""
-        out = []
-        for n, row in enumerate(rows):
-            first = last = None
-            if n < limit:
-                ends = [
-                    self._db.query_one(
-                        f"SELECT day FROM pp_corpus_days WHERE key = ? AND {counted} > 0 ORDER BY day {order} LIMIT 1",
-                        (row[0],),
-                    )
-                    for order in ("ASC", "DESC")
-                ]
-                first, last = (end[0] if end else None for end in ends)
-            out.append((*row, first, last))
-        return out
-
-    def _names_of(self, keys: list[str]) -> dict[str, tuple[str, str]]:
-        if not keys:
-            return {}
-        rows = self._db.query(
-            f"SELECT key, name, label FROM pp_corpus WHERE key IN ({', '.join('?' * len(keys))})", keys
-        )
-        return {str(k): (str(n), str(lab)) for k, n, lab in rows}
-
-    def _ranking(self, counts: dict[str, tuple[Any, ...]], limit: int, offset: int) -> Ranking:
-        """Items from ``key -> (documents, mentions, quotes, first, last)``, in order, plus the next cursor."""
-        keys = list(counts)
-        names = self._names_of(keys[:limit])
-        items = [
-            Ranked(
-                key,
-                *names.get(key, (key, "")),
-                int(counts[key][0] or 0),
-                int(counts[key][1] or 0),
-                int(counts[key][2] or 0),
-                counts[key][3],
-                counts[key][4],
+    def _ranked(
+        self, inner: str, params: Sequence[Any], order: str, dates_of: str | None = None
+    ) -> list[Ranked]:
+        """The rows of a ranking query ``inner`` (key, documents, mentions, quotes, first_day, last_day) in
+        ``order``, named, in one round trip. With ``dates_of`` ("documents" or "quotes") the first and
+        last days come from ``pp_corpus_days``, looked up for the page's keys only."""
+        first, last = "r.first_day", "r.last_day"
+        if dates_of is not None:
+            first, last = (
+                f"(SELECT d.day FROM pp_corpus_days AS d WHERE d.key = r.key AND d.{dates_of} > 0 "
+                f"ORDER BY d.day {direction} LIMIT 1)"
+                for direction in ("ASC", "DESC")
             )
-            for key in keys[:limit]
+        rows = self._db.query(
+            f"SELECT r.key, c.name, c.label, r.documents, r.mentions, r.quotes, {first}, {last} FROM ({inner}) AS r "
+            f"JOIN pp_corpus AS c ON c.key = r.key ORDER BY {order}",
+            params,
+        )
+        return [
+            Ranked(str(k), str(name), str(label), int(docs or 0), int(ments or 0), int(quotes or 0), one, two)
+            for k, name, label, docs, ments, quotes, one, two in rows
         ]
-        return Ranking(items, _next_offset(keys, limit, offset))
 
 
 def _every(ask: Callable[..., Ranking], filters: CorpusFilters, page_size: int) -> Iterator[Any]:

@@ -81,6 +81,10 @@ def sqlite_path(url: str | Path) -> Path | None:
     return None if "://" in text else Path(text)
 
 
+ANALYZE_EVERY = 1000
+"""Documents written between two looks at the planner statistics (``Store.analyze``)."""
+
+
 class Store:
     """Documents, their filter indexes and batches, in one database."""
 
@@ -90,6 +94,8 @@ class Store:
         migrate(backend)
         self.corpus = CorpusQueries(backend)
         """Questions of the whole corpus: speakers, entities, profiles, quotes, outlets."""
+        self._written = 0
+        """Documents written since this store last looked at its planner statistics."""
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -159,7 +165,15 @@ class Store:
         with self._db.write() as cur:
             for row in rows:
                 results.append(row if isinstance(row, PutResult) else self._put(cur, *row))
+        self._written += sum(result.created for result in results)
+        if self._written >= ANALYZE_EVERY:
+            self.analyze()
         return results
+
+    def analyze(self) -> None:
+        """Refresh the query planner's statistics of the tables that changed enough (see ``Backend.analyze``)."""
+        self._written = 0
+        self._db.analyze()
 
     def _put(self, cur: Cursor, row: Row, facts: DocumentFacts) -> PutResult:
         self._db.lock_key(cur, f"{row.pipeline}\x1f{row.id}")
@@ -215,6 +229,8 @@ class Store:
                 flush()
         if pending:
             flush()
+        if counts.stored:
+            self.analyze()  # a bulk load ends with statistics that know it
         return counts
 
     def ingest_jsonl(self, path: Path) -> IngestCounts:
