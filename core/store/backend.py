@@ -113,3 +113,8 @@ class Backend:
     def search_clause(self, words: list[str]) -> tuple[str, str]:
         """A WHERE clause matching documents that hold every one of ``words``, and its parameter."""
         raise NotImplementedError
+
+    def quote_words_clause(self, words: list[str]) -> tuple[str, list[str]]:
+        """A WHERE clause matching quotes (``pp_quotes AS q``) whose folded words hold every one of
+        ``words``, and its parameters: by default a LIKE per word over ``q.folded``."""
+        return " AND ".join("q.folded LIKE ?" for _ in words), [f"% {word} %" for word in words]

@@ -266,25 +266,27 @@ class CorpusQueries:
             doc, n = decode_position("pq1", cursor, 2)
             where += " AND (q.doc < ? OR (q.doc = ? AND q.n > ?))"
             params.extend([doc, doc, n])
-        page = (
-            f"SELECT q.doc, q.n FROM pp_quotes AS q WHERE {{speaker}}{where} ORDER BY q.doc DESC, q.n LIMIT ?"
-        )
+        page = "SELECT q.doc, q.n FROM pp_quotes AS q WHERE {speaker}{where} ORDER BY {order}q.doc DESC, q.n LIMIT ?"
         keys = self._speaker_keys(filters)
         if keys is None:
-            pages, page_params = page.format(speaker="1 = 1"), [*params, limit + 1]
+            pages = page.format(speaker="1 = 1", where=where, order="")
+            page_params = [*params, limit + 1]
         elif len(keys) <= PER_KEY_SCANS:
             # A newest-first scan of each speaker's quotes (index on key, doc, n) that stops at a
-            # page, not a sort of every quote of every speaker the name matches.
+            # page, not a sort of every quote of every speaker the name matches. The key is given
+            # as a list of two (itself twice) and leads the order: PostgreSQL then takes the order
+            # from that index, or intersects the word index when a word is rare, rather than
+            # walking every quote newest first hoping to meet a speaker (a constant key lets it).
+            one = page.format(speaker="q.key IN (?, ?)", where=where, order="q.key DESC, ")
             pages = (
-                " UNION ALL ".join(
-                    f"SELECT * FROM ({page.format(speaker='q.key = ?')}) AS k{i}" for i in range(len(keys))
-                )
+                " UNION ALL ".join(f"SELECT * FROM ({one}) AS k{i}" for i in range(len(keys)))
                 or "SELECT 0 AS doc, 0 AS n WHERE 1 = 0"
             )
-            page_params = [value for key in keys for value in (key, *params, limit + 1)]
+            page_params = [value for key in keys for value in (key, key, *params, limit + 1)]
         else:
             marks = ", ".join("?" * len(keys))
-            pages, page_params = page.format(speaker=f"q.key IN ({marks})"), [*keys, *params, limit + 1]
+            pages = page.format(speaker=f"q.key IN ({marks})", where=where, order="")
+            page_params = [*keys, *params, limit + 1]
         # The page is chosen first, from pp_quotes alone; only its rows are joined.
         rows = self._db.query(
             "SELECT q.doc, q.n, q.text, q.kind, q.speaker, c.name, q.key, d.id, d.pipeline, d.title, "
@@ -319,9 +321,9 @@ class CorpusQueries:
             words = name_words(checked(filters.q, "q"))
             if not words:
                 raise InvalidQuery("the text search 'q' has no words to look for")
-            for word in words:
-                common += " AND q.folded LIKE ?"
-                more.append(f"% {word} %")
+            clause, values = self._db.quote_words_clause(words)
+            common += f" AND {clause}"
+            more.extend(values)
         return f"{where} AND {common}", [*params, *more]
 
     def _speaker_keys(self, filters: CorpusFilters) -> list[str] | None:

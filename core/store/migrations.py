@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 Step = str | Callable[["Backend", "Cursor"], None]
 """A migration step: a SQL statement, or a function of the backend and the write cursor (a backfill)."""
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The newest store schema this code writes (the last migration's number)."""
 
 _BATCHES_TABLE = """CREATE TABLE pp_batches (
@@ -151,6 +151,7 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
         ],
         _corpus_tables("INTEGER", "TEXT", "(key, doc, n, folded)"),
         ["DROP TABLE pp_search", SEARCH_TABLE, _reindex_search],
+        [],  # version 4 indexes quote words on PostgreSQL only (SQLite scans its covering index)
     ],
     "postgresql": [
         [
@@ -188,6 +189,13 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
         ],
         _corpus_tables("BIGINT", 'TEXT COLLATE "C"', "(key, doc, n) INCLUDE (folded)"),
         [_reindex_search],
+        [
+            # A quote's words as lexemes, computed from ``folded`` by the database (no writer can
+            # forget them), so that a word search intersects its GIN index with the speaker's.
+            "ALTER TABLE pp_quotes ADD COLUMN words TSVECTOR GENERATED ALWAYS AS "
+            "(array_to_tsvector(string_to_array(btrim(folded), ' '))) STORED",
+            "CREATE INDEX pp_quotes_words ON pp_quotes USING GIN (words)",
+        ],
     ],
 }
 
