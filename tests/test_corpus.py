@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from presspipe.store import SCHEMA_VERSION, Filters, InvalidQuery, Store, open_store
+from presspipe.store import SCHEMA_VERSION, Filters, InvalidQuery, Store, corpus_queries, open_store
 from presspipe.store.corpus import corpus_key, dominant, name_words, outlet_of, person_words
-from presspipe.store import corpus_queries
 from presspipe.store.corpus_queries import CorpusFilters
 from presspipe.store.timeline import timeline
 

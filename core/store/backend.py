@@ -82,9 +82,10 @@ class Backend:
         raise NotImplementedError
         yield
 
-    def analyze(self) -> None:
-        """Refresh the planner statistics that writes have made stale. SQLite's plans for these
-        queries need none (measured with bench/api.py --corpus), so by default nothing."""
+    def maintain(self) -> None:
+        """Clear the dead rows and refresh the planner statistics that writes have left behind.
+        SQLite reuses freed pages and its plans for these queries need no statistics (measured
+        with bench/api.py --corpus), so by default nothing."""
 
     def lock_migrations(self, cur: Cursor) -> None:
         pass

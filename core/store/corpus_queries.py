@@ -219,7 +219,7 @@ class CorpusQueries:
             (key, *day_params),
         )
         # The documents first, then their entities through the index on (doc, surface): PostgreSQL
-        # takes that path once it has statistics (``Store.analyze``); without, it reads the table.
+        # takes that path once it has statistics (``Store.maintain``); without, it reads the table.
         newest = [
             int(r[0])
             for r in self._db.query(

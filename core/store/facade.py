@@ -81,8 +81,8 @@ def sqlite_path(url: str | Path) -> Path | None:
     return None if "://" in text else Path(text)
 
 
-ANALYZE_EVERY = 1000
-"""Documents written between two looks at the planner statistics (``Store.analyze``)."""
+MAINTAIN_EVERY = 1000
+"""Documents written between two looks at the tables' dead rows and statistics (``Store.maintain``)."""
 
 
 class Store:
@@ -95,7 +95,7 @@ class Store:
         self.corpus = CorpusQueries(backend)
         """Questions of the whole corpus: speakers, entities, profiles, quotes, outlets."""
         self._written = 0
-        """Documents written since this store last looked at its planner statistics."""
+        """Documents written since this store last looked at its tables (``maintain``)."""
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -166,14 +166,14 @@ class Store:
             for row in rows:
                 results.append(row if isinstance(row, PutResult) else self._put(cur, *row))
         self._written += sum(result.created for result in results)
-        if self._written >= ANALYZE_EVERY:
-            self.analyze()
+        if self._written >= MAINTAIN_EVERY:
+            self.maintain()
         return results
 
-    def analyze(self) -> None:
-        """Refresh the query planner's statistics of the tables that changed enough (see ``Backend.analyze``)."""
+    def maintain(self) -> None:
+        """Vacuum and analyze the tables that changed enough (see ``Backend.maintain``)."""
         self._written = 0
-        self._db.analyze()
+        self._db.maintain()
 
     def _put(self, cur: Cursor, row: Row, facts: DocumentFacts) -> PutResult:
         self._db.lock_key(cur, f"{row.pipeline}\x1f{row.id}")
@@ -230,7 +230,7 @@ class Store:
         if pending:
             flush()
         if counts.stored:
-            self.analyze()  # a bulk load ends with statistics that know it
+            self.maintain()  # a bulk load ends with statistics that know it
         return counts
 
     def ingest_jsonl(self, path: Path) -> IngestCounts:
