@@ -194,7 +194,12 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
             # forget them), so that a word search intersects its GIN index with the speaker's.
             "ALTER TABLE pp_quotes ADD COLUMN words TSVECTOR GENERATED ALWAYS AS "
             "(array_to_tsvector(string_to_array(btrim(folded), ' '))) STORED",
-            "CREATE INDEX pp_quotes_words ON pp_quotes USING GIN (words)",
+            # No pending list: a search would read it whole, each time (3 ms a word after a bulk load).
+            "CREATE INDEX pp_quotes_words ON pp_quotes USING GIN (words) WITH (fastupdate = off)",
+            # The speaker's scan filters on the words held in its index (an index-only scan once
+            # vacuumed): 8 ms through 29,000 quotes of one speaker, against 35 ms reading the rows.
+            "DROP INDEX pp_quotes_key",
+            "CREATE INDEX pp_quotes_key ON pp_quotes (key, doc, n) INCLUDE (words)",
         ],
     ],
 }
