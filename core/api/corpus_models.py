@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from presspipe.api.models import Paged
+
 
 class SpeakerOut(BaseModel):
     """A speaker across the corpus."""
@@ -18,10 +20,8 @@ class SpeakerOut(BaseModel):
     url: str = Field(description="its profile")
 
 
-class SpeakerPage(BaseModel):
+class SpeakerPage(Paged):
     items: list[SpeakerOut]
-    next_cursor: str | None = Field(description="pass as ?cursor= for the next page; null on the last page")
-    next: str | None = Field(description="the URL of the next page, or null")
 
 
 class EntityOut(BaseModel):
@@ -38,10 +38,8 @@ class EntityOut(BaseModel):
     url: str = Field(description="its profile")
 
 
-class EntityPage(BaseModel):
+class EntityPage(Paged):
     items: list[EntityOut]
-    next_cursor: str | None = Field(description="pass as ?cursor= for the next page; null on the last page")
-    next: str | None = Field(description="the URL of the next page, or null")
 
 
 class QuoteSpeakerOut(BaseModel):
@@ -67,10 +65,8 @@ class FoundQuoteOut(BaseModel):
     document: QuoteDocumentOut
 
 
-class QuotePage(BaseModel):
+class QuotePage(Paged):
     items: list[FoundQuoteOut]
-    next_cursor: str | None = Field(description="pass as ?cursor= for the next page; null on the last page")
-    next: str | None = Field(description="the URL of the next page, or null")
 
 
 class PeriodOut(BaseModel):
@@ -114,7 +110,5 @@ class OutletOut(BaseModel):
     quotes: int
 
 
-class OutletPage(BaseModel):
+class OutletPage(Paged):
     items: list[OutletOut]
-    next_cursor: str | None = Field(description="pass as ?cursor= for the next page; null on the last page")
-    next: str | None = Field(description="the URL of the next page, or null")

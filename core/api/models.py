@@ -173,10 +173,15 @@ class DocumentSummary(BaseModel):
     url: str = Field(description="where to fetch the whole document")
 
 
-class DocumentPage(BaseModel):
-    items: list[DocumentSummary]
+class Paged(BaseModel):
+    """What every listing answers beside its ``items``: where the next page is."""
+
     next_cursor: str | None = Field(description="pass as ?cursor= for the next page; null on the last page")
     next: str | None = Field(description="the URL of the next page, or null")
+
+
+class DocumentPage(Paged):
+    items: list[DocumentSummary]
 
 
 class QuotesOut(BaseModel):

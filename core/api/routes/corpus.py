@@ -99,16 +99,7 @@ def _outlet_out(item: Outlet) -> OutletOut:
 
 
 def speaker_out(item: Ranked) -> SpeakerOut:
-    return SpeakerOut(
-        key=item.key,
-        name=item.name,
-        label=item.label,
-        documents=item.documents,
-        quotes=item.quotes,
-        first=item.first,
-        last=item.last,
-        url=entity_url(item.key),
-    )
+    return SpeakerOut(**item.__dict__, url=entity_url(item.key))  # pydantic drops the uncounted mentions
 
 
 def entity_out(item: Ranked) -> EntityOut:
