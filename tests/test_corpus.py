@@ -207,6 +207,14 @@ def test_quotes_search_by_speaker_words_and_pages(db: Store) -> None:
     assert len(list(db.corpus.iter_quotes(CorpusFilters(), page_size=1))) == 3
 
 
+def test_a_quote_search_for_a_word_longer_than_a_lexeme_is_cut_as_the_index_is(db: Store) -> None:
+    long = "x" * 3000  # over PostgreSQL's 2,047 bytes a lexeme
+    db.put(article(1, ["Ada Byron"], quotes=[(0, f"A {long} word")]))
+    found = db.corpus.quotes(CorpusFilters(q=long + "y"))  # the same first 200 characters
+    assert [q.id for q in found.items] == ["art0001"]
+    assert [q.id for q in db.corpus.quotes(CorpusFilters(speaker="byron", q=long)).items] == ["art0001"]
+
+
 @pytest.mark.parametrize("per_key_scans", [100, 1], ids=["a scan per speaker", "one scan of all speakers"])
 def test_quotes_by_a_name_of_several_speakers_merge_newest_first(
     db: Store, per_key_scans: int, monkeypatch: pytest.MonkeyPatch

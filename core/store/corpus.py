@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 
 from presspipe.document import Document
 from presspipe.store.rows import normalise_published
+from presspipe.store.search import MAX_WORD_CHARS
 
 if TYPE_CHECKING:
     from presspipe.store.backend import Cursor
@@ -445,6 +446,12 @@ FOLDED_CHARS = 600
 PostgreSQL caps an index entry at about 2.7 kB)."""
 
 
+def quote_words(text: str) -> list[str]:
+    """``name_words`` cut at ``MAX_WORD_CHARS`` (a PostgreSQL lexeme holds at most 2,047 bytes):
+    the words a quote is indexed by, and those a quote search looks for."""
+    return [word[:MAX_WORD_CHARS] for word in name_words(text)]
+
+
 def folded_text(text: str) -> str:
     """A quote's words as ``?q=`` matches them: folded, space-separated, with a space at each end."""
-    return f" {' '.join(name_words(text))[:FOLDED_CHARS]} "
+    return f" {' '.join(quote_words(text))[:FOLDED_CHARS]} "

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from presspipe.document import Document
-from presspipe.store.corpus import facts_of, name_words
+from presspipe.store.corpus import facts_of, quote_words
 from presspipe.store.corpus_filters import (
     CorpusFilters,
     common_filters,
@@ -318,7 +318,7 @@ class CorpusQueries:
             common += " AND q.kind = ?"
             more.append(checked(filters.kind, "kind"))
         if filters.q is not None:
-            words = name_words(checked(filters.q, "q"))
+            words = quote_words(checked(filters.q, "q"))
             if not words:
                 raise InvalidQuery("the text search 'q' has no words to look for")
             clause, values = self._db.quote_words_clause(words)
