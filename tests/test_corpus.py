@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from presspipe.store import SCHEMA_VERSION, Filters, InvalidQuery, Store, corpus_queries, open_store
+from presspipe.store import SCHEMA_VERSION, Filters, InvalidQuery, Store, corpus_queries, open_store, sqlite
 from presspipe.store.corpus import corpus_key, dominant, name_words, outlet_of, person_words
 from presspipe.store.corpus_queries import CorpusFilters
 from presspipe.store.timeline import timeline
@@ -215,11 +215,16 @@ def test_a_quote_search_for_a_word_longer_than_a_lexeme_is_cut_as_the_index_is(d
     assert [q.id for q in db.corpus.quotes(CorpusFilters(speaker="byron", q=long)).items] == ["art0001"]
 
 
-@pytest.mark.parametrize("per_key_scans", [100, 1], ids=["a scan per speaker", "one scan of all speakers"])
+@pytest.mark.parametrize(
+    ("per_key_scans", "word_scan_cost"),
+    [(100, 10**9), (1, 10**9), (100, 0)],
+    ids=["a scan per speaker", "one scan of all speakers", "the word index (SQLite)"],
+)
 def test_quotes_by_a_name_of_several_speakers_merge_newest_first(
-    db: Store, per_key_scans: int, monkeypatch: pytest.MonkeyPatch
+    db: Store, per_key_scans: int, word_scan_cost: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(corpus_queries, "PER_KEY_SCANS", per_key_scans)
+    monkeypatch.setattr(sqlite, "WORD_SCAN_COST", word_scan_cost)
     db.put(article(1, ["Ada Byron"], quotes=[(0, "One engine"), (0, "Two engines")]))
     db.put(article(2, ["George Byron"], quotes=[(0, "Three engine"), (0, "Verse")]))
     db.put(article(3, ["Ada Byron"], quotes=[(0, "Four engine")]))
@@ -232,6 +237,18 @@ def test_quotes_by_a_name_of_several_speakers_merge_newest_first(
             break
     assert pages == [[("art0003", "Four engine")], [("art0002", "Three engine")], [("art0001", "One engine")]]
     assert not db.corpus.quotes(CorpusFilters(speaker="nobody")).items
+
+
+def test_a_replaced_or_deleted_document_leaves_no_quote_words_behind(db: Store) -> None:
+    db.put(article(1, ["Ada Byron"], quotes=[(0, "Old engine")]))
+    db.put(article(1, ["Ada Byron"], quotes=[(0, "New loom"), (0, "and engine")], published=None))
+    assert [q.text.strip("\u201c\u201d") for q in db.corpus.quotes(CorpusFilters(q="engine")).items] == [
+        "and engine"
+    ]
+    assert not db.corpus.quotes(CorpusFilters(q="old")).items
+    assert db.delete("art0001", "news")
+    assert not db.corpus.quotes(CorpusFilters(q="loom")).items
+    assert not db.corpus.quotes(CorpusFilters(speaker="byron", q="engine")).items
 
 
 def test_outlets_count_documents_and_quotes(db: Store) -> None:
@@ -253,6 +270,8 @@ def test_migration_backfills_a_store_written_before_the_corpus_tables(tmp_path: 
     # Make it a version-1 store: drop what migration 2 made, as a store from before it would be.
     conn = sqlite3.connect(path)
     for table in (
+        "pp_quote_vocab",  # and migration 4's quote word index (SQLite)
+        "pp_quote_search",
         "pp_doc_entities",
         "pp_quotes",
         "pp_corpus",

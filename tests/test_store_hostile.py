@@ -185,6 +185,9 @@ def test_the_search_index_is_rebuilt_when_a_version_2_store_is_opened(tmp_path: 
     with conn:  # back to version 2: the old index of raw title and text, and no version 3
         conn.execute("DROP TABLE pp_search")
         conn.execute("CREATE VIRTUAL TABLE pp_search USING fts5(title, text, content='')")
+        for later in ("TABLE pp_quote_vocab", "TABLE pp_quote_search", "TRIGGER pp_quotes_search_insert"):
+            conn.execute(f"DROP {later}")  # what migration 4 made
+        conn.execute("DROP TRIGGER pp_quotes_search_delete")
         conn.execute("DELETE FROM pp_migrations WHERE version >= 3")
     conn.close()
     with open_store(path) as reopened:

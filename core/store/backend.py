@@ -111,6 +111,16 @@ class Backend:
         """Index ``(seq, title, text)`` documents anew (migration 3 calls it a page at a time)."""
         raise NotImplementedError
 
+    def quote_word_scan(
+        self, words: list[str], spoken: int | None, cursor: tuple[int, int] | None = None
+    ) -> tuple[str, list[Any], str] | None:
+        """``<tables> WHERE ...`` reaching the quotes (``q``) that hold ``words`` through a word
+        index, after the quote at ``cursor`` (doc, n) when given, its parameters, and the
+        ORDER BY that is newest first (then in document order); or None, to
+        scan the speakers' quotes instead. ``spoken`` is how many quotes the named speakers have
+        (None: no speaker asked for). By default None: the database's planner chooses."""
+        return None
+
     def search_clause(self, words: list[str]) -> tuple[str, str]:
         """A WHERE clause matching documents that hold every one of ``words``, and its parameter."""
         raise NotImplementedError

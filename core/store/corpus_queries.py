@@ -262,13 +262,28 @@ class CorpusQueries:
     def quotes(self, filters: CorpusFilters, limit: int = 20, cursor: str | None = None) -> Ranking:
         """Quotes across documents, newest document first."""
         where, params = self._quote_where(replace(filters, speaker=None))
+        position: tuple[int, int] | None = None
         if cursor:
             doc, n = decode_position("pq1", cursor, 2)
+            position = (doc, n)
             where += " AND (q.doc < ? OR (q.doc = ? AND q.n > ?))"
             params.extend([doc, doc, n])
         page = "SELECT q.doc, q.n FROM pp_quotes AS q WHERE {speaker}{where} ORDER BY {order}q.doc DESC, q.n LIMIT ?"
-        keys = self._speaker_keys(filters)
-        if keys is None:
+        speakers = self._speakers_named(filters)
+        keys = None if speakers is None else list(speakers)
+        scan = None
+        if filters.q is not None and keys != []:
+            spoken = None if speakers is None else sum(speakers.values())
+            scan = self._db.quote_word_scan(quote_words(filters.q), spoken, cursor=position)
+        if scan is not None:
+            # Through the word index, newest first, the speakers checked on each match.
+            marks = ", ".join("?" * len(keys or []))
+            pages = (
+                f"SELECT q.doc, q.n FROM {scan[0]}{f' AND q.key IN ({marks})' if keys else ''}{where} "
+                f"ORDER BY {scan[2]} LIMIT ?"
+            )
+            page_params = [*scan[1], *(keys or []), *params, limit + 1]
+        elif keys is None:
             pages = page.format(speaker="1 = 1", where=where, order="")
             page_params = [*params, limit + 1]
         elif len(keys) <= PER_KEY_SCANS:
@@ -326,14 +341,13 @@ class CorpusQueries:
             more.extend(values)
         return f"{where} AND {common}", [*params, *more]
 
-    def _speaker_keys(self, filters: CorpusFilters) -> list[str] | None:
-        """The keys of the quoted speakers ``filters.speaker`` names (None: no speaker filter)."""
+    def _speakers_named(self, filters: CorpusFilters) -> dict[str, int] | None:
+        """The quoted speakers ``filters.speaker`` names, with their quotes (None: no speaker filter)."""
         if filters.speaker is None:
             return None
         where, params = name_filter(filters, "speaker", "key")
-        return [
-            str(r[0]) for r in self._db.query(f"SELECT key FROM pp_corpus WHERE quotes > 0{where}", params)
-        ]
+        rows = self._db.query(f"SELECT key, quotes FROM pp_corpus WHERE quotes > 0{where}", params)
+        return {str(key): int(quotes) for key, quotes in rows}
 
     def _entity_where(self, filters: CorpusFilters) -> tuple[str, list[Any]]:
         where, params = name_filter(filters, "entity", "key")

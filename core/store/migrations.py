@@ -30,6 +30,12 @@ Step = str | Callable[["Backend", "Cursor"], None]
 SCHEMA_VERSION = 4
 """The newest store schema this code writes (the last migration's number)."""
 
+QUOTES_PER_ROWID = 2**20
+"""Quotes of one document that SQLite's quote word index holds (a document has far fewer)."""
+
+QUOTE_ROWID = f"{{t}}.doc * {QUOTES_PER_ROWID} + {QUOTES_PER_ROWID - 1} - {{t}}.n"
+"""A quote's rowid in ``pp_quote_search``: descending, it is newest document first, then in order."""
+
 _BATCHES_TABLE = """CREATE TABLE pp_batches (
     id TEXT PRIMARY KEY,
     pipeline TEXT NOT NULL,
@@ -151,7 +157,21 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
         ],
         _corpus_tables("INTEGER", "TEXT", "(key, doc, n, folded)"),
         ["DROP TABLE pp_search", SEARCH_TABLE, _reindex_search],
-        [],  # version 4 indexes quote words on PostgreSQL only (SQLite scans its covering index)
+        [
+            # A quote's folded words in FTS5, kept by triggers (no writer can forget them). Its
+            # rowid is the quote's position, newest first when descending (``QUOTE_ROWID``): a
+            # search of a rare word reads its matches in the listing's order and stops at a page.
+            "CREATE VIRTUAL TABLE pp_quote_search USING fts5(words, content='', detail=none, columnsize=0, "
+            "tokenize='unicode61 remove_diacritics 0')",
+            "CREATE VIRTUAL TABLE pp_quote_vocab USING fts5vocab(pp_quote_search, row)",
+            f"""CREATE TRIGGER pp_quotes_search_insert AFTER INSERT ON pp_quotes WHEN NEW.n < {QUOTES_PER_ROWID}
+            BEGIN INSERT INTO pp_quote_search (rowid, words) VALUES ({QUOTE_ROWID.format(t="NEW")}, NEW.folded); END""",
+            f"""CREATE TRIGGER pp_quotes_search_delete AFTER DELETE ON pp_quotes WHEN OLD.n < {QUOTES_PER_ROWID}
+            BEGIN INSERT INTO pp_quote_search (pp_quote_search, rowid, words)
+            VALUES ('delete', {QUOTE_ROWID.format(t="OLD")}, OLD.folded); END""",
+            f"INSERT INTO pp_quote_search (rowid, words) SELECT {QUOTE_ROWID.format(t='pp_quotes')}, folded "
+            f"FROM pp_quotes WHERE n < {QUOTES_PER_ROWID}",
+        ],
     ],
     "postgresql": [
         [
