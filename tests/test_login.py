@@ -23,6 +23,7 @@ if not chromium_available():
     pytest.skip("no /usr/bin/chromium or /usr/bin/chromedriver", allow_module_level=True)
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 TOKEN = "s3cret-token"
 SCREENSHOT = Path("/tmp/presspipe-login-page.png")
@@ -60,6 +61,8 @@ def test_pages_ask_for_the_token_in_a_form_and_the_cookie_opens_reads_only(tmp_p
         field = b.find_element(By.NAME, "token")
         field.send_keys(TOKEN)
         field.submit()
+        # submit() returns before the redirect has loaded: wait for it (CI once read /login here).
+        WebDriverWait(b, 30).until(lambda driver: driver.current_url != f"{base}/login")
         assert b.current_url == f"{base}/?q=council"
         [cookie] = b.get_cookies()
         assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
@@ -82,4 +85,5 @@ def test_pages_ask_for_the_token_in_a_form_and_the_cookie_opens_reads_only(tmp_p
         field = b.find_element(By.NAME, "token")
         field.send_keys(TOKEN)
         field.submit()
+        WebDriverWait(b, 30).until(lambda driver: "/login" not in driver.current_url)
         assert b.current_url == f"{base}/"
