@@ -1,10 +1,12 @@
-"""What routes are handed: the services (store, catalogue, registry, batches), auth, filters."""
+"""What routes are handed: the services (store, catalogue, registry, batches), auth, filters,
+and the URLs their answers link to."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated
+from urllib.parse import quote, urlencode
 
 from fastapi import Depends, Query, Request
 from fastapi.routing import APIRoute
@@ -16,6 +18,19 @@ from presspipe.api.settings import Settings
 from presspipe.api.worker import BatchWorker
 from presspipe.registry import Registry
 from presspipe.store import Filters, InvalidQuery, Store
+
+
+def document_url(id: str, pipeline: str) -> str:
+    """Where one stored document is fetched."""
+    return f"/v1/documents/{quote(id, safe='')}?{urlencode({'pipeline': pipeline})}"
+
+
+def next_page_url(request: Request, next_cursor: str | None) -> str | None:
+    """The request's URL with ``cursor`` set to ``next_cursor`` (None on the last page)."""
+    if next_cursor is None:
+        return None
+    query = {k: v for k, v in request.query_params.items() if k != "cursor"}
+    return f"{request.url.path}?{urlencode({**query, 'cursor': next_cursor})}"
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 
@@ -28,7 +28,7 @@ from presspipe.api.corpus_models import (
     SpeakerOut,
     SpeakerPage,
 )
-from presspipe.api.dependencies import Svc, parse_when
+from presspipe.api.dependencies import Svc, document_url, next_page_url, parse_when
 from presspipe.api.errors import ApiError, responses
 from presspipe.store.corpus_queries import CorpusFilters, FoundQuote, Outlet, Ranked, Ranking
 
@@ -118,18 +118,18 @@ def quote_out(item: FoundQuote) -> FoundQuoteOut:
             published=item.published,
             uri=item.uri,
             outlet=item.outlet,
-            url=f"/v1/documents/{quote(item.id, safe='')}?{urlencode({'pipeline': item.pipeline})}",
+            url=document_url(item.id, item.pipeline),
         ),
     )
 
 
 def _paged(request: Request, page: Ranking, convert: Callable[[Any], Any]) -> dict[str, Any]:
     """A page's fields as every listing answers them: its items converted, the cursor, the next URL."""
-    next_url = None
-    if page.next_cursor is not None:
-        query = {k: v for k, v in request.query_params.items() if k != "cursor"}
-        next_url = f"{request.url.path}?{urlencode({**query, 'cursor': page.next_cursor})}"
-    return {"items": [convert(i) for i in page.items], "next_cursor": page.next_cursor, "next": next_url}
+    return {
+        "items": [convert(i) for i in page.items],
+        "next_cursor": page.next_cursor,
+        "next": next_page_url(request, page.next_cursor),
+    }
 
 
 @corpus.get(
@@ -187,7 +187,7 @@ def get_entity(
             f"no entity with the key '{key}' in the store (keys look like 'person:ada-lovelace')",
         )
     return ProfileOut(
-        **{k: v for k, v in profile.entity.__dict__.items()},
+        **profile.entity.__dict__,
         names=profile.names,
         period=period,
         timeline=[PeriodOut(**p.__dict__) for p in profile.timeline],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -12,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from presspipe.api.auth import require_read, require_write
 from presspipe.api.bodies import DOCUMENT_BODY, document_from_request, read_body
-from presspipe.api.dependencies import FiltersDep, Services, Svc, stored_json
+from presspipe.api.dependencies import FiltersDep, Services, Svc, document_url, next_page_url, stored_json
 from presspipe.api.errors import responses
 from presspipe.api.models import DocumentOut, DocumentPage, DocumentSummary, EntitiesOut, QuotesOut
 from presspipe.api.submit import submit
@@ -21,12 +20,8 @@ from presspipe.store import StoredSummary
 documents = APIRouter(prefix="/v1", tags=["documents"])
 
 
-def _document_url(id: str, pipeline: str) -> str:
-    return f"/v1/documents/{quote(id, safe='')}?{urlencode({'pipeline': pipeline})}"
-
-
 def _summary_out(item: StoredSummary) -> DocumentSummary:
-    return DocumentSummary(**item.__dict__, url=_document_url(item.id, item.pipeline))
+    return DocumentSummary(**item.__dict__, url=document_url(item.id, item.pipeline))
 
 
 @documents.post(
@@ -60,7 +55,7 @@ async def post_document(
     return JSONResponse(
         document,
         status_code=201 if done.created else 200,
-        headers={"Location": _document_url(document["id"], name)},
+        headers={"Location": document_url(document["id"], name)},
     )
 
 
@@ -79,12 +74,10 @@ def list_documents(
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
 ) -> DocumentPage:
     page = svc.store.list_documents(filters, limit=limit, cursor=cursor)
-    next_url = None
-    if page.next_cursor:
-        query = {k: v for k, v in request.query_params.items() if k != "cursor"}
-        next_url = f"/v1/documents?{urlencode({**query, 'cursor': page.next_cursor})}"
     return DocumentPage(
-        items=[_summary_out(i) for i in page.items], next_cursor=page.next_cursor, next=next_url
+        items=[_summary_out(i) for i in page.items],
+        next_cursor=page.next_cursor,
+        next=next_page_url(request, page.next_cursor),
     )
 
 
