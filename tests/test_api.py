@@ -485,8 +485,8 @@ def test_serve_ingests_processed_output_and_serves_it(tmp_path: Path) -> None:
 
 def test_a_batch_recorded_with_errors_as_strings_still_reads(client: TestClient) -> None:
     store = client.app.state.services.store  # type: ignore[attr-defined]
-    store.create_batch("old", "small", 1)
+    store.batches.create("old", "small", 1)
     old = [{"index": 0, "id": "a", "status": "failed", "errors": ["clean.text: it broke"]}]
-    store.update_batch("old", status="done", processed=1, failed=1, results=old, finished=True)
+    store.batches.update("old", status="done", processed=1, failed=1, results=old, finished=True)
     [result] = client.get("/v1/batches/old").json()["results"]
     assert result["errors"] == [{"step": None, "code": "error", "message": "clean.text: it broke"}]

@@ -67,7 +67,7 @@ class BatchWorker:
             self._pending += 1
             self._pending_chars += chars
         try:
-            batch = self.store.create_batch(uuid.uuid4().hex, pipeline, len(documents))
+            batch = self.store.batches.create(uuid.uuid4().hex, pipeline, len(documents))
         except BaseException:
             self._done(chars)
             raise
@@ -127,7 +127,7 @@ class BatchWorker:
                     {"index": index, "id": document.get("id"), "status": "failed", "errors": [reason]}
                 )
         try:
-            self.store.update_batch(
+            self.store.batches.update(
                 batch_id,
                 status="done",
                 processed=len(results),
@@ -143,7 +143,7 @@ class BatchWorker:
     ) -> None:
         counts = RunCounts()
         entry = self.processing.catalogue.entry(pipeline)
-        self.store.update_batch(batch_id, status="running", processed=0, failed=0, results=[])
+        self.store.batches.update(batch_id, status="running", processed=0, failed=0, results=[])
         outcomes = run_into_store(
             documents,
             entry.pipeline,
@@ -164,7 +164,7 @@ class BatchWorker:
             )
             done = len(results) == len(documents)
             if done or len(results) % BATCH_CHUNK == 0:
-                self.store.update_batch(
+                self.store.batches.update(
                     batch_id,
                     status="done" if done else "running",
                     processed=len(results),

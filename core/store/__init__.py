@@ -1,7 +1,8 @@
 """The document store (SQLite by default, PostgreSQL by URL): see ``presspipe.store.facade``.
 
-Modules: ``facade`` (``Store``, ``open_store``), ``migrations`` (the schema), ``sqlite`` and
-``postgres`` (the backends behind ``backend.Backend``), ``rows`` (document <-> row),
+Modules: ``facade`` (``Store``, ``open_store``, ``SCHEMES``), ``migrations`` (the schema) and
+``frozen`` (the code its migrations run, frozen), ``sqlite`` and ``postgres`` (the backends
+behind the abstract ``backend.Backend``), ``batches`` (the API's jobs), ``rows`` (document <-> row),
 ``queries`` (filters as SQL), ``cursors`` (page cursors), ``records`` (what the store returns).
 """
 

@@ -3,13 +3,20 @@
 A backend is one database dialect. ``Store`` speaks SQL with ``?`` placeholders through
 ``query``/``write``; a backend spells them as its driver wants and adds what differs between
 dialects: locking, inserting a document, the full-text index.
+
+``Backend`` is an abstract base class: every method a dialect must decide is abstract, so a
+backend that leaves one out cannot be instantiated (``TypeError`` naming it), rather than failing
+on the first call or silently doing nothing. A new backend also needs its migrations
+(``migrations.MIGRATIONS[dialect]``), its URL scheme (``facade.SCHEMES``) and a line in the
+contract suite's backends (``tests/store_contract.py``).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, suppress
 from typing import TYPE_CHECKING, Any, Protocol
 
 from presspipe.store.records import StoreError
@@ -27,7 +34,7 @@ class Cursor(Protocol):
     def fetchall(self) -> list[Any]: ...
 
 
-class Backend:
+class Backend(ABC):
     """One database dialect: connections (one per thread), SQL spelling, full-text search."""
 
     dialect: str
@@ -38,8 +45,9 @@ class Backend:
         self._lock = threading.Lock()
         self._closed = False
 
+    @abstractmethod
     def _connect(self) -> Any:
-        raise NotImplementedError
+        """A new connection to the database (one per thread; ``connection`` keeps it)."""
 
     def connection(self) -> Any:
         conn = getattr(self._local, "conn", None)
@@ -77,39 +85,37 @@ class Backend:
         rows = self.query(sql, params)
         return rows[0] if rows else None
 
-    @contextmanager
-    def write(self) -> Iterator[Cursor]:
-        raise NotImplementedError
-        yield
+    @abstractmethod
+    def write(self) -> AbstractContextManager[Cursor]:
+        """One transaction: a cursor, committed when the block ends, rolled back if it raises."""
 
+    @abstractmethod
     def maintain(self) -> None:
-        """Clear the dead rows and refresh the planner statistics that writes have left behind.
-        SQLite reuses freed pages and its plans for these queries need no statistics (measured
-        with bench/api.py --corpus), so by default nothing."""
+        """Clear the dead rows and refresh the planner statistics that writes have left behind."""
 
+    @abstractmethod
     def lock_migrations(self, cur: Cursor) -> None:
-        pass
+        """Hold off every other process's migration until ``cur``'s transaction ends."""
 
+    @abstractmethod
     def lock_key(self, cur: Cursor, key: str) -> None:
-        pass
+        """Hold off every other writer of the document ``key`` until ``cur``'s transaction ends."""
 
+    @abstractmethod
     def insert_document(self, cur: Cursor, row: Row) -> int:
         """Insert ``row``; its new ``seq``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def update_document(self, cur: Cursor, seq: int, row: Row) -> None:
         """Write ``row`` over the document ``seq`` (which keeps its ``seq``)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def index_search(self, cur: Cursor, seq: int, title: str | None, text: str) -> None:
-        pass
+        """Put the document ``seq`` into the full-text index (after its row is written)."""
 
+    @abstractmethod
     def unindex_search(self, cur: Cursor, seq: int, title: str | None, text: str) -> None:
-        pass
-
-    def reindex_search(self, cur: Cursor, documents: Iterable[tuple[int, str | None, str]]) -> None:
-        """Index ``(seq, title, text)`` documents anew (migration 3 calls it a page at a time)."""
-        raise NotImplementedError
+        """Take the document ``seq``, as it was indexed, out of the full-text index."""
 
     def quote_word_scan(
         self, words: list[str], spoken: int | None, cursor: tuple[int, int] | None = None
@@ -121,9 +127,9 @@ class Backend:
         (None: no speaker asked for). By default None: the database's planner chooses."""
         return None
 
+    @abstractmethod
     def search_clause(self, words: list[str]) -> tuple[str, str]:
         """A WHERE clause matching documents that hold every one of ``words``, and its parameter."""
-        raise NotImplementedError
 
     def quote_words_clause(self, words: list[str]) -> tuple[str, list[str]]:
         """A WHERE clause matching quotes (``pp_quotes AS q``) whose folded words hold every one of

@@ -2,8 +2,8 @@
 
 ``open_store(url)`` takes a file path or ``sqlite:///path`` (one file, WAL mode, no server)
 or ``postgresql://...`` (many API processes and workers sharing one store; needs the
-``postgres`` extra, psycopg 3). Both behave the same; ``tests/test_store.py`` runs every test
-against both.
+``postgres`` extra, psycopg 3). Both behave the same: the contract suite, ``tests/store_contract.py``,
+runs on each (the URL schemes are ``SCHEMES``).
 
 A document is stored under its id and its pipeline's name, with the pipeline's hash and the
 hash of its raw content: storing the same content processed by the same pipeline again keeps
@@ -25,13 +25,13 @@ row conversion in ``rows``; this module is the ``Store`` that puts them together
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 from presspipe.document import Document
 from presspipe.jsonl import jsonl_lines
 from presspipe.store.backend import Backend, Cursor
+from presspipe.store.batches import Batches
 from presspipe.store.corpus import DocumentFacts, add_document, facts_of, remove_document
 from presspipe.store.corpus_queries import CorpusQueries
 from presspipe.store.cursors import decode_cursor, decode_position, encode_cursor, encode_position
@@ -39,14 +39,12 @@ from presspipe.store.migrations import migrate
 from presspipe.store.postgres import Postgres
 from presspipe.store.queries import selection
 from presspipe.store.records import (
-    Batch,
     Filters,
     IngestCounts,
     InvalidQuery,
     Page,
     PutResult,
     StoreError,
-    now,
 )
 from presspipe.store.rows import SUMMARY_COLUMNS, Row, check_key, ingest_problem, summary_of
 from presspipe.store.sqlite import SQLite
@@ -60,17 +58,29 @@ SORTS = {
 """How a listing can be ordered, as SQL."""
 
 
+def _sqlite(url: str) -> Backend:
+    path = sqlite_path(url)
+    assert path is not None  # SCHEMES sends only sqlite:/// URLs and paths here
+    return SQLite(path)
+
+
+SCHEMES: dict[str, Callable[[str], Backend]] = {
+    "sqlite": _sqlite,
+    "postgresql": Postgres,
+    "postgres": Postgres,
+}
+"""The backend each store URL scheme opens, given the whole URL (a path without ``://`` is SQLite).
+A new backend adds its scheme here."""
+
+
 def open_store(url: str | Path) -> Store:
     """Open (creating and migrating as needed) the store at ``url``."""
     text = str(url)
-    if text.startswith(("postgresql://", "postgres://")):
-        return Store(Postgres(text))
-    path = sqlite_path(text)
-    if path is None:
-        raise StoreError(
-            f"unknown store URL '{text}': give a file path, sqlite:///PATH or postgresql://USER@HOST/DB"
-        )
-    return Store(SQLite(path))
+    scheme = text.partition("://")[0] if "://" in text else "sqlite"
+    if scheme not in SCHEMES or (sqlite_path(text) is None and scheme == "sqlite"):
+        known = ", ".join(f"{name}://" for name in SCHEMES)
+        raise StoreError(f"unknown store URL '{text}': give a file path or a URL starting {known}")
+    return Store(SCHEMES[scheme](text))
 
 
 def sqlite_path(url: str | Path) -> Path | None:
@@ -86,7 +96,7 @@ MAINTAIN_EVERY = 1000
 
 
 class Store:
-    """Documents, their filter indexes and batches, in one database."""
+    """Documents and their filter indexes, the corpus (``corpus``) and batches (``batches``), in one database."""
 
     def __init__(self, backend: Backend) -> None:
         self._db = backend
@@ -94,6 +104,8 @@ class Store:
         migrate(backend)
         self.corpus = CorpusQueries(backend)
         """Questions of the whole corpus: speakers, entities, profiles, quotes, outlets."""
+        self.batches = Batches(backend)
+        """The API's processing jobs."""
         self._written = 0
         """Documents written since this store last looked at its tables (``maintain``)."""
 
@@ -326,57 +338,3 @@ class Store:
             if len(rows) < page_size:
                 return
             before = int(rows[-1][0])
-
-    # ------------------------------------------------------------------ batches
-
-    def create_batch(self, id: str, pipeline: str, total: int) -> Batch:
-        stamp = now()
-        with self._db.write() as cur:
-            cur.execute(
-                "INSERT INTO pp_batches (id, pipeline, status, total, created_at, updated_at) "
-                "VALUES (?, ?, 'queued', ?, ?, ?)",
-                (id, pipeline, total, stamp, stamp),
-            )
-        batch = self.get_batch(id)
-        assert batch is not None
-        return batch
-
-    def update_batch(
-        self,
-        id: str,
-        *,
-        status: str,
-        processed: int,
-        failed: int,
-        results: list[dict[str, Any]],
-        finished: bool = False,
-    ) -> None:
-        stamp = now()
-        with self._db.write() as cur:
-            cur.execute(
-                "UPDATE pp_batches SET status = ?, processed = ?, failed = ?, results = ?, updated_at = ?, "
-                "finished_at = ? WHERE id = ?",
-                (status, processed, failed, json.dumps(results), stamp, stamp if finished else None, id),
-            )
-
-    def get_batch(self, id: str) -> Batch | None:
-        check_key(id, None)
-        row = self._db.query_one(
-            "SELECT id, pipeline, status, total, processed, failed, created_at, updated_at, finished_at, results "
-            "FROM pp_batches WHERE id = ?",
-            (id,),
-        )
-        if row is None:
-            return None
-        return Batch(
-            id=row[0],
-            pipeline=row[1],
-            status=row[2],
-            total=int(row[3]),
-            processed=int(row[4]),
-            failed=int(row[5]),
-            created_at=row[6],
-            updated_at=row[7],
-            finished_at=row[8],
-            results=list(json.loads(row[9])),
-        )

@@ -1,8 +1,10 @@
 """The store's schema: numbered migrations per dialect, applied in order when a store opens.
 
-Never edit a shipped migration: add the next one. A step is an SQL statement, or a Python
-function of the backend and the migration's cursor (for what SQL alone cannot compute, such
-as the search words of every stored document). A store written by a newer presspipe (a
+Never edit a shipped migration: add the next one, at the end of its dialect's list. A step is
+an SQL statement, or a Python function of the backend and the migration's cursor (for what SQL
+alone cannot compute, such as the search words of every stored document). A migration imports
+no live code: what its steps run is frozen in ``frozen`` (a copy, as it shipped), so that
+editing ``corpus`` or ``search`` never changes what an old store's upgrade does. A store written by a newer presspipe (a
 higher version than ``len(MIGRATIONS[dialect])``) is refused rather than misread.
 """
 
@@ -12,7 +14,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from presspipe.store.corpus import add_document, facts_of
+from presspipe.store.frozen import add_document, facts_of, index_text
 from presspipe.store.records import StoreError, now
 
 # The full-text table of version 3 (words split by ``search.index_text``): contentless, the
@@ -103,21 +105,26 @@ def _backfill_corpus(backend: Backend, cur: Cursor) -> None:
         add_document(cur, int(seq), facts_of(json.loads(cur.fetchone()[0])))
 
 
-def _reindex_search(backend: Backend, cur: Cursor) -> None:
-    """Rebuild the full-text index with ``search.index_text`` (version 3: one tokenizer for both stores)."""
+def _reindex_search(write: str, *, as_array: bool) -> Step:
+    """Rebuild the full-text index with ``frozen.index_text`` (version 3: one tokenizer for both
+    stores); ``write`` stores one document's words (parameters: the words, as one string or as
+    an array, then its seq)."""
 
-    after = 0
-    while True:  # a page at a time: memory stays flat however large the store
-        cur.execute(
-            "SELECT seq, title, body FROM pp_documents WHERE seq > ? ORDER BY seq LIMIT 200", (after,)
-        )
-        rows = cur.fetchall()
-        backend.reindex_search(
-            cur, [(int(seq), title, json.loads(body).get("text") or "") for seq, title, body in rows]
-        )
-        if len(rows) < 200:
-            return
-        after = int(rows[-1][0])
+    def reindex(backend: Backend, cur: Cursor) -> None:
+        after = 0
+        while True:  # a page at a time: memory stays flat however large the store
+            cur.execute(
+                "SELECT seq, title, body FROM pp_documents WHERE seq > ? ORDER BY seq LIMIT 200", (after,)
+            )
+            rows = cur.fetchall()
+            for seq, title, body in rows:
+                words = index_text(title, json.loads(body).get("text") or "")
+                cur.execute(write, (words.split() if as_array else words, int(seq)))
+            if len(rows) < 200:
+                return
+            after = int(rows[-1][0])
+
+    return reindex
 
 
 MIGRATIONS: dict[str, list[list[Step]]] = {
@@ -156,7 +163,12 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
             _BATCHES_TABLE,
         ],
         _corpus_tables("INTEGER", "TEXT", "(key, doc, n, folded)"),
-        ["DROP TABLE pp_search", SEARCH_TABLE, _reindex_search],
+        [
+            "DROP TABLE pp_search",
+            SEARCH_TABLE,
+            # Into the empty contentless table: words, then rowid.
+            _reindex_search("INSERT INTO pp_search (words, rowid) VALUES (?, ?)", as_array=False),
+        ],
         [
             # A quote's folded words in FTS5, kept by triggers (no writer can forget them). Its
             # rowid is the quote's position, newest first when descending (``QUOTE_ROWID``): a
@@ -208,7 +220,11 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
             _BATCHES_TABLE,
         ],
         _corpus_tables("BIGINT", 'TEXT COLLATE "C"', "(key, doc, n) INCLUDE (folded)"),
-        [_reindex_search],
+        [
+            _reindex_search(
+                "UPDATE pp_documents SET search = array_to_tsvector(?::text[]) WHERE seq = ?", as_array=True
+            )
+        ],
         [
             # A quote's words as lexemes, computed from ``folded`` by the database (no writer can
             # forget them), so that a word search intersects its GIN index with the speaker's.

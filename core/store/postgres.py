@@ -103,12 +103,13 @@ class Postgres(Backend):
             (*row.columns(), index_text(row.title, row.text).split(), seq),
         )
 
-    def reindex_search(self, cur: Cursor, documents: Iterable[tuple[int, str | None, str]]) -> None:
-        for seq, title, text in documents:
-            cur.execute(
-                "UPDATE pp_documents SET search = array_to_tsvector(?::text[]) WHERE seq = ?",
-                (index_text(title, text).split(), seq),
-            )
+    def index_search(self, cur: Cursor, seq: int, title: str | None, text: str) -> None:
+        # The document's words are its row's ``search`` column, written with the row.
+        pass
+
+    def unindex_search(self, cur: Cursor, seq: int, title: str | None, text: str) -> None:
+        # Rewritten or deleted with the row.
+        pass
 
     def quote_words_clause(self, words: list[str]) -> tuple[str, list[str]]:
         # Through the GIN index of migration 4: a rare word among a much-quoted speaker's quotes is

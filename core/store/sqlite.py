@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,19 @@ class SQLite(Backend):
         finally:
             cur.close()
 
+    def maintain(self) -> None:
+        # SQLite reuses freed pages, and its plans for these queries need no statistics
+        # (measured with bench/api.py --corpus): nothing to do.
+        pass
+
+    def lock_migrations(self, cur: Cursor) -> None:
+        # ``write`` begins IMMEDIATE: the transaction holds the database's one write lock already.
+        pass
+
+    def lock_key(self, cur: Cursor, key: str) -> None:
+        # Every write transaction holds the one write lock (BEGIN IMMEDIATE): no finer lock needed.
+        pass
+
     def insert_document(self, cur: Cursor, row: Row) -> int:
         cur.execute(
             f"INSERT INTO pp_documents ({DOCUMENT_COLUMNS}) VALUES ({', '.join('?' * 12)})", row.columns()
@@ -81,11 +94,6 @@ class SQLite(Backend):
             "INSERT INTO pp_search (pp_search, rowid, words) VALUES ('delete', ?, ?)",
             (seq, index_text(title, text)),
         )
-
-    def reindex_search(self, cur: Cursor, documents: Iterable[tuple[int, str | None, str]]) -> None:
-        # Into the empty table that migration 3 made.
-        for seq, title, text in documents:
-            self.index_search(cur, seq, title, text)
 
     def quote_word_scan(
         self, words: list[str], spoken: int | None, cursor: tuple[int, int] | None = None

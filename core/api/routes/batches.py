@@ -75,7 +75,7 @@ async def post_batch(
 )
 def get_batch(id: str, svc: Svc) -> BatchOut:
     try:
-        batch = svc.store.get_batch(id)
+        batch = svc.store.batches.get(id)
     except InvalidQuery:
         batch = None
     if batch is None:
