@@ -493,3 +493,13 @@ def test_two_processes_writing_at_once_lose_nothing_and_duplicate_nothing(store_
     with open_store(store_url) as store:
         assert store.count() == 51
         assert ids(store, entity="Shared") == ["doc00007"]
+
+
+def undo_migration_5(conn: Any) -> None:
+    """Take out of a SQLite store what migration 5 (the near-copy index) made, as in a store from before it."""
+    for table in ("pp_copy_signatures", "pp_copy_bands", "pp_copy_pending"):
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("DROP INDEX pp_documents_copy_of")
+    conn.execute("ALTER TABLE pp_documents DROP COLUMN copy_of")
+    for table in ("pp_doc_entities", "pp_quotes"):
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN copy")

@@ -16,6 +16,7 @@ from presspipe.store.timeline import timeline
 
 from . import test_store
 from .corpus_documents import article
+from .store_contract import undo_migration_5
 from .test_store import make_document
 
 store_url = test_store.store_url
@@ -269,6 +270,7 @@ def test_migration_backfills_a_store_written_before_the_corpus_tables(tmp_path: 
         new.put(article(2, ["Obama"], quotes=[(0, "b")]))
     # Make it a version-1 store: drop what migration 2 made, as a store from before it would be.
     conn = sqlite3.connect(path)
+    undo_migration_5(conn)
     for table in (
         "pp_quote_vocab",  # and migration 4's quote word index (SQLite)
         "pp_quote_search",

@@ -240,8 +240,10 @@ def _fold_partials(entities: dict[str, EntityFacts], surface_of: dict[Any, str])
 # ---------------------------------------------------------------------- writing
 
 
-def add_document(cur: Cursor, seq: int, facts: DocumentFacts) -> None:
+def add_document(cur: Cursor, seq: int, facts: DocumentFacts, *, copy: bool = False) -> None:
     """Record a stored document ``seq`` in the corpus tables and re-resolve the surnames it touches.
+    A ``copy`` (a near-copy of an earlier document, see ``copies``) has its rows marked and is left
+    out of the totals (``pp_corpus``, ``pp_corpus_days``).
 
     A statement per table, each given all of the document's rows (``executemany``): PostgreSQL
     then pipelines them instead of waiting for a round trip per row.
@@ -259,7 +261,7 @@ def add_document(cur: Cursor, seq: int, facts: DocumentFacts) -> None:
     _ensure_keys(cur, new_keys)
     cur.executemany(
         "INSERT INTO pp_doc_entities (doc, surface, key, pinned, surname, mentions, own_mentions, quotes, "
-        "published, outlet, pipeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "published, outlet, pipeline, copy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 seq,
@@ -273,18 +275,20 @@ def add_document(cur: Cursor, seq: int, facts: DocumentFacts) -> None:
                 facts.published,
                 facts.outlet,
                 facts.pipeline,
+                int(copy),
             )
             for row in rows
         ],
     )
     day = _day(facts.published)
-    _move(
-        cur,
-        [
-            (row.key, day, 1, row.mentions, row.own_mentions, row.quotes, int(row.quotes > 0))
-            for row in sorted(rows, key=lambda r: r.key)
-        ],
-    )
+    if not copy:
+        _move(
+            cur,
+            [
+                (row.key, day, 1, row.mentions, row.own_mentions, row.quotes, int(row.quotes > 0))
+                for row in sorted(rows, key=lambda r: r.key)
+            ],
+        )
     quotes = []
     for n, quote in enumerate(facts.quotes):
         speaker = facts.entities.get(quote.surface) if quote.surface else None
@@ -302,11 +306,12 @@ def add_document(cur: Cursor, seq: int, facts: DocumentFacts) -> None:
                 facts.published,
                 facts.outlet,
                 facts.pipeline,
+                int(copy),
             )
         )
     cur.executemany(
         "INSERT INTO pp_quotes (doc, n, surface, key, pinned, speaker, text, folded, kind, published, "
-        "outlet, pipeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "outlet, pipeline, copy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         quotes,
     )
     resolve(cur, {row.surname for row in rows if row.surname})
@@ -338,22 +343,46 @@ def _ensure_keys(cur: Cursor, keys: Mapping[str, tuple[str, str, str | None, boo
 
 def remove_document(cur: Cursor, seq: int) -> None:
     """Take a stored document out of the corpus tables (before its row is deleted)."""
+    surnames = _count(cur, seq, -1, copy=False)
+    cur.execute("DELETE FROM pp_doc_entities WHERE doc = ?", (seq,))
+    cur.execute("DELETE FROM pp_quotes WHERE doc = ?", (seq,))
+    resolve(cur, surnames)
+
+
+def set_copy(cur: Cursor, seq: int, copy: bool) -> None:
+    """Mark the stored document ``seq`` a copy (its counts leave the totals) or an original again
+    (they come back); nothing when it is one already."""
+    surnames = _count(cur, seq, -1 if copy else 1, copy=not copy)
+    for table in ("pp_doc_entities", "pp_quotes"):
+        cur.execute(f"UPDATE {table} SET copy = ? WHERE doc = ?", (int(copy), seq))
+    resolve(cur, surnames)
+
+
+def _count(cur: Cursor, seq: int, sign: int, *, copy: bool) -> set[str]:
+    """Add (``sign`` 1) or take away (-1) the counts of document ``seq``'s rows marked ``copy``;
+    the surnames they name."""
     cur.execute(
-        "SELECT key, mentions, own_mentions, quotes, surname, published FROM pp_doc_entities WHERE doc = ?",
-        (seq,),
+        "SELECT key, mentions, own_mentions, quotes, surname, published FROM pp_doc_entities "
+        "WHERE doc = ? AND copy = ?",
+        (seq, int(copy)),
     )
     found = cur.fetchall()
     _move(
         cur,
         [
-            (str(key), _day(published), -1, -int(mentions), -int(own), -int(quotes), -int(int(quotes) > 0))
+            (
+                str(key),
+                _day(published),
+                sign,
+                sign * int(mentions),
+                sign * int(own),
+                sign * int(quotes),
+                sign * int(int(quotes) > 0),
+            )
             for key, mentions, own, quotes, _, published in sorted(found, key=lambda r: str(r[0]))
         ],
     )
-    surnames = {str(r[4]) for r in found if r[4]}
-    cur.execute("DELETE FROM pp_doc_entities WHERE doc = ?", (seq,))
-    cur.execute("DELETE FROM pp_quotes WHERE doc = ?", (seq,))
-    resolve(cur, surnames)
+    return {str(r[4]) for r in found if r[4]}
 
 
 def resolve(cur: Cursor, surnames: Iterable[str]) -> None:
@@ -378,7 +407,7 @@ def resolve(cur: Cursor, surnames: Iterable[str]) -> None:
         cur.execute(
             "SELECT substr(published, 1, 10), COUNT(*), SUM(mentions), SUM(quotes), "
             "SUM(CASE WHEN quotes > 0 THEN 1 ELSE 0 END) FROM pp_doc_entities WHERE surface = ? AND pinned = 0 "
-            "GROUP BY substr(published, 1, 10)",
+            "AND copy = 0 GROUP BY substr(published, 1, 10)",
             (partial,),
         )
         days = cur.fetchall()

@@ -31,6 +31,9 @@ class CorpusFilters:
     pipeline: str | None = None
     published_from: date | datetime | None = None
     published_to: date | datetime | None = None
+    copies: bool | None = None
+    """True: count near-copies of earlier documents too (``store.copies``); None (the default):
+    originals only, which is what the totals kept on write hold."""
 
 
 def only(filters: CorpusFilters, *names: str) -> bool:
@@ -87,8 +90,11 @@ def common_filters(
     *,
     words_in_document: bool = True,
 ) -> tuple[str, list[Any]]:
-    """Outlet, pipeline, dates and (``words_in_document``) document words, as ``start AND ...``."""
+    """Outlet, pipeline, dates, (``words_in_document``) document words and, unless ``copies``,
+    originals only, as ``start AND ...`` (``doc_column`` ``seq``: over ``pp_documents``)."""
     where, params = dates_where(filters, prefix)
+    if not filters.copies:
+        where += f" AND {prefix}copy_of IS NULL" if doc_column == "seq" else f" AND {prefix}copy = 0"
     for name in ("outlet", "pipeline"):
         value = getattr(filters, name)
         if value is not None:

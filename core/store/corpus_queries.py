@@ -202,22 +202,40 @@ class CorpusQueries:
     ) -> Profile | None:
         """An entity's counts, timeline, co-occurring entities and latest quotes; None if unknown."""
         key = checked(key, "key")
-        found = self._ranked(
-            "SELECT key, documents, mentions, quotes, NULL AS first_day, NULL AS last_day FROM pp_corpus "
-            "WHERE key = ? AND documents > 0",
-            (key,),
-            "r.key",
-            dates_of="documents",
-        )
+        if filters.copies:
+            # The totals hold originals only: copies included, the entity's rows are counted.
+            found = self._ranked(
+                "SELECT key, COUNT(*) AS documents, SUM(mentions) AS mentions, SUM(quotes) AS quotes, "
+                "substr(MIN(published), 1, 10) AS first_day, substr(MAX(published), 1, 10) AS last_day "
+                "FROM pp_doc_entities WHERE key = ? GROUP BY key",
+                (key,),
+                "r.key",
+            )
+        else:
+            found = self._ranked(
+                "SELECT key, documents, mentions, quotes, NULL AS first_day, NULL AS last_day FROM pp_corpus "
+                "WHERE key = ? AND documents > 0",
+                (key,),
+                "r.key",
+                dates_of="documents",
+            )
         if not found:
             return None
         entity = found[0]
         where, params = dates_where(filters)
         day_where, day_params = day_bounds(filters)
-        days = self._db.query(
-            f"SELECT day, documents, quotes FROM pp_corpus_days WHERE key = ? AND documents > 0{day_where}",
-            (key, *day_params),
-        )
+        if filters.copies:
+            days = self._db.query(
+                "SELECT substr(published, 1, 10) AS day, COUNT(*), SUM(quotes) FROM pp_doc_entities "
+                f"WHERE key = ? AND published IS NOT NULL{where} GROUP BY substr(published, 1, 10)",
+                (key, *params),
+            )
+        else:
+            days = self._db.query(
+                f"SELECT day, documents, quotes FROM pp_corpus_days WHERE key = ? AND documents > 0{day_where}",
+                (key, *day_params),
+            )
+            where += " AND copy = 0"
         # The documents first, then their entities through the index on (doc, surface): PostgreSQL
         # takes that path once it has statistics (``Store.maintain``); without, it reads the table.
         newest = [
@@ -239,7 +257,10 @@ class CorpusQueries:
         ]
         latest = self.quotes(
             CorpusFilters(
-                speaker=key, published_from=filters.published_from, published_to=filters.published_to
+                speaker=key,
+                published_from=filters.published_from,
+                published_to=filters.published_to,
+                copies=filters.copies,
             ),
             limit=quotes,
         ).items

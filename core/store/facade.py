@@ -30,6 +30,7 @@ from pathlib import Path
 
 from presspipe.document import Document
 from presspipe.jsonl import jsonl_lines
+from presspipe.store import copies
 from presspipe.store.backend import Backend, Cursor
 from presspipe.store.batches import Batches
 from presspipe.store.corpus import DocumentFacts, add_document, facts_of, remove_document
@@ -39,6 +40,8 @@ from presspipe.store.migrations import migrate
 from presspipe.store.postgres import Postgres
 from presspipe.store.queries import selection
 from presspipe.store.records import (
+    Copies,
+    CopyMember,
     Filters,
     IngestCounts,
     InvalidQuery,
@@ -91,6 +94,9 @@ def sqlite_path(url: str | Path) -> Path | None:
     return None if "://" in text else Path(text)
 
 
+COPIES_LISTED = 200
+"""Members of a group of near-copies that ``Store.copies`` lists (the count is always whole)."""
+
 MAINTAIN_EVERY = 1000
 """Documents written between two looks at the tables' dead rows and statistics (``Store.maintain``)."""
 
@@ -106,6 +112,7 @@ class Store:
         """Questions of the whole corpus: speakers, entities, profiles, quotes, outlets."""
         self.batches = Batches(backend)
         """The API's processing jobs."""
+        self._index_pending()
         self._written = 0
         """Documents written since this store last looked at its tables (``maintain``)."""
 
@@ -194,7 +201,10 @@ class Store:
             (row.id, row.pipeline),
         )
         old = cur.fetchone()
+        sig = copies.signature(row.text)
+        later: set[int] = set()
         if old is None:
+            original = None if sig is None else copies.original_of(cur, sig, row.pipeline)
             seq = self._db.insert_document(cur, row)
         else:
             if (old[1], old[2]) == (row.pipeline_sha256, row.content_sha256):
@@ -202,12 +212,22 @@ class Store:
             # Replaced in place: the row keeps its seq, so an export or a cursor walk running
             # meanwhile (both page by seq) sees it exactly once.
             seq = int(old[0])
+            # The later documents whose group the old text or the new one decides.
+            later = copies.group_after(cur, seq)
             self._unindex(cur, seq, old[3], old[4])
             self._db.update_document(cur, seq, row)
+            original = None if sig is None else copies.original_of(cur, sig, row.pipeline, before=seq)
+            if sig is not None:
+                later |= copies.groups_of(cur, copies.later_near(cur, sig, seq))
+        if original is not None:
+            cur.execute("UPDATE pp_documents SET copy_of = ? WHERE seq = ?", (original, seq))
         for table, names in (("pp_entity_names", row.entity_names), ("pp_speaker_names", row.speaker_names)):
             cur.executemany(f"INSERT INTO {table} (name, doc) VALUES (?, ?)", [(name, seq) for name in names])
         self._db.index_search(cur, seq, row.title, row.text)
-        add_document(cur, seq, facts)
+        add_document(cur, seq, facts, copy=original is not None)
+        if sig is not None:
+            copies.index(cur, seq, sig)
+        copies.place(cur, {doc for doc in later if doc > seq})
         return PutResult(row.id, row.pipeline, created=True)
 
     def ingest(self, documents: Iterable[Document], chunk: int = 500) -> IngestCounts:
@@ -273,20 +293,62 @@ class Store:
             old = cur.fetchone()
             if old is None:
                 return False
-            self._remove(cur, int(old[0]), old[1], old[2])
+            seq = int(old[0])
+            later = copies.group_after(cur, seq)
+            self._unindex(cur, seq, old[1], old[2])
+            cur.execute("DELETE FROM pp_documents WHERE seq = ?", (seq,))
+            copies.place(cur, later)  # its copies: the earliest left is the original now
         return True
 
-    def _remove(self, cur: Cursor, seq: int, title: str | None, body: str) -> None:
-        """Delete the stored document ``seq``: its search entry, its names, its row."""
-        self._unindex(cur, seq, title, body)
-        cur.execute("DELETE FROM pp_documents WHERE seq = ?", (seq,))
-
     def _unindex(self, cur: Cursor, seq: int, title: str | None, body: str) -> None:
-        """Forget the stored document ``seq``'s search entry and names (its row stays)."""
+        """Forget the stored document ``seq``'s search entry, names, counts and signature (its row stays)."""
         self._db.unindex_search(cur, seq, title, json.loads(body).get("text") or "")
         remove_document(cur, seq)
+        copies.unindex(cur, seq)
+        cur.execute("UPDATE pp_documents SET copy_of = NULL WHERE seq = ?", (seq,))
         for table in ("pp_entity_names", "pp_speaker_names"):
             cur.execute(f"DELETE FROM {table} WHERE doc = ?", (seq,))
+
+    def _index_pending(self, page: int = 200) -> None:
+        """Index the documents stored before the near-copy index (``pp_copy_pending``, migration 5),
+        oldest first, a page per transaction."""
+        while True:
+            with self._db.write() as cur:
+                cur.execute("SELECT doc FROM pp_copy_pending ORDER BY doc LIMIT ?", (page,))
+                pending = [int(r[0]) for r in cur.fetchall()]
+                for seq in pending:
+                    cur.execute("SELECT body FROM pp_documents WHERE seq = ?", (seq,))
+                    found = cur.fetchone()
+                    sig = None if found is None else copies.signature(json.loads(found[0]).get("text") or "")
+                    if sig is not None:
+                        copies.index(cur, seq, sig)
+                copies.place(cur, pending)
+                cur.executemany("DELETE FROM pp_copy_pending WHERE doc = ?", [(seq,) for seq in pending])
+            if len(pending) < page:
+                return
+
+    def copy_group(self, id: str, pipeline: str | None = None) -> Copies | None:
+        """The stored document's group of near-copies (None: no such document)."""
+        check_key(id, pipeline)
+        row = self._db.query_one(
+            "SELECT seq, COALESCE(copy_of, seq) FROM pp_documents WHERE id = ?"
+            + (" AND pipeline = ?" if pipeline is not None else "")
+            + " ORDER BY seq DESC LIMIT 1",
+            (id,) if pipeline is None else (id, pipeline),
+        )
+        if row is None:
+            return None
+        seq, original = int(row[0]), int(row[1])
+        members = [
+            CopyMember(str(r[0]), str(r[1]), r[2], r[3], r[4])
+            for r in self._db.query(
+                "SELECT id, pipeline, title, outlet, uri FROM pp_documents WHERE seq = ? OR copy_of = ? "
+                "ORDER BY seq LIMIT ?",
+                (original, original, COPIES_LISTED),
+            )
+        ]
+        size = self._db.query_one("SELECT COUNT(*) FROM pp_documents WHERE copy_of = ?", (original,))
+        return Copies(members[0].id if original != seq and members else None, 1 + int(size[0]), members)
 
     # ------------------------------------------------------------------ queries
 

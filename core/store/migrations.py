@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 Step = str | Callable[["Backend", "Cursor"], None]
 """A migration step: a SQL statement, or a function of the backend and the write cursor (a backfill)."""
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """The newest store schema this code writes (the last migration's number)."""
 
 QUOTES_PER_ROWID = 2**20
@@ -127,6 +127,23 @@ def _reindex_search(write: str, *, as_array: bool) -> Step:
     return reindex
 
 
+def _copies_tables(big_id: str, blob: str, without_rowid: str) -> list[Step]:
+    """Migration 5: the near-copy index (see ``copies``). The stored documents wait in
+    ``pp_copy_pending`` until the store next opens and indexes them (``Store``)."""
+    return [
+        f"ALTER TABLE pp_documents ADD COLUMN copy_of {big_id}",
+        "CREATE INDEX pp_documents_copy_of ON pp_documents (copy_of) WHERE copy_of IS NOT NULL",
+        "ALTER TABLE pp_doc_entities ADD COLUMN copy INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE pp_quotes ADD COLUMN copy INTEGER NOT NULL DEFAULT 0",
+        f"CREATE TABLE pp_copy_signatures (doc {big_id} PRIMARY KEY, signature {blob} NOT NULL)",
+        f"""CREATE TABLE pp_copy_bands (
+            band INTEGER NOT NULL, hash BIGINT NOT NULL, doc {big_id} NOT NULL, PRIMARY KEY (band, hash, doc)
+        ){without_rowid}""",
+        f"CREATE TABLE pp_copy_pending (doc {big_id} PRIMARY KEY)",
+        "INSERT INTO pp_copy_pending (doc) SELECT seq FROM pp_documents",
+    ]
+
+
 MIGRATIONS: dict[str, list[list[Step]]] = {
     "sqlite": [
         [
@@ -184,6 +201,7 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
             f"INSERT INTO pp_quote_search (rowid, words) SELECT {QUOTE_ROWID.format(t='pp_quotes')}, folded "
             f"FROM pp_quotes WHERE n < {QUOTES_PER_ROWID}",
         ],
+        _copies_tables("INTEGER", "BLOB", " WITHOUT ROWID"),
     ],
     "postgresql": [
         [
@@ -237,6 +255,7 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
             "DROP INDEX pp_quotes_key",
             "CREATE INDEX pp_quotes_key ON pp_quotes (key, doc, n) INCLUDE (words)",
         ],
+        _copies_tables("BIGINT", "BYTEA", ""),
     ],
 }
 

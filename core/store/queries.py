@@ -47,6 +47,8 @@ def selection(backend: Backend, filters: Filters, before: int | None) -> tuple[s
     if filters.published_to is not None:
         clauses.append("published <= ?")
         params.append(published_bound(filters.published_to, end=True))
+    if not filters.copies:
+        clauses.append("copy_of IS NULL")
     if before is not None:
         clauses.append("seq < ?")
         params.append(before)

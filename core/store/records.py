@@ -30,6 +30,8 @@ class Filters:
     """Published at or after this (a date means its start)."""
     published_to: date | datetime | None = None
     """Published at or before this (a date means the whole day)."""
+    copies: bool = True
+    """False: leave out near-copies of earlier documents (``copy_of`` set), keeping originals."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,34 @@ class StoredSummary:
     entity_count: int
     quote_count: int
     stored_at: str
+    copy_of: str | None = None
+    """The id of the original this document is a near-copy of (see ``store.copies``), or None."""
+
+
+@dataclass(frozen=True)
+class CopyMember:
+    id: str
+    pipeline: str
+    title: str | None
+    outlet: str | None
+    uri: str | None
+
+
+@dataclass(frozen=True)
+class Copies:
+    """A document's group of near-copies: its original and every copy, oldest first."""
+
+    copy_of: str | None
+    """The original's id when this document is a copy."""
+    size: int
+    """Documents in the group: the original and its copies."""
+    members: list[CopyMember]
+    """The whole group, the original first (this document among them); one member: no copies."""
+
+    @property
+    def outlets(self) -> list[str]:
+        """The outlets of the group's members (each once, oldest first)."""
+        return list(dict.fromkeys(m.outlet for m in self.members if m.outlet))
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,8 @@ DOCUMENT_COLUMNS = (
 DOCUMENT_ASSIGNMENTS = ", ".join(f"{column} = ?" for column in DOCUMENT_COLUMNS.split(", "))
 """``DOCUMENT_COLUMNS`` as an UPDATE's SET list, in the same order."""
 SUMMARY_COLUMNS = (
-    "seq, id, pipeline, pipeline_sha256, title, published, uri, summary, entity_count, quote_count, stored_at"
+    "seq, id, pipeline, pipeline_sha256, title, published, uri, summary, entity_count, quote_count, stored_at, "
+    "(SELECT o.id FROM pp_documents AS o WHERE o.seq = pp_documents.copy_of) AS copy_of"
 )
 
 
@@ -125,6 +126,7 @@ def summary_of(row: Sequence[Any]) -> StoredSummary:
         entity_count=int(row[8]),
         quote_count=int(row[9]),
         stored_at=row[10],
+        copy_of=row[11],
     )
 
 
