@@ -163,3 +163,48 @@ def store_filters(**fields: Any) -> Any:
     from presspipe.store import Filters
 
     return Filters(**fields)
+
+
+def test_the_api_and_the_page_show_the_copies(tmp_path: Any) -> None:
+    import json
+    import urllib.request
+
+    from presspipe.api import Settings, create_app
+
+    from .servers import serving
+
+    rng = random.Random(11)
+    body = paragraphs(rng)
+    path = tmp_path / "store.db"
+    store = open_store(path)
+    store.put(news("wire", "First", body, "Alice Smith", outlet="wire.example"))
+    for n, outlet in enumerate(("daily", "weekly")):
+        headline, copy = syndicated(rng, body, 2 * n + 1)
+        store.put(news(outlet, headline, copy, "Alice Smith", outlet=f"{outlet}.example"))
+    store.put(news("other", "Other", paragraphs(rng), "Alice Smith", outlet="wire.example"))
+    with serving(create_app(Settings(store=str(path)), store=store)) as url:
+
+        def get(route: str) -> tuple[Any, Any]:
+            with urllib.request.urlopen(url + route, timeout=30) as response:
+                return response.headers, response.read().decode()
+
+        headers, text = get("/v1/documents/daily")
+        assert headers["Copy-Of"] == "wire" and headers["Copy-Group-Size"] == "3"
+        assert json.loads(text)["id"] == "daily"  # the stored JSON itself, unchanged
+        assert get("/v1/documents/wire")[0]["Copy-Of"] is None
+        listed = json.loads(get("/v1/documents")[1])["items"]
+        assert {i["id"]: i["copy_of"] for i in listed} == {
+            "wire": None,
+            "daily": "wire",
+            "weekly": "wire",
+            "other": None,
+        }
+        kept = json.loads(get("/v1/documents?copies=exclude")[1])["items"]
+        assert sorted(i["id"] for i in kept) == ["other", "wire"]
+        counted = json.loads(get("/v1/speakers")[1])["items"]
+        assert [(s["key"], s["quotes"]) for s in counted] == [("person:alice-smith", 2)]
+        every = json.loads(get("/v1/speakers?copies=include")[1])["items"]
+        assert [(s["key"], s["quotes"]) for s in every] == [("person:alice-smith", 4)]
+        page = get("/documents/wire")[1]
+        assert "Also published by 2 outlets" in page and 'href="/documents/daily?pipeline=news"' in page
+    store.close()

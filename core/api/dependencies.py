@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import quote, urlencode
 
 from fastapi import Depends, Query, Request
@@ -73,6 +73,12 @@ async def document_filters(
         str | None,
         Query(description="YYYY-MM-DD (the whole day) or an ISO date-time: published at or before"),
     ] = None,
+    copies: Annotated[
+        Literal["include", "exclude"],
+        Query(
+            description="near-copies of earlier documents (copy_of set): listed by default, like any stored document"
+        ),
+    ] = "include",
 ) -> Filters:
     return Filters(
         pipeline=pipeline,
@@ -81,7 +87,14 @@ async def document_filters(
         q=q,
         published_from=parse_when(published_from, "published_from"),
         published_to=parse_when(published_to, "published_to"),
+        copies=copies == "include",
     )
+
+
+COPIES_COUNTED = Query(
+    description="near-copies of earlier documents (wire copies): left out of every count by default, "
+    "so that one story republished by 30 outlets counts once"
+)
 
 
 def parse_when(value: str | None, name: str) -> date | datetime | None:

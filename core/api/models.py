@@ -170,6 +170,9 @@ class DocumentSummary(BaseModel):
     entity_count: int
     quote_count: int
     stored_at: str
+    copy_of: str | None = Field(
+        None, description="the id of the earlier document this one is a near-copy of (a wire copy), or null"
+    )
     url: str = Field(description="where to fetch the whole document")
 
 

@@ -23,7 +23,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from presspipe.document import Document
-from presspipe.store import StoredSummary
+from presspipe.store import Copies, StoredSummary
 from presspipe.text import paragraphs
 
 CSS_LABEL = re.compile(r"[A-Za-z0-9_-]+")
@@ -56,8 +56,11 @@ class _Mark:
     attrs: tuple[tuple[str, str], ...]
 
 
-def render_document(document: Document, keys: Mapping[Any, str] | None = None) -> str:
-    """The document page; ``keys`` (entity id -> corpus key) makes names and speakers link to their pages."""
+def render_document(
+    document: Document, keys: Mapping[Any, str] | None = None, copies: Copies | None = None
+) -> str:
+    """The document page; ``keys`` (entity id -> corpus key) makes names and speakers link to their
+    pages; ``copies`` (its near-copy group) names the other outlets that published it."""
     keys = keys or {}
     meta = document.get("meta") or {}
     entities = [e for e in document.get("entities") or [] if isinstance(e, dict)]
@@ -78,6 +81,8 @@ def render_document(document: Document, keys: Mapping[Any, str] | None = None) -
     sentences = _summary_sentences(document)
     return environment.get_template("document.html").render(
         title=meta.get("title") or document.get("id"),
+        copies=copies,
+        also=[m for m in copies.members if m.id != document.get("id")] if copies else [],
         published=meta.get("published"),
         pipeline=((document.get("provenance") or {}).get("pipeline") or {}).get("name", ""),
         id=document.get("id"),

@@ -10,6 +10,7 @@ from presspipe.store.facade import PAGE_LIMIT_MAX, Store, open_store, sqlite_pat
 from presspipe.store.migrations import SCHEMA_VERSION
 from presspipe.store.records import (
     Batch,
+    Copies,
     Filters,
     IngestCounts,
     InvalidQuery,
@@ -24,6 +25,7 @@ __all__ = [
     "PAGE_LIMIT_MAX",
     "SCHEMA_VERSION",
     "Batch",
+    "Copies",
     "Filters",
     "IngestCounts",
     "InvalidQuery",

@@ -72,11 +72,6 @@ class Copies:
     members: list[CopyMember]
     """The whole group, the original first (this document among them); one member: no copies."""
 
-    @property
-    def outlets(self) -> list[str]:
-        """The outlets of the group's members (each once, oldest first)."""
-        return list(dict.fromkeys(m.outlet for m in self.members if m.outlet))
-
 
 @dataclass(frozen=True)
 class Page:

@@ -28,7 +28,7 @@ from presspipe.api.corpus_models import (
     SpeakerOut,
     SpeakerPage,
 )
-from presspipe.api.dependencies import Svc, document_url, next_page_url, parse_when
+from presspipe.api.dependencies import COPIES_COUNTED, Svc, document_url, next_page_url, parse_when
 from presspipe.api.errors import ApiError, responses
 from presspipe.store.corpus_queries import CorpusFilters, FoundQuote, Outlet, Ranked, Ranking
 
@@ -50,9 +50,11 @@ async def speaker_filters(
     pipeline: Annotated[str | None, Query(description="pipeline name")] = None,
     published_from: Annotated[str | None, Query(description=FROM)] = None,
     published_to: Annotated[str | None, Query(description=TO)] = None,
+    copies: Annotated[Literal["include", "exclude"], COPIES_COUNTED] = "exclude",
 ) -> CorpusFilters:
     """Filters of quotes and speakers: ``q`` is words of the quote."""
     return CorpusFilters(
+        copies=copies == "include" or None,
         speaker=speaker,
         q=q,
         kind=kind,
@@ -73,9 +75,11 @@ async def entity_filters(
     pipeline: Annotated[str | None, Query(description="pipeline name")] = None,
     published_from: Annotated[str | None, Query(description=FROM)] = None,
     published_to: Annotated[str | None, Query(description=TO)] = None,
+    copies: Annotated[Literal["include", "exclude"], COPIES_COUNTED] = "exclude",
 ) -> CorpusFilters:
     """Filters of entities and outlets: ``q`` is words of the document."""
     return CorpusFilters(
+        copies=copies == "include" or None,
         entity=entity,
         label=label,
         q=q,
@@ -174,8 +178,10 @@ def get_entity(
     published_from: Annotated[str | None, Query(description=FROM)] = None,
     published_to: Annotated[str | None, Query(description=TO)] = None,
     quotes: Annotated[int, Query(ge=0, le=100, description="how many of its latest quotes")] = 5,
+    copies: Annotated[Literal["include", "exclude"], COPIES_COUNTED] = "exclude",
 ) -> ProfileOut:
     dates = CorpusFilters(
+        copies=copies == "include" or None,
         published_from=parse_when(published_from, "published_from"),
         published_to=parse_when(published_to, "published_to"),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -105,7 +106,14 @@ def get_document(
         str | None, Query(description="which pipeline's version (default: the most recently stored)")
     ] = None,
 ) -> Response:
-    return Response(stored_json(svc, id, pipeline), media_type="application/json")
+    """The stored JSON as it was processed; its near-copy group in headers (``Copy-Of``: the
+    original's id, when this is a copy; ``Copy-Group-Size``: the original and its copies)."""
+    body = stored_json(svc, id, pipeline)
+    group = svc.store.copy_group(id, pipeline)
+    headers = {} if group is None else {"Copy-Group-Size": str(group.size)}
+    if group is not None and group.copy_of is not None:
+        headers["Copy-Of"] = quote(group.copy_of, safe="")
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @documents.get(

@@ -58,4 +58,5 @@ def document_page(id: str, svc: Svc, pipeline: str | None = None) -> HTMLRespons
     except ApiError as error:
         return HTMLResponse(pages.render_error(error.status, error.message), status_code=error.status)
     document = json.loads(body)
-    return HTMLResponse(pages.render_document(document, svc.store.corpus.keys_of(document)))
+    group = svc.store.copy_group(document["id"], document["provenance"]["pipeline"]["name"])
+    return HTMLResponse(pages.render_document(document, svc.store.corpus.keys_of(document), group))
