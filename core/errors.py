@@ -58,6 +58,12 @@ class E(StrEnum):
         "cannot listen on {host}:{port}: {problem}. Another server may be using the port: "
         "choose another with --port (make run PORT=8001)."
     )
+    # The Python API (E6xx): ``presspipe.load``.
+    E601 = (
+        "{where}: a document is a str (its text) or a dict with 'text' or 'html' "
+        "(and optionally id, meta, uri); {problem}"
+    )
+    E602 = "load(config=...): pipeline '{pipeline}' has no step '{name}'. Its steps: {steps}."
     # One document's limits (E5xx): recorded in the document's ``errors``, the run goes on.
     E501 = (
         "the text is {length:,} characters long; presspipe processes texts of up to {limit:,} "
