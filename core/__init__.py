@@ -32,6 +32,7 @@ from presspipe.hookspecs import hookimpl, hookspec
 from presspipe.jsonl import jsonl_lines
 from presspipe.limits import MAX_FILE_BYTES
 from presspipe.nlp import LoadedPipeline, load
+from presspipe.outputs import parquet_stream
 from presspipe.pipeline import Pipeline, load_pipeline, parse_pipeline
 from presspipe.registry import Registry, load_registry
 from presspipe.runner import Runner
@@ -74,6 +75,7 @@ __all__ = [
     "load_registry",
     "new_document",
     "paragraphs",
+    "parquet_stream",
     "parse_pipeline",
     "record_problem",
 ]

@@ -19,7 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from tqdm import tqdm
 
@@ -210,12 +210,18 @@ def _passed_over(counts: Mapping[str, int]) -> str:
     return f"; {_count(sum(counts.values()), 'record')} passed over ({kinds})"
 
 
-def _write(out: IO[str], chunks: Iterator[str]) -> None:
-    """Write chunks as they come, flushing so a killed run keeps what it wrote."""
+def _write(out: TextIO, chunks: Iterator[str] | Iterator[bytes]) -> None:
+    """Write chunks as they come, flushing so a killed run keeps what it wrote; a binary
+    exporter's bytes go to the file's byte stream."""
     for chunk in chunks:
-        out.write(chunk)
-        if chunk.endswith("\n"):
+        if isinstance(chunk, bytes):
             out.flush()
+            out.buffer.write(chunk)
+            out.buffer.flush()
+        else:
+            out.write(chunk)
+            if chunk.endswith("\n"):
+                out.flush()
 
 
 def cmd_validate(args: argparse.Namespace, registry: Registry) -> int:
