@@ -334,6 +334,8 @@ def _serve(args: argparse.Namespace, registry: Registry) -> int:
         limits=Limits(max_chars=args.max_chars, timeout=args.timeout),
     )
     _check_store_directory(settings.store)
+    if args.ingest is not None and not Path(args.ingest).is_file():
+        raise PresspipeError(E.E407, path=args.ingest)
     listening = _listen(args.host, args.port)
     store = open_store(settings.store)
     if args.ingest is not None:

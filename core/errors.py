@@ -24,6 +24,10 @@ class E(StrEnum):
     )
     E006 = "{where}: step {index} ({name}) requires '{key}', which no earlier step provides.{suggestion}"
     E007 = "{path}: no such pipeline file or installed pipeline '{name}'. Installed pipelines: {known}."
+    E008 = (
+        "{where}: step {index} ({name}) repeats step {first}; a step runs once per pipeline "
+        "(merge the two steps' 'with' options)"
+    )
     # Plugins (E1xx)
     E101 = "plugin '{plugin}' failed to load: {problem}"
     E102 = "step '{name}' is offered by both plugin '{first}' and plugin '{second}'; uninstall one of them."
@@ -54,6 +58,7 @@ class E(StrEnum):
         "store '{url}': the directory {directory} does not exist. Create it first (mkdir -p {directory}), "
         "or fill a new store with 'presspipe run news seeds/ --store {url}'."
     )
+    E407 = "--ingest {path}: no such file (give the JSONL file that 'presspipe run ... --out FILE' wrote)"
     E406 = (
         "cannot listen on {host}:{port}: {problem}. Another server may be using the port: "
         "choose another with --port (make run PORT=8001)."

@@ -123,7 +123,17 @@ def parse_pipeline(text: str, path: str, registry: Registry) -> Pipeline:
     # Every step is checked, so that one run of `presspipe validate` reports every problem.
     steps: list[PipelineStep] = []
     problems: list[PresspipeError] = []
+    first_at: dict[str, int] = {}
     for position, entry in enumerate(data["steps"]):
+        name = entry.get("use") if isinstance(entry, dict) else None
+        if isinstance(name, str) and name in first_at:
+            at = where.at("steps", position)
+            problems.append(
+                PresspipeError(E.E008, where=at, index=position + 1, name=name, first=first_at[name])
+            )
+            continue
+        if isinstance(name, str):
+            first_at[name] = position + 1
         try:
             steps.append(_check_step(entry, position, where, registry))
         except PipelineProblems as error:
@@ -190,8 +200,10 @@ def _config_problem(
     if error.validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         field_path.append(extra[0] if extra else "")
-        known = ", ".join(sorted(spec.config_schema.get("properties", {}))) or "none"
-        problem = f"unknown option (options of {spec.name}: {known})"
+        options = tuple(sorted(spec.config_schema.get("properties", {})))
+        close = difflib.get_close_matches(field_path[-1], options, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        problem = f"unknown option ({hint}options of {spec.name}: {', '.join(options) or 'none'})"
     else:
         problem = error.message
     return PresspipeError(
