@@ -14,6 +14,7 @@ import pytest
 from presspipe.cli import main
 
 from .conftest import ROOT, SEED
+from .servers import free_port
 from .test_sources import write_mixed_directory
 
 ENTITIES_ONLY = "name: ents\nsteps:\n  - use: entities.spacy\n"
@@ -307,7 +308,13 @@ def test_validate_refuses_a_repeated_step_and_suggests_a_misspelt_option(tmp_pat
 
 def test_serve_with_a_missing_ingest_file_says_so(tmp_path):
     done = presspipe_cli(
-        "serve", "--store", str(tmp_path / "s.db"), "--ingest", str(tmp_path / "nope.jsonl"), "--port", "0"
+        "serve",
+        "--store",
+        str(tmp_path / "s.db"),
+        "--ingest",
+        str(tmp_path / "nope.jsonl"),
+        "--port",
+        str(free_port()),
     )
     assert done.returncode == 2
     assert (
