@@ -26,12 +26,12 @@ from tqdm import tqdm
 from presspipe.analysis import model_installed
 from presspipe.arguments import build_parser
 from presspipe.document import Document, error_messages, is_dropped
-from presspipe.errors import E, PipelineProblems, PresspipeError
+from presspipe.errors import E, PresspipeError
 from presspipe.executors import process_batches
 from presspipe.ingest import RunCounts, run_into_store
 from presspipe.limits import Limits
 from presspipe.outputs import OutputFile, done_ids
-from presspipe.pipeline import load_pipeline, pipeline_file_schema
+from presspipe.pipeline import PipelineStep, load_pipeline, pipeline_file_schema
 from presspipe.registry import Registry, load_registry
 from presspipe.sources import InputProblem, PassedOver, read_inputs
 from presspipe.stats import PipelineStats
@@ -225,23 +225,19 @@ def _write(out: TextIO, chunks: Iterator[str] | Iterator[bytes]) -> None:
 
 
 def cmd_validate(args: argparse.Namespace, registry: Registry) -> int:
-    pipeline = load_pipeline(args.pipeline, registry)
-    missing = [
-        PresspipeError(
-            E.E303,
-            where=pipeline.where("steps", step.index - 1, "with", "model"),
-            index=step.index,
-            name=step.name,
-            model=step.config["model"],
-        )
-        for step in pipeline.steps
-        if isinstance(step.config.get("model"), str) and not model_installed(step.config["model"])
-    ]
-    if missing:
-        raise PipelineProblems(missing)
+    pipeline = load_pipeline(args.pipeline, registry, check=_model_missing)
     steps = ", ".join(step.name for step in pipeline.steps)
     print(f"{pipeline.path}: pipeline '{pipeline.name}' is valid ({len(pipeline.steps)} steps: {steps})")
     return 0
+
+
+def _model_missing(step: PipelineStep, where: Any) -> PresspipeError | None:
+    """E303 when the step names a spaCy model that is not installed (checked without loading spaCy)."""
+    model = step.config.get("model")
+    if not isinstance(model, str) or model_installed(model):
+        return None
+    at = where.at("steps", step.index - 1, "with", "model")
+    return PresspipeError(E.E303, where=at, index=step.index, name=step.name, model=model)
 
 
 def cmd_plugins(args: argparse.Namespace, registry: Registry) -> int:

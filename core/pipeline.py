@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -84,19 +85,25 @@ def installed_pipelines() -> dict[str, str]:
     }
 
 
-def load_pipeline(reference: str | Path, registry: Registry) -> Pipeline:
+StepCheck = Callable[[PipelineStep, "_Locator"], "PresspipeError | None"]
+"""A further check of each step that passed its own (``presspipe validate``: its model is installed)."""
+
+
+def load_pipeline(reference: str | Path, registry: Registry, check: StepCheck | None = None) -> Pipeline:
     """Load a pipeline from a YAML file path, or by the name of an installed pipeline."""
     path = Path(reference)
     if path.is_file():
-        return parse_pipeline(path.read_text(encoding="utf-8"), str(path), registry)
+        return parse_pipeline(path.read_text(encoding="utf-8"), str(path), registry, check)
     installed = installed_pipelines()
     if str(reference) in installed:
-        return parse_pipeline(installed[str(reference)], f"<installed pipeline {reference}>", registry)
+        return parse_pipeline(installed[str(reference)], f"<installed pipeline {reference}>", registry, check)
     raise PresspipeError(E.E007, path=reference, name=reference, known=", ".join(sorted(installed)))
 
 
-def parse_pipeline(text: str, path: str, registry: Registry) -> Pipeline:
-    """Check a pipeline's YAML text (from ``path``, used in messages) against the registry."""
+def parse_pipeline(text: str, path: str, registry: Registry, check: StepCheck | None = None) -> Pipeline:
+    """Check a pipeline's YAML text (from ``path``, used in messages) against the registry.
+
+    Every problem is reported at once: each step's own, the order of steps, and ``check``'s."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -140,8 +147,13 @@ def parse_pipeline(text: str, path: str, registry: Registry) -> Pipeline:
             problems.extend(error.problems)
         except PresspipeError as error:
             problems.append(error)
-    if not problems:
+    try:
         _check_order(steps, where)
+    except PresspipeError as error:
+        if not problems:  # an order problem after a broken step may only be that step's
+            problems.append(error)
+    if check is not None:
+        problems.extend(found for step in steps if (found := check(step, where)) is not None)
     if problems:
         raise PipelineProblems(problems)
     return Pipeline(

@@ -322,3 +322,15 @@ def test_serve_with_a_missing_ingest_file_says_so(tmp_path):
         in done.stderr
     )
     assert "Errno" not in done.stderr
+
+
+def test_validate_reports_a_requires_error_and_a_missing_model_together(tmp_path):
+    pipeline = tmp_path / "p.yaml"
+    pipeline.write_text(
+        "name: p\nsteps:\n  - use: quotes.extract\n    with: {model: no_such_model}\n  - use: clean.text\n",
+        encoding="utf-8",
+    )
+    done = presspipe_cli("validate", str(pipeline))
+    assert done.returncode == 2
+    assert "[E006]" in done.stderr and "requires 'entities'" in done.stderr
+    assert "[E303]" in done.stderr and "'no_such_model' is not installed" in done.stderr
