@@ -291,15 +291,16 @@ def test_the_readmes_presspipe_plugins_example_runs(tmp_path):
     assert json.loads(done.stdout)["entities"]
 
 
-def test_validate_refuses_a_repeated_step_and_suggests_a_misspelt_option(tmp_path):
-    pipeline = tmp_path / "p.yaml"
-    pipeline.write_text(
-        "name: p\nsteps:\n  - use: clean.text\n  - use: entities.spacy\n    with: {modle: x}\n  - use: clean.text\n",
-        encoding="utf-8",
-    )
-    done = presspipe_cli("validate", str(pipeline))
+def validate_refused(write_pipeline, steps: str) -> str:  # type: ignore[no-untyped-def]
+    """What ``presspipe validate`` says (on standard error) of a pipeline it refuses."""
+    done = presspipe_cli("validate", str(write_pipeline(f"name: p\nsteps:\n{steps}", "p.yaml")))
     assert done.returncode == 2
-    lines = done.stderr.splitlines()
+    return done.stderr
+
+
+def test_validate_refuses_a_repeated_step_and_suggests_a_misspelt_option(write_pipeline):
+    steps = "  - use: clean.text\n  - use: entities.spacy\n    with: {modle: x}\n  - use: clean.text\n"
+    lines = validate_refused(write_pipeline, steps).splitlines()
     assert any(
         "p.yaml:5" in line and "'with' modle:" in line and "did you mean 'model'?" in line for line in lines
     )
@@ -324,13 +325,9 @@ def test_serve_with_a_missing_ingest_file_says_so(tmp_path):
     assert "Errno" not in done.stderr
 
 
-def test_validate_reports_a_requires_error_and_a_missing_model_together(tmp_path):
-    pipeline = tmp_path / "p.yaml"
-    pipeline.write_text(
-        "name: p\nsteps:\n  - use: quotes.extract\n    with: {model: no_such_model}\n  - use: clean.text\n",
-        encoding="utf-8",
+def test_validate_reports_a_requires_error_and_a_missing_model_together(write_pipeline):
+    said = validate_refused(
+        write_pipeline, "  - use: quotes.extract\n    with: {model: no_such_model}\n  - use: clean.text\n"
     )
-    done = presspipe_cli("validate", str(pipeline))
-    assert done.returncode == 2
-    assert "[E006]" in done.stderr and "requires 'entities'" in done.stderr
-    assert "[E303]" in done.stderr and "'no_such_model' is not installed" in done.stderr
+    assert "[E006]" in said and "requires 'entities'" in said
+    assert "[E303]" in said and "'no_such_model' is not installed" in said
