@@ -19,19 +19,19 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from tqdm import tqdm
 
 from presspipe.analysis import model_installed
 from presspipe.arguments import build_parser
 from presspipe.document import Document, error_messages, is_dropped
-from presspipe.errors import E, PipelineProblems, PresspipeError
+from presspipe.errors import E, PresspipeError
 from presspipe.executors import process_batches
 from presspipe.ingest import RunCounts, run_into_store
 from presspipe.limits import Limits
 from presspipe.outputs import OutputFile, done_ids
-from presspipe.pipeline import load_pipeline, pipeline_file_schema
+from presspipe.pipeline import PipelineStep, load_pipeline, pipeline_file_schema
 from presspipe.registry import Registry, load_registry
 from presspipe.sources import InputProblem, PassedOver, read_inputs
 from presspipe.stats import PipelineStats
@@ -210,32 +210,34 @@ def _passed_over(counts: Mapping[str, int]) -> str:
     return f"; {_count(sum(counts.values()), 'record')} passed over ({kinds})"
 
 
-def _write(out: IO[str], chunks: Iterator[str]) -> None:
-    """Write chunks as they come, flushing so a killed run keeps what it wrote."""
+def _write(out: TextIO, chunks: Iterator[str] | Iterator[bytes]) -> None:
+    """Write chunks as they come, flushing so a killed run keeps what it wrote; a binary
+    exporter's bytes go to the file's byte stream."""
     for chunk in chunks:
-        out.write(chunk)
-        if chunk.endswith("\n"):
+        if isinstance(chunk, bytes):
             out.flush()
+            out.buffer.write(chunk)
+            out.buffer.flush()
+        else:
+            out.write(chunk)
+            if chunk.endswith("\n"):
+                out.flush()
 
 
 def cmd_validate(args: argparse.Namespace, registry: Registry) -> int:
-    pipeline = load_pipeline(args.pipeline, registry)
-    missing = [
-        PresspipeError(
-            E.E303,
-            where=pipeline.where("steps", step.index - 1, "with", "model"),
-            index=step.index,
-            name=step.name,
-            model=step.config["model"],
-        )
-        for step in pipeline.steps
-        if isinstance(step.config.get("model"), str) and not model_installed(step.config["model"])
-    ]
-    if missing:
-        raise PipelineProblems(missing)
+    pipeline = load_pipeline(args.pipeline, registry, check=_model_missing)
     steps = ", ".join(step.name for step in pipeline.steps)
     print(f"{pipeline.path}: pipeline '{pipeline.name}' is valid ({len(pipeline.steps)} steps: {steps})")
     return 0
+
+
+def _model_missing(step: PipelineStep, where: Any) -> PresspipeError | None:
+    """E303 when the step names a spaCy model that is not installed (checked without loading spaCy)."""
+    model = step.config.get("model")
+    if not isinstance(model, str) or model_installed(model):
+        return None
+    at = where.at("steps", step.index - 1, "with", "model")
+    return PresspipeError(E.E303, where=at, index=step.index, name=step.name, model=model)
 
 
 def cmd_plugins(args: argparse.Namespace, registry: Registry) -> int:
@@ -328,6 +330,8 @@ def _serve(args: argparse.Namespace, registry: Registry) -> int:
         limits=Limits(max_chars=args.max_chars, timeout=args.timeout),
     )
     _check_store_directory(settings.store)
+    if args.ingest is not None and not Path(args.ingest).is_file():
+        raise PresspipeError(E.E407, path=args.ingest)
     listening = _listen(args.host, args.port)
     store = open_store(settings.store)
     if args.ingest is not None:

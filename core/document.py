@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Mapping
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -48,6 +50,50 @@ def new_document(
     if html is not None:
         document["html"] = html
     return document
+
+
+RECORD_FIELDS = ("text", "html", "id", "meta", "uri")
+"""What an input record holds (a JSONL line, a dict given to ``presspipe.load(...)(record)``)."""
+
+
+def not_fields(names: list[str]) -> str:
+    """``'title' is not a field``, ``'content' and 'title' are not fields``."""
+    listed = " and ".join(", ".join(map(repr, names)).rsplit(", ", 1))
+    return f"{listed} {'is not a field' if len(names) == 1 else 'are not fields'}"
+
+
+def record_problem(record: object) -> str | None:
+    """Why ``record`` cannot become a raw document (``None``: it can), in a user's words."""
+    if not isinstance(record, Mapping):
+        return "a record must be an object with a 'text' or an 'html' field"
+    unknown = sorted(set(record) - set(RECORD_FIELDS))
+    if unknown:
+        return f"{not_fields(unknown)} (fields: {', '.join(RECORD_FIELDS)}; a title goes in meta)"
+    if ("text" in record) == ("html" in record):
+        return "give exactly one of 'text' and 'html'"
+    body = record.get("text", record.get("html"))
+    if not isinstance(body, str) or not body.strip():
+        return "'text' or 'html' must be a non-empty string"
+    for field, kind in (("id", str), ("uri", str), ("meta", dict)):
+        if field in record and not isinstance(record[field], kind):
+            return f"'{field}' must be a{'n object' if kind is dict else ' string'}"
+    for field, value in record.items():
+        try:  # JSON's \ud800-\udfff escapes decode to lone surrogates, which no UTF-8 can hold
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as error:
+            return f"'{field}' holds {error.object[error.start : error.end]!r}, a lone surrogate (not valid Unicode)"
+    return None
+
+
+def document_from_record(record: Mapping[str, Any], uri: str | None = None) -> Document:
+    """The raw document of a record that ``record_problem`` passed; ``uri`` when it has none."""
+    return new_document(
+        text=record.get("text"),
+        html=record.get("html"),
+        id=record.get("id"),
+        meta=record.get("meta"),
+        uri=record.get("uri", uri),
+    )
 
 
 def is_failed(document: Document) -> bool:

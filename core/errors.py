@@ -24,6 +24,10 @@ class E(StrEnum):
     )
     E006 = "{where}: step {index} ({name}) requires '{key}', which no earlier step provides.{suggestion}"
     E007 = "{path}: no such pipeline file or installed pipeline '{name}'. Installed pipelines: {known}."
+    E008 = (
+        "{where}: step {index} ({name}) repeats step {first}; a step runs once per pipeline "
+        "(merge the two steps' 'with' options)"
+    )
     # Plugins (E1xx)
     E101 = "plugin '{plugin}' failed to load: {problem}"
     E102 = "step '{name}' is offered by both plugin '{first}' and plugin '{second}'; uninstall one of them."
@@ -54,10 +58,17 @@ class E(StrEnum):
         "store '{url}': the directory {directory} does not exist. Create it first (mkdir -p {directory}), "
         "or fill a new store with 'presspipe run news seeds/ --store {url}'."
     )
+    E407 = "--ingest {path}: no such file (give the JSONL file that 'presspipe run ... --out FILE' wrote)"
     E406 = (
         "cannot listen on {host}:{port}: {problem}. Another server may be using the port: "
         "choose another with --port (make run PORT=8001)."
     )
+    # The Python API (E6xx): ``presspipe.load``.
+    E601 = (
+        "{where}: a document is a str (its text) or a dict with 'text' or 'html' "
+        "(and optionally id, meta, uri); {problem}"
+    )
+    E602 = "load(config=...): pipeline '{pipeline}' has no step '{name}'. Its steps: {steps}."
     # One document's limits (E5xx): recorded in the document's ``errors``, the run goes on.
     E501 = (
         "the text is {length:,} characters long; presspipe processes texts of up to {limit:,} "

@@ -36,8 +36,9 @@ def presspipe_steps() -> list[StepSpec]:
 def presspipe_exporters() -> list[ExporterSpec]:
     """Return the export formats this plugin offers, as ``ExporterSpec`` objects.
 
-    Exporters turn a stream of documents into text chunks (``presspipe run --format``,
-    ``GET /v1/export?format=``). A format name may be offered by one plugin only.
+    Exporters turn a stream of documents into text chunks, or bytes for a binary format
+    (``binary=True``: Parquet), for ``presspipe run --format`` and ``GET /v1/export?format=``.
+    A format name may be offered by one plugin only.
     """
 
 

@@ -1,4 +1,4 @@
-"""The JSONL output file of ``presspipe run``, and what ``--resume`` finds already in it.
+"""The output file of ``presspipe run``, what ``--resume`` finds already in it, and Parquet streams.
 
 Lines are written whole and flushed batch by batch, so a killed run leaves complete lines
 plus at most one partial last line. Resuming cuts that partial line off, collects the ids of
@@ -9,11 +9,15 @@ is lost and nothing is written twice.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from presspipe.errors import E, PresspipeError
 from presspipe.jsonl import jsonl_lines
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 def done_ids(path: Path, pipeline_sha256: str) -> set[str]:
@@ -76,7 +80,7 @@ class OutputFile:
         self.path = path
         # A dot-name no reader takes, in the same directory, so that the move is atomic.
         self.temporary = None if append else path.with_name(f".{path.name}.{os.getpid()}.part")
-        self.file: IO[str] = (self.temporary or path).open("a" if append else "w", encoding="utf-8")
+        self.file: TextIO = (self.temporary or path).open("a" if append else "w", encoding="utf-8")
 
     def commit(self) -> None:
         self.file.close()
@@ -87,3 +91,55 @@ class OutputFile:
         self.file.close()
         if self.temporary:
             self.temporary.unlink(missing_ok=True)
+
+
+class _Drain:
+    """A write-only file that hands back what was written since the last ``take``."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+        self.closed = False
+
+    def write(self, data: bytes) -> int:
+        self.chunks.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+    def take(self) -> bytes:
+        data = b"".join(self.chunks)
+        self.chunks.clear()
+        return data
+
+
+PARQUET_ROWS_PER_GROUP = 1000
+"""Rows per Parquet row group: a group is written (and its bytes handed on) as it fills, so an
+export holds at most this many rows in memory, whatever its length."""
+
+
+def parquet_stream(
+    rows: Iterable[dict[str, Any]], schema: pa.Schema, rows_per_group: int = PARQUET_ROWS_PER_GROUP
+) -> Iterator[bytes]:
+    """``rows`` (dicts keyed by ``schema``'s field names) as a Parquet file, a row group at a time."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    drain = _Drain()
+    writer = pq.ParquetWriter(pa.PythonFile(drain, mode="w"), schema, compression="zstd")
+    group: list[dict[str, Any]] = []
+    try:
+        for row in rows:
+            group.append(row)
+            if len(group) >= rows_per_group:
+                writer.write_table(pa.Table.from_pylist(group, schema=schema))
+                group.clear()
+                yield drain.take()
+        if group:
+            writer.write_table(pa.Table.from_pylist(group, schema=schema))
+    finally:
+        writer.close()
+    yield drain.take()

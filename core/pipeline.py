@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -84,19 +85,25 @@ def installed_pipelines() -> dict[str, str]:
     }
 
 
-def load_pipeline(reference: str | Path, registry: Registry) -> Pipeline:
+StepCheck = Callable[[PipelineStep, "_Locator"], "PresspipeError | None"]
+"""A further check of each step that passed its own (``presspipe validate``: its model is installed)."""
+
+
+def load_pipeline(reference: str | Path, registry: Registry, check: StepCheck | None = None) -> Pipeline:
     """Load a pipeline from a YAML file path, or by the name of an installed pipeline."""
     path = Path(reference)
     if path.is_file():
-        return parse_pipeline(path.read_text(encoding="utf-8"), str(path), registry)
+        return parse_pipeline(path.read_text(encoding="utf-8"), str(path), registry, check)
     installed = installed_pipelines()
     if str(reference) in installed:
-        return parse_pipeline(installed[str(reference)], f"<installed pipeline {reference}>", registry)
+        return parse_pipeline(installed[str(reference)], f"<installed pipeline {reference}>", registry, check)
     raise PresspipeError(E.E007, path=reference, name=reference, known=", ".join(sorted(installed)))
 
 
-def parse_pipeline(text: str, path: str, registry: Registry) -> Pipeline:
-    """Check a pipeline's YAML text (from ``path``, used in messages) against the registry."""
+def parse_pipeline(text: str, path: str, registry: Registry, check: StepCheck | None = None) -> Pipeline:
+    """Check a pipeline's YAML text (from ``path``, used in messages) against the registry.
+
+    Every problem is reported at once: each step's own, the order of steps, and ``check``'s."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -123,15 +130,30 @@ def parse_pipeline(text: str, path: str, registry: Registry) -> Pipeline:
     # Every step is checked, so that one run of `presspipe validate` reports every problem.
     steps: list[PipelineStep] = []
     problems: list[PresspipeError] = []
+    first_at: dict[str, int] = {}
     for position, entry in enumerate(data["steps"]):
+        name = entry.get("use") if isinstance(entry, dict) else None
+        if isinstance(name, str) and name in first_at:
+            at = where.at("steps", position)
+            problems.append(
+                PresspipeError(E.E008, where=at, index=position + 1, name=name, first=first_at[name])
+            )
+            continue
+        if isinstance(name, str):
+            first_at[name] = position + 1
         try:
             steps.append(_check_step(entry, position, where, registry))
         except PipelineProblems as error:
             problems.extend(error.problems)
         except PresspipeError as error:
             problems.append(error)
-    if not problems:
+    try:
         _check_order(steps, where)
+    except PresspipeError as error:
+        if not problems:  # an order problem after a broken step may only be that step's
+            problems.append(error)
+    if check is not None:
+        problems.extend(found for step in steps if (found := check(step, where)) is not None)
     if problems:
         raise PipelineProblems(problems)
     return Pipeline(
@@ -190,8 +212,10 @@ def _config_problem(
     if error.validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         field_path.append(extra[0] if extra else "")
-        known = ", ".join(sorted(spec.config_schema.get("properties", {}))) or "none"
-        problem = f"unknown option (options of {spec.name}: {known})"
+        options = tuple(sorted(spec.config_schema.get("properties", {})))
+        close = difflib.get_close_matches(field_path[-1], options, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        problem = f"unknown option ({hint}options of {spec.name}: {', '.join(options) or 'none'})"
     else:
         problem = error.message
     return PresspipeError(

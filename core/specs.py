@@ -54,16 +54,18 @@ class StepSpec:
 
 @dataclass(frozen=True)
 class ExporterSpec:
-    """An export format: turns a stream of documents into a stream of text chunks.
+    """An export format: turns a stream of documents into a stream of chunks.
 
-    ``export`` must not collect its input: exports run over whole stores in constant memory.
+    ``export`` yields ``str`` chunks (written as UTF-8), or ``bytes`` when ``binary`` is true
+    (Parquet). It must not collect its input: exports run over whole stores in constant memory.
     """
 
     name: str
     media_type: str
     extension: str
-    export: Callable[[Iterable[Document]], Iterator[str]]
+    export: Callable[[Iterable[Document]], Iterator[str] | Iterator[bytes]]
     description: str = ""
+    binary: bool = False
 
 
 def config_with_defaults(schema: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, Any]:

@@ -358,7 +358,7 @@ def test_export_streams_every_selected_document_in_any_registered_format(client:
     assert tsv.text.splitlines() == ["doc00002\t3", "doc00001\t3", "doc00000\t3"]
     assert 'filename="presspipe.tsv"' in tsv.headers["content-disposition"]
     unknown = client.get("/v1/export?format=xml")
-    assert unknown.status_code == 422 and "csv, jsonl, tsv" in unknown.json()["error"]["message"]
+    assert unknown.status_code == 422 and "csv, jsonl, parquet, tsv" in unknown.json()["error"]["message"]
     assert client.get("/v1/export?q=!!").status_code == 422
 
 
@@ -427,7 +427,12 @@ def test_openapi_declares_every_status_a_route_answers(client: TestClient) -> No
     assert "DocumentIn" in spec["components"]["schemas"]
     assert {"200", "401", "404", "422"} <= set(spec["paths"]["/v1/documents/{id}"]["get"]["responses"])
     export = spec["paths"]["/v1/export"]["get"]["responses"]["200"]["content"]
-    assert {"application/x-ndjson", "text/csv", "text/tab-separated-values"} == set(export)  # tsv: a plugin's
+    assert {
+        "application/x-ndjson",
+        "text/csv",
+        "application/vnd.apache.parquet",
+        "text/tab-separated-values",
+    } == set(export)  # tsv: a plugin's
     assert "/documents/{id}" not in spec["paths"]  # pages are not API
 
 
@@ -490,3 +495,25 @@ def test_a_batch_recorded_with_errors_as_strings_still_reads(client: TestClient)
     store.batches.update("old", status="done", processed=1, failed=1, results=old, finished=True)
     [result] = client.get("/v1/batches/old").json()["results"]
     assert result["errors"] == [{"step": None, "code": "error", "message": "clean.text: it broke"}]
+
+
+def test_a_gzip_body_is_decoded_held_to_the_limit_and_other_encodings_are_415(
+    make_client: Callable[..., TestClient],
+) -> None:
+    import gzip
+
+    client = make_client(max_body_bytes=20_000)
+    headers = {**AUTH, "Content-Type": "application/json", "Content-Encoding": "gzip"}
+    body = gzip.compress(json.dumps({"text": ARTICLE}).encode())
+    posted = client.post("/v1/documents?pipeline=small", content=body, headers=headers)
+    assert posted.status_code == 201, posted.text
+    assert posted.json()["text"].startswith(ARTICLE.strip()[:20])
+    bomb = gzip.compress(json.dumps({"text": "word " * 10_000}).encode())
+    assert len(bomb) < 20_000
+    assert client.post("/v1/documents?pipeline=small", content=bomb, headers=headers).status_code == 413
+    broken = client.post("/v1/documents?pipeline=small", content=b"not gzip", headers=headers)
+    assert broken.status_code == 400 and "not valid gzip" in broken.json()["error"]["message"]
+    brotli = client.post(
+        "/v1/documents?pipeline=small", content=b"{}", headers={**headers, "Content-Encoding": "br"}
+    )
+    assert brotli.status_code == 415 and brotli.json()["error"]["code"] == "unsupported_encoding"

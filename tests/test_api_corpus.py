@@ -140,3 +140,27 @@ def test_quote_export_is_a_csv_with_a_speaker_column_and_jsonl_too(client: TestC
         ("person:nicolas-maduro", "2", "3"),
     ]
     assert client.get("/v1/export/quotes?format=xml").status_code == 422
+
+
+def test_parquet_exports_read_back_with_nested_lists(client: TestClient) -> None:
+    import pyarrow.parquet as pq
+
+    def table(url: str):  # type: ignore[no-untyped-def]
+        response = client.get(url)
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"] == "application/vnd.apache.parquet"
+        return pq.read_table(io.BytesIO(response.content))
+
+    quotes = table("/v1/export/quotes?format=parquet")
+    as_csv = list(csv.DictReader(io.StringIO(client.get("/v1/export/quotes?format=csv").text)))
+    assert quotes.num_rows == len(as_csv) > 0
+    assert quotes.column_names == list(as_csv[0])
+    assert quotes.column("quote").to_pylist() == [row["quote"] for row in as_csv]
+    entities = table("/v1/export/entities?format=parquet&label=PERSON")
+    assert str(entities.schema.field("documents").type) == "int64"
+    assert set(entities.column("label").to_pylist()) == {"PERSON"}
+    documents = table("/v1/export?format=parquet")
+    assert str(documents.schema.field("entities").type).startswith("list<element: struct<id: string")
+    row = documents.to_pylist()[0]
+    assert row["entities"] and isinstance(row["entities"][0]["mentions"], list)
+    assert row["pipeline"] == "news" and row["errors"] == []

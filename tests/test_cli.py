@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +13,8 @@ import pytest
 
 from presspipe.cli import main
 
-from .conftest import ROOT
+from .conftest import ROOT, SEED
+from .servers import free_port
 from .test_sources import write_mixed_directory
 
 ENTITIES_ONLY = "name: ents\nsteps:\n  - use: entities.spacy\n"
@@ -265,3 +268,66 @@ def test_counts_in_the_closing_line_are_plural_only_when_they_are_many(tmp_path)
         check=False,
     )
     assert "presspipe: 1 document: 1 done, 0 failed; 1 input skipped;" in result.stderr
+
+
+def presspipe_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "presspipe", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
+
+
+def test_the_readmes_presspipe_plugins_example_runs(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    [setting] = re.findall(r"`PRESSPIPE_PLUGINS=([a-z,]+)`", readme)
+    pipeline = tmp_path / "p.yaml"
+    pipeline.write_text("name: p\nsteps:\n  - use: clean.text\n  - use: entities.spacy\n", encoding="utf-8")
+    done = presspipe_cli("run", str(pipeline), str(SEED), env={"PRESSPIPE_PLUGINS": setting})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["entities"]
+
+
+def validate_refused(write_pipeline, steps: str) -> str:  # type: ignore[no-untyped-def]
+    """What ``presspipe validate`` says (on standard error) of a pipeline it refuses."""
+    done = presspipe_cli("validate", str(write_pipeline(f"name: p\nsteps:\n{steps}", "p.yaml")))
+    assert done.returncode == 2
+    return done.stderr
+
+
+def test_validate_refuses_a_repeated_step_and_suggests_a_misspelt_option(write_pipeline):
+    steps = "  - use: clean.text\n  - use: entities.spacy\n    with: {modle: x}\n  - use: clean.text\n"
+    lines = validate_refused(write_pipeline, steps).splitlines()
+    assert any(
+        "p.yaml:5" in line and "'with' modle:" in line and "did you mean 'model'?" in line for line in lines
+    )
+    assert any("p.yaml:6" in line and "step 3 (clean.text) repeats step 1" in line for line in lines)
+
+
+def test_serve_with_a_missing_ingest_file_says_so(tmp_path):
+    done = presspipe_cli(
+        "serve",
+        "--store",
+        str(tmp_path / "s.db"),
+        "--ingest",
+        str(tmp_path / "nope.jsonl"),
+        "--port",
+        str(free_port()),
+    )
+    assert done.returncode == 2
+    assert (
+        "nope.jsonl: no such file (give the JSONL file that 'presspipe run ... --out FILE' wrote)"
+        in done.stderr
+    )
+    assert "Errno" not in done.stderr
+
+
+def test_validate_reports_a_requires_error_and_a_missing_model_together(write_pipeline):
+    said = validate_refused(
+        write_pipeline, "  - use: quotes.extract\n    with: {model: no_such_model}\n  - use: clean.text\n"
+    )
+    assert "[E006]" in said and "requires 'entities'" in said
+    assert "[E303]" in said and "'no_such_model' is not installed" in said

@@ -5,10 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 
 from presspipe import ExporterSpec, hookimpl
 from presspipe.cli import main
 from presspipe.registry import load_registry
+
+from .conftest import ROOT
 
 DOCUMENTS = [
     {
@@ -77,3 +81,51 @@ def test_unknown_format_on_the_command_line_exits_2(tmp_path, capsys):
     (tmp_path / "p.yaml").write_text("name: e\nsteps:\n  - use: entities.spacy\n", encoding="utf-8")
     assert main(["run", str(tmp_path / "p.yaml"), str(tmp_path), "--format", "xml"]) == 2
     assert "[E105] unknown export format 'xml'" in capsys.readouterr().err
+
+
+def test_run_format_parquet_writes_row_groups_pyarrow_reads(tmp_path):
+    import pyarrow.parquet as pq
+
+    from presspipe.outputs import parquet_stream
+    from presspipe.plugins.exporters import document_parquet_schema
+
+    out = tmp_path / "seeds.parquet"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "presspipe",
+            "run",
+            "news",
+            str(ROOT / "seeds"),
+            "--format",
+            "parquet",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    table = pq.read_table(out)
+    jsonl = subprocess.run(
+        [sys.executable, "-m", "presspipe", "run", "news", str(ROOT / "seeds")],
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    documents = [json.loads(line) for line in jsonl]
+    assert table.num_rows == len(documents) > 0
+    rows = {row["id"]: row for row in table.to_pylist()}
+    for document in documents:
+        row = rows[document["id"]]
+        assert [e["name"] for e in row["entities"]] == [e["name"] for e in document.get("entities", [])]
+        assert [q["text"] for q in row["quotes"]] == [q["text"] for q in document.get("quotes", [])]
+        assert row["text"] == document["text"] and row["title"] == document["meta"].get("title")
+    assert str(table.schema.field("quotes").type).startswith("list<element: struct<")
+    # Row groups as they fill: 2,500 rows in groups of 1,000 come as three groups, the last with the footer.
+    rows_in = ({"id": str(n), "entities": [], "quotes": [], "errors": []} for n in range(2500))
+    chunks = list(parquet_stream(rows_in, document_parquet_schema(), rows_per_group=1000))
+    written = tmp_path / "many.parquet"
+    written.write_bytes(b"".join(chunks))
+    assert pq.ParquetFile(written).num_row_groups == 3 and len(chunks) == 3

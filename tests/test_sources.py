@@ -47,7 +47,7 @@ def test_directory_of_mixed_files(tmp_path):
     assert documents[1]["meta"] == {"title": "T"}
     assert problems["c.jsonl:3"].startswith("invalid JSON")
     assert problems["c.jsonl:5"] == "give exactly one of 'text' and 'html'"
-    assert "unknown field(s) 'body'" in problems["c.jsonl:6"]
+    assert "'body' is not a field (fields: text, html, id, meta, uri" in problems["c.jsonl:6"]
     assert problems["empty.txt"] == "empty file"
     assert problems["binary.txt"].startswith("binary data")
     assert "latin1.txt" not in problems

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import zlib
 from typing import Any
 
 from fastapi import Request
@@ -29,7 +30,26 @@ async def read_body(request: Request, limit: int) -> bytes:
         if size > limit:
             raise _too_large(limit)
         chunks.append(chunk)
-    return b"".join(chunks)
+    return _decoded(request.headers.get("content-encoding", ""), b"".join(chunks), limit)
+
+
+def _decoded(encoding: str, body: bytes, limit: int) -> bytes:
+    """The body without its ``Content-Encoding`` (gzip), held to ``limit`` bytes once decoded."""
+    coding = encoding.strip().lower()
+    if coding in ("", "identity"):
+        return body
+    if coding not in ("gzip", "x-gzip"):
+        raise ApiError(
+            415, "unsupported_encoding", f"Content-Encoding '{encoding}' is not read: send gzip or none"
+        )
+    inflate = zlib.decompressobj(wbits=31)
+    try:
+        data = inflate.decompress(body, limit + 1)
+    except zlib.error as error:
+        raise ApiError(400, "invalid_encoding", f"the body is not valid gzip: {error}") from None
+    if len(data) > limit or inflate.unconsumed_tail:
+        raise _too_large(limit)
+    return data
 
 
 def _too_large(limit: int) -> ApiError:

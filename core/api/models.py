@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from presspipe.document import not_fields
+
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:~-]{0,127}$"
 
 
@@ -48,8 +50,7 @@ class DocumentIn(BaseModel):
         if isinstance(data, dict) and "text" not in data and "html" not in data:
             unknown = sorted(set(data) - set(cls.model_fields))
             hint = (
-                f"; {', '.join(repr(k) for k in unknown)} is not a field (fields: "
-                f"{', '.join(cls.model_fields)}; a title goes in meta)"
+                f"; {not_fields(unknown)} (fields: {', '.join(cls.model_fields)}; a title goes in meta)"
                 if unknown
                 else ""
             )

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from presspipe import MAX_FILE_BYTES, Document, InputProblem, PassedOver, Source, jsonl_lines, new_document
+from presspipe import (
+    MAX_FILE_BYTES,
+    Document,
+    InputProblem,
+    PassedOver,
+    Source,
+    document_from_record,
+    jsonl_lines,
+    new_document,
+    record_problem,
+)
 from presspipe.plugins.readers.decode import DecodeError, decode_html, decode_text
 
-JSONL_FIELDS = ("text", "html", "id", "meta", "uri")
 SNIFF_BYTES = 4096
 """How much of standard input is looked at to tell JSONL, HTML and text apart."""
 Input = Document | InputProblem | PassedOver
@@ -73,17 +81,11 @@ def jsonl_records(lines: Iterable[bytes], uri: str) -> Iterator[Input]:
             yield InputProblem(where, line.problem)
             continue
         record = line.value
-        problem = _record_problem(record)
+        problem = record_problem(record)
         if problem:
             yield InputProblem(where, problem)
             continue
-        yield new_document(
-            text=record.get("text"),
-            html=record.get("html"),
-            id=record.get("id"),
-            meta=record.get("meta"),
-            uri=record.get("uri", where),
-        )
+        yield document_from_record(record, where)
 
 
 def _decode_line(raw: bytes) -> str:
@@ -92,28 +94,6 @@ def _decode_line(raw: bytes) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return decode_text(raw)[0]
-
-
-def _record_problem(record: object) -> str | None:
-    if not isinstance(record, dict):
-        return "a JSONL line must be an object with a 'text' or an 'html' field"
-    unknown = sorted(set(record) - set(JSONL_FIELDS))
-    if unknown:
-        return f"unknown field(s) {', '.join(map(repr, unknown))}; fields are {', '.join(JSONL_FIELDS)}"
-    if ("text" in record) == ("html" in record):
-        return "give exactly one of 'text' and 'html'"
-    body = record.get("text", record.get("html"))
-    if not isinstance(body, str) or not body.strip():
-        return "'text' or 'html' must be a non-empty string"
-    for field, kind in (("id", str), ("uri", str), ("meta", dict)):
-        if field in record and not isinstance(record[field], kind):
-            return f"'{field}' must be a{'n object' if kind is dict else ' string'}"
-    for field, value in record.items():
-        try:  # JSON's \ud800-\udfff escapes decode to lone surrogates, which no UTF-8 can hold
-            json.dumps(value, ensure_ascii=False).encode("utf-8")
-        except UnicodeEncodeError as error:
-            return f"'{field}' holds {error.object[error.start : error.end]!r}, a lone surrogate (not valid Unicode)"
-    return None
 
 
 def _whole_file(source: Source, *, html: bool) -> Iterator[Input]:

@@ -46,7 +46,9 @@ def _batch_out(batch: Batch) -> BatchOut:
 async def post_batch(
     request: Request,
     svc: Svc,
-    pipeline: Annotated[str, Query(description="name of an installed pipeline")] = "news",
+    pipeline: Annotated[
+        str, Query(description="name of an installed pipeline (news when left out)")
+    ] = "news",
 ) -> Response:
     svc.catalogue.entry(pipeline)
     body = await read_body(request, svc.settings.max_body_bytes)

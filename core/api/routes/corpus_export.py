@@ -1,4 +1,4 @@
-"""``/v1/export/quotes`` and ``/v1/export/entities``: a corpus listing, whole, as CSV or JSONL, streamed.
+"""``/v1/export/quotes`` and ``/v1/export/entities``: a corpus listing, whole, as CSV, JSONL or Parquet, streamed.
 
 The filters are those of ``/v1/quotes`` and ``/v1/entities``; rows are read a page at a time,
 so an export of any size streams in constant memory.
@@ -10,7 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
@@ -19,11 +19,18 @@ from presspipe.api.auth import require_read
 from presspipe.api.dependencies import Svc
 from presspipe.api.errors import responses
 from presspipe.api.routes.corpus import EntityFilters, SpeakerFilters
+from presspipe.outputs import parquet_stream
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 corpus_export = APIRouter(prefix="/v1/export", tags=["export"])
 
 Format = Annotated[
-    Literal["csv", "jsonl"], Query(description="csv (a header row) or jsonl (one object per line)")
+    Literal["csv", "jsonl", "parquet"],
+    Query(
+        description="csv (a header row), jsonl (one object per line) or parquet (row groups of 1,000 rows)"
+    ),
 ]
 QUOTE_COLUMNS = (
     "speaker",
@@ -38,13 +45,24 @@ QUOTE_COLUMNS = (
     "uri",
 )
 ENTITY_COLUMNS = ("key", "name", "label", "documents", "mentions", "quotes", "first", "last")
-MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson"}
+COUNT_COLUMNS = frozenset({"documents", "mentions", "quotes"})
+"""Integer columns (of Parquet exports); the others are strings."""
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "jsonl": "application/x-ndjson",
+    "parquet": "application/vnd.apache.parquet",
+}
 
 
 def _stream(
     rows: Iterable[dict[str, Any]], columns: tuple[str, ...], format: str, name: str
 ) -> StreamingResponse:
-    def lines() -> Iterator[str]:
+    def lines() -> Iterator[str] | Iterator[bytes]:
+        if format == "parquet":
+            return parquet_stream(rows, _parquet_schema(columns))
+        return text(rows)
+
+    def text(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
         if format == "jsonl":
             for row in rows:
                 yield json.dumps(row, ensure_ascii=False) + "\n"
@@ -66,6 +84,12 @@ def _stream(
     )
 
 
+def _parquet_schema(columns: tuple[str, ...]) -> pa.Schema:
+    import pyarrow as pa
+
+    return pa.schema([(c, pa.int64() if c in COUNT_COLUMNS else pa.string()) for c in columns])
+
+
 EXPORTED = {
     200: {
         "description": "the rows, streamed",
@@ -78,7 +102,7 @@ EXPORTED = {
 @corpus_export.get(
     "/quotes",
     dependencies=[Depends(require_read)],
-    summary="Every selected quote (the filters of /v1/quotes) as CSV or JSONL, streamed",
+    summary="Every selected quote (the filters of /v1/quotes) as CSV, JSONL or Parquet, streamed",
     response_class=StreamingResponse,
     responses=EXPORTED,
 )
@@ -105,7 +129,7 @@ def export_quotes(svc: Svc, filters: SpeakerFilters, format: Format = "csv") -> 
 @corpus_export.get(
     "/entities",
     dependencies=[Depends(require_read)],
-    summary="Every selected entity (the filters of /v1/entities) as CSV or JSONL, streamed",
+    summary="Every selected entity (the filters of /v1/entities) as CSV, JSONL or Parquet, streamed",
     response_class=StreamingResponse,
     responses=EXPORTED,
 )

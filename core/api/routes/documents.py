@@ -44,7 +44,9 @@ def _summary_out(item: StoredSummary) -> DocumentSummary:
 async def post_document(
     request: Request,
     svc: Svc,
-    pipeline: Annotated[str, Query(description="name of an installed pipeline")] = "news",
+    pipeline: Annotated[
+        str, Query(description="name of an installed pipeline (news when left out)")
+    ] = "news",
 ) -> Response:
     """JSON ``{text|html, id?, uri?, meta?}``, or the article itself as text/plain or text/html."""
     svc.catalogue.entry(pipeline)  # an unknown pipeline is refused before the body is read

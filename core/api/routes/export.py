@@ -22,7 +22,9 @@ export = APIRouter(prefix="/v1", tags=["export"])
     summary="Every selected document in an export format, streamed",
     response_class=StreamingResponse,
     responses={
-        200: {"description": "the documents, streamed (jsonl: one JSON document per line)"},
+        200: {
+            "description": "the documents, streamed (jsonl: one JSON document per line; parquet: one row per document, columns in docs/api.md)"
+        },
         **responses(401, 422, 503),
     },
 )
@@ -30,7 +32,7 @@ def export_documents(
     svc: Svc,
     filters: FiltersDep,
     format: Annotated[
-        str, Query(description="an export format (jsonl, csv, or one a plugin adds)")
+        str, Query(description="an export format (jsonl, csv, parquet, or one a plugin adds)")
     ] = "jsonl",
 ) -> StreamingResponse:
     try:
@@ -38,7 +40,7 @@ def export_documents(
     except PresspipeError as error:
         raise ApiError(422, "unknown_format", error.message) from None
     list(svc.store.list_documents(filters, limit=1).items)  # refuse bad filters before streaming starts
-    chunks: Iterator[str] = exporter.export(svc.store.iter_documents(filters))
+    chunks: Iterator[str] | Iterator[bytes] = exporter.export(svc.store.iter_documents(filters))
     return StreamingResponse(
         chunks,
         media_type=exporter.media_type,
