@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 import uuid
 from typing import Any
 
@@ -24,6 +25,8 @@ log = logging.getLogger(__name__)
 
 BATCH_CHUNK = 16
 """Documents a batch worker takes through the pipeline and stores at a time."""
+RECORD_ATTEMPTS = 4
+"""Times the worker tries to record a failed batch, waiting 1, 2, 4 s between tries."""
 
 
 def result_status(outcome: Outcome) -> str:
@@ -114,7 +117,9 @@ class BatchWorker:
     def _fail_rest(
         self, batch_id: str, documents: list[Document], results: list[dict[str, Any]], error: Exception
     ) -> None:
-        """Record the documents not done yet as failed with ``error``; the batch is then done."""
+        """Record the documents not done yet as failed with ``error``, and the batch ``failed``. A store
+        that lost its server is asked again (``RECORD_ATTEMPTS``), so the batch does not stay
+        ``queued`` or ``running`` when the server is back within seconds."""
         seen = {result["index"] for result in results}
         reason = {
             "step": None,
@@ -126,17 +131,21 @@ class BatchWorker:
                 results.append(
                     {"index": index, "id": document.get("id"), "status": "failed", "errors": [reason]}
                 )
-        try:
-            self.store.update_batch(
-                batch_id,
-                status="done",
-                processed=len(results),
-                failed=sum(result["status"] == "failed" for result in results),
-                results=sorted(results, key=lambda result: int(result["index"])),
-                finished=True,
-            )
-        except Exception:
-            log.exception("could not record the failure of batch %s", batch_id)
+        for attempt in range(RECORD_ATTEMPTS):
+            try:
+                self.store.update_batch(
+                    batch_id,
+                    status="failed",
+                    processed=len(results),
+                    failed=sum(result["status"] == "failed" for result in results),
+                    results=sorted(results, key=lambda result: int(result["index"])),
+                    finished=True,
+                )
+                return
+            except Exception:
+                log.exception("could not record the failure of batch %s (attempt %d)", batch_id, attempt + 1)
+                if attempt + 1 < RECORD_ATTEMPTS:
+                    time.sleep(2**attempt)
 
     def _run(
         self, batch_id: str, pipeline: str, documents: list[Document], results: list[dict[str, Any]]
