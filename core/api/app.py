@@ -91,7 +91,7 @@ def create_app(
         app.include_router(router)
     app.add_exception_handler(LoginRequired, redirect_to_login)
     install_error_handlers(app)
-    install_http_hardening(app)
+    install_http_hardening(app, settings.allowed_hosts)
     return app
 
 
