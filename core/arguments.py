@@ -118,6 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=_positive, default=8000, help="port (default 8000)")
     serve.add_argument(
+        "--allowed-hosts",
+        metavar="NAMES",
+        help="comma-separated names the server answers to in the Host header, * for any "
+        "(default: the --host address, localhost and 127.0.0.1); another Host gets 400",
+    )
+    serve.add_argument(
         "--max-body-bytes",
         type=_positive,
         metavar="BYTES",

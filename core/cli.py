@@ -328,6 +328,7 @@ def _serve(args: argparse.Namespace, registry: Registry) -> int:
         max_body_bytes=args.max_body_bytes,
         workers=args.workers,
         limits=Limits(max_chars=args.max_chars, timeout=args.timeout),
+        allowed_hosts=_allowed_hosts(args.allowed_hosts, args.host),
     )
     _check_store_directory(settings.store)
     if args.ingest is not None and not Path(args.ingest).is_file():
@@ -368,6 +369,15 @@ def _serve(args: argparse.Namespace, registry: Registry) -> int:
 
 
 SHUTDOWN_SECONDS = 3
+
+
+def _allowed_hosts(names: str | None, host: str) -> tuple[str, ...]:
+    """The names ``--allowed-hosts`` gives, or the bound address, localhost and 127.0.0.1."""
+    from presspipe.api.hardening import host_name
+
+    if names is None:
+        return tuple(dict.fromkeys((host_name(host), "localhost", "127.0.0.1")))
+    return tuple(host_name(name) for name in names.split(",") if name.strip())
 
 
 def _check_store_directory(url: str) -> None:

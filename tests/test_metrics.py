@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import urllib.error
@@ -14,8 +15,11 @@ from .conftest import SEED
 from .servers import presspipe_serve
 
 
-def scrape(base: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-    with urllib.request.urlopen(f"{base}/metrics", timeout=30) as response:
+def scrape(base: str, token: str | None = None) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    with urllib.request.urlopen(
+        urllib.request.Request(f"{base}/metrics", headers=headers), timeout=30
+    ) as response:
         assert response.headers["Content-Type"].startswith("text/plain; version=")
         text = response.read().decode()
     return {
@@ -86,3 +90,37 @@ def test_run_stats_writes_the_same_counts_as_json(tmp_path):
     assert light["documents"] == {"done": 2, "failed": 1}
     assert light["steps"]["clean.text"]["processed"] == 2
     assert light["steps"]["presspipe"] == {"processed": 0, "failed": 1, "seconds": 0.0}
+
+
+def test_made_up_methods_paths_and_statuses_add_no_series(tmp_path):
+    import httpx
+
+    # On a --reads token server too, where a made-up method on a known path is a 405.
+    env = {"PRESSPIPE_API_TOKEN": "s3cret"}
+    with presspipe_serve("--store", "m.db", "--reads", "token", cwd=tmp_path, env=env) as base:
+        before = len(scrape(base, "s3cret"))
+        with httpx.Client(base_url=base, timeout=30) as client:
+            for n in range(300):
+                for path in ("/healthz", "/v1/documents", f"/made/up/{n}"):
+                    assert client.request(f"M{n:06d}", path).status_code in (401, 404, 405)
+            client.headers["Authorization"] = "Bearer s3cret"
+            docs = client.get("/docs").text
+            assets = re.findall(r'(?:src|href)="(/static-offline-docs/[^"]+)"', docs)
+            assert assets
+            for asset in assets:
+                assert client.get(asset).status_code == 200
+        metrics = scrape(base, "s3cret")
+    requests = {
+        dict(labels)["method"]: 0 for name, labels in metrics if name == "presspipe_http_requests_total"
+    }
+    assert set(requests) <= {"GET", "HEAD", "POST", "other"}
+    assert len(metrics) - before < 120, f"{len(metrics) - before} new samples"
+    routes = {dict(labels)["route"] for name, labels in metrics if name == "presspipe_http_requests_total"}
+    assert "/static-offline-docs/{path}" in routes
+    assert all(not route.startswith("/made/") for route in routes)
+    unmatched = [
+        value
+        for (name, labels), value in metrics.items()
+        if name == "presspipe_http_requests_total" and dict(labels)["route"] == "(unmatched)"
+    ]
+    assert sum(unmatched) == 300  # the made-up paths only: /docs's assets are under their mount

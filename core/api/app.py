@@ -18,6 +18,7 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi_offline import FastAPIOffline
+from starlette.routing import Mount
 
 import presspipe
 from presspipe.api.catalogue import Catalogue
@@ -81,7 +82,8 @@ def create_app(
     )
     app.state.services = found
     app.state.metrics = Metrics(pipeline_catalogue.stats, found.batches.queued)
-    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    mounts = [route.path for route in app.routes if isinstance(route, Mount)]  # /docs's assets
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics, mounts=mounts)
     _complete_openapi(app, registry)
     for router in (documents, batches, export, corpus_export, corpus, catalogue):
         app.include_router(router, dependencies=[Depends(known_parameters_only)])
@@ -89,7 +91,7 @@ def create_app(
         app.include_router(router)
     app.add_exception_handler(LoginRequired, redirect_to_login)
     install_error_handlers(app)
-    install_http_hardening(app)
+    install_http_hardening(app, settings.allowed_hosts)
     return app
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import json
 import zlib
+import math
 from typing import Any
 
 from fastapi import Request
@@ -56,14 +57,24 @@ def _too_large(limit: int) -> ApiError:
     return ApiError(413, "body_too_large", f"the body is larger than this server's limit of {limit} bytes")
 
 
+NOT_CHARSETS = frozenset({"punycode", "idna", "unicode-escape", "raw-unicode-escape", "undefined"})
+"""Python codecs that decode bytes to text but are no charset a body is written in (host names,
+Python literals, a codec that always fails). Codecs from bytes to bytes (``base64``, ``zlib``,
+``rot13``, ...) are refused as well: Python marks them as no text encoding."""
+
+
 def decode(body: bytes, charset: str = "utf-8") -> str:
     """The body as text, in the charset its Content-Type names (UTF-8 when it names none)."""
     try:
-        codec = codecs.lookup(charset).name
+        found = codecs.lookup(charset)
     except LookupError:
-        raise ApiError(415, "unsupported_charset", f"unknown charset '{charset}': send UTF-8") from None
+        raise ApiError(415, "unsupported_charset", f"unknown charset '{charset[:100]}': send UTF-8") from None
+    if not found._is_text_encoding or found.name in NOT_CHARSETS:
+        raise ApiError(
+            415, "unsupported_charset", f"'{charset[:100]}' is a Python codec, not a charset: send UTF-8"
+        )
     try:
-        return body.decode(codec)
+        return body.decode(found.name)
     except UnicodeDecodeError as error:
         raise ApiError(
             400,
@@ -93,10 +104,40 @@ def is_json(media: str) -> bool:
     return media == "application/json" or media.endswith("+json")
 
 
+class _Unstorable(ValueError):
+    """A JSON value that no JSON can hold again (``NaN``, ``1e999``) or Python cannot read."""
+
+
+def _constant(name: str) -> Any:
+    raise _Unstorable(f"{name} is not a JSON number")
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Unstorable(f"the number {text[:40]} is out of range (it would be stored as Infinity)")
+    return value
+
+
+def _int(text: str) -> int:
+    if len(text) > MAX_INT_DIGITS:
+        raise _Unstorable(f"an integer of {len(text):,} digits (at most {MAX_INT_DIGITS:,})")
+    return int(text)
+
+
+MAX_INT_DIGITS = 4300
+"""The longest integer a body may hold, in digits: Python's own limit for reading one."""
+
+
 def parse_json(body: bytes, charset: str = "utf-8") -> Any:
+    """The body's JSON value. Values JSON has no spelling for (``NaN``, ``Infinity``, a number
+    past a float's range) and integers over ``MAX_INT_DIGITS`` digits are a 422: stored, they
+    would be served back as text that is not JSON, or not be read at all."""
     text = decode(body, charset)
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int)
+    except _Unstorable as error:
+        raise ApiError(422, "invalid_number", f"the body holds a value no JSON can carry: {error}") from None
     except json.JSONDecodeError as error:
         raise ApiError(
             400,
@@ -130,12 +171,37 @@ def _checked_text(value: str, where: str) -> None:
         raise ApiError(422, "invalid_body", f"{where} {problem}")
 
 
+MAX_META_DEPTH = 32
+"""How deeply ``meta`` may nest objects and arrays (``{"a": {"b": 1}}`` is 2 levels). Deeper, a
+document is refused before it is processed: Python's recursion (copying, pickling it to a
+worker, checking it against the schema) gives out near 1,000 levels, and no metadata needs 32."""
+
+
+def _depth(value: Any) -> int:
+    """How deeply ``value`` nests objects and arrays (0 for a scalar), read without recursion."""
+    deepest = 0
+    pending = [(value, 0)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, dict | list):
+            level += 1
+            deepest = max(deepest, level)
+            if level > MAX_META_DEPTH:
+                return level
+            pending.extend((child, level) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
 def raw_document(item: DocumentIn, where: str = "body") -> Document:
     for name in ("text", "html", "id", "uri"):
         value = getattr(item, name)
         if value is not None:
             _checked_text(value, f"{where}.{name}")
     if item.meta is not None:
+        if _depth(item.meta) > MAX_META_DEPTH:
+            raise ApiError(
+                422, "too_deep", f"{where}.meta nests objects and arrays deeper than {MAX_META_DEPTH} levels"
+            )
         _checked_text(json.dumps(item.meta, ensure_ascii=False), f"{where}.meta")
     return new_document(text=item.text, html=item.html, id=item.id, uri=item.uri, meta=item.meta)
 

@@ -10,7 +10,8 @@ several apps in one process (tests) do not mix their counts.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from http import HTTPStatus
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
@@ -21,6 +22,11 @@ from presspipe.stats import PipelineStats
 
 UNMATCHED = "(unmatched)"
 """The route of requests no route took (404s): one series for all of them, whatever the path."""
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+"""The methods counted by name; any other token a client sends is counted as ``OTHER``."""
+OTHER = "other"
+STATUSES = frozenset(int(status) for status in HTTPStatus)
+"""The statuses counted by code; any other is counted by its class (``5xx``)."""
 
 
 class Metrics:
@@ -81,11 +87,17 @@ class _PipelineCollector(Collector):
 
 
 class MetricsMiddleware:
-    """Counts and times every HTTP request by its route's path template."""
+    """Counts and times every HTTP request by its route's path template.
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+    Every label comes from a closed set, whatever the client sends: a known method or ``other``,
+    a route's template, a mount's (``/static-offline-docs/{path}``, the assets of ``/docs``) or
+    ``(unmatched)``, a known status or its class. Made-up methods or paths cannot add series.
+    """
+
+    def __init__(self, app: ASGIApp, metrics: Metrics, mounts: Iterable[str] = ()) -> None:
         self.app = app
         self.metrics = metrics
+        self.mounts = tuple(mounts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -103,8 +115,21 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, sending)
         finally:
-            # The router records the route it chose in the scope.
-            route = str(getattr(scope.get("route"), "path", "") or UNMATCHED)
+            route = self._route(scope)
             method = str(scope.get("method", ""))
-            self.metrics.requests.labels(method, route, str(status)).inc()
+            method = method if method in METHODS else OTHER
+            code = str(status) if status in STATUSES else f"{status // 100}xx"
+            self.metrics.requests.labels(method, route, code).inc()
             self.metrics.latency.labels(method, route).observe(time.perf_counter() - started)
+
+    def _route(self, scope: Scope) -> str:
+        """The template of the route the router chose (it records it in the scope), else the
+        mount the path is under, else ``UNMATCHED``."""
+        route = getattr(scope.get("route"), "path", "")
+        if route:
+            return str(route)
+        path = str(scope.get("path", ""))
+        for mount in self.mounts:
+            if path.startswith(f"{mount}/"):
+                return f"{mount}/{{path}}"
+        return UNMATCHED

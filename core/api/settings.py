@@ -27,6 +27,10 @@ class Settings:
     """Bearer token that writes need; None: writes are open."""
     reads: Literal["open", "token"] = "open"
     """``token``: reads need the token too (pages and /v1 alike; /healthz stays open)."""
+    allowed_hosts: tuple[str, ...] | None = None
+    """The names the server answers to in ``Host`` (``*``: any); another is refused with 400.
+    None: any (an app built in-process); ``presspipe serve`` defaults to its address, localhost
+    and 127.0.0.1."""
     max_body_bytes: int = 10 * 1024 * 1024
     max_batch_documents: int = 1000
     limits: Limits = field(default_factory=Limits)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from presspipe.store.backend import Backend, Cursor
@@ -48,17 +48,34 @@ class Postgres(Backend):
         try:
             return super().query(sql, params)
         except self._psycopg.OperationalError:
-            # A connection the server dropped (restart, idle timeout): reconnect once.
             if not conn.closed:
                 raise
-            self._local.conn = None
+            self._reconnect(conn)
             return super().query(sql, params)
 
     @contextmanager
     def write(self) -> Iterator[Cursor]:
-        conn = self.connection()
-        with conn.transaction(), conn.cursor() as cur:
-            yield PgCursor(cur)
+        with ExitStack() as stack:
+            conn = self.connection()
+            try:
+                stack.enter_context(conn.transaction())  # BEGIN: the first statement
+            except self._psycopg.OperationalError:
+                if not conn.closed:
+                    raise
+                conn = self._reconnect(conn)
+                stack.enter_context(conn.transaction())
+            yield PgCursor(stack.enter_context(conn.cursor()))
+
+    def _reconnect(self, lost: Any) -> Any:
+        """A new connection for this thread in place of ``lost``, which the server dropped (a
+        restart, a failover, an idle timeout, ``pg_terminate_backend``): each statement is retried
+        once on it, so a store whose server is back answers again without a restart. A
+        transaction the server dropped midway is not retried: its error reaches the caller."""
+        self._local.conn = None
+        with self._lock:
+            if lost in self._connections:
+                self._connections.remove(lost)
+        return self.connection()
 
     def maintain(self) -> None:
         # autovacuum's rules, applied here because a server may run without autovacuum (this

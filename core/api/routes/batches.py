@@ -22,6 +22,8 @@ from presspipe.api.bodies import (
 from presspipe.api.dependencies import Svc
 from presspipe.api.errors import ApiError, responses
 from presspipe.api.models import BatchIn, BatchOut
+from presspipe.api.worker import Refused
+from presspipe.document import Document
 from presspipe.store import Batch, InvalidQuery
 
 batches = APIRouter(prefix="/v1", tags=["batches"])
@@ -62,8 +64,14 @@ async def post_batch(
     limit = svc.settings.max_batch_documents
     if len(batch_in.documents) > limit:
         raise ApiError(422, "too_many_documents", f"a batch holds at most {limit} documents; split it")
-    raws = [raw_document(item, f"documents.{i}") for i, item in enumerate(batch_in.documents)]
-    batch = await run_in_threadpool(svc.batches.submit, pipeline, raws)
+    raws: list[Document] = []
+    refused: dict[int, Refused] = {}
+    for i, item in enumerate(batch_in.documents):
+        try:
+            raws.append(raw_document(item, f"documents.{i}"))
+        except ApiError as error:  # this document fails alone, the rest of the batch goes on
+            refused[i] = Refused(item.id, {"step": None, "code": error.code, "message": error.message})
+    batch = await run_in_threadpool(svc.batches.submit, pipeline, raws, refused)
     out = _batch_out(batch)
     return JSONResponse(out.model_dump(mode="json"), status_code=202, headers={"Location": out.url})
 
