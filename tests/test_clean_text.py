@@ -196,18 +196,67 @@ def test_dateline_and_byline_on_one_line() -> None:
 @pytest.mark.parametrize(
     "first",
     [
-        "The committee met on Tuesday.",
         "Nobody expected what came next!",
         "Here is what we know so far:",
-        "The mayor said it was “a good day.”",
         "It rained. Then it stopped",
+        "The committee met on Tuesday, officials said.",
+        "The committee met on Tuesday. Members argued. Nobody agreed.",
         "HAYWARD, Calif. (AP) — The Latest on a stabbing on a commuter train (all times local)",
+        " ".join(["word"] * 26) + ".",
     ],
 )
 def test_a_first_line_that_is_a_sentence_is_not_a_title(first: str) -> None:
     document = clean(f"{first}\n\n{BODY}")
     assert "title" not in document["meta"]
     assert document["text"].startswith(first.split(" — ")[-1])
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "Washington Post backs Hillary Clinton for president.",
+        "Obama Says He Will Veto the Bill.",
+        "Mary J. Blige sings to Hillary Clinton in preview clip.",
+        "Pat Caddell: Voters Worried About Her Health; It’s ‘in Their Heads.’",
+        "The real Trump showed up at debate. GOP must live with it.",
+        "Ready for Trump vs. Clinton?",
+    ],
+)
+def test_a_short_line_standing_alone_is_the_title_with_or_without_its_period(first: str) -> None:
+    document = clean(f"{first}\n\n{BODY}")
+    assert document["meta"]["title"] == first
+    assert document["text"] == BODY
+
+
+def test_a_sentence_on_the_first_line_of_unparagraphed_text_stays_text() -> None:
+    lines = BODY.replace("\n\n", "\n")
+    document = clean(f"Obama backs the bill.\n{lines}")
+    assert "title" not in document["meta"]
+    assert document["text"].startswith("Obama backs the bill.")
+
+
+def test_a_headline_and_its_subhead_before_the_first_blank_line() -> None:
+    document = clean(
+        f"Candidates vie for support;\nBoth point out their own credentials at a forum.\n\n{BODY}"
+    )
+    assert document["meta"]["title"] == "Candidates vie for support"
+    assert removed(document, "subhead") == ["Both point out their own credentials at a forum."]
+    assert document["text"] == BODY
+
+
+def test_a_callers_title_removes_the_same_headline_from_the_text() -> None:
+    text = f"Obama Says He Will Veto the Bill!\n\nWASHINGTON -- {BODY}"
+    document = new_document(text=text, meta={"title": "Obama says he will veto the bill!"})
+    clean_text_step({})([document], RunContext())
+    assert document["meta"]["title"] == "Obama says he will veto the bill!"
+    assert document["text"] == BODY
+    assert removed(document, "title") == ["Obama Says He Will Veto the Bill!"]
+
+
+def test_a_callers_title_leaves_a_different_first_line_alone() -> None:
+    document = new_document(text=BODY, meta={"title": "Budget talks"})
+    clean_text_step({})([document], RunContext())
+    assert document["text"] == BODY
 
 
 def test_caller_title_wins() -> None:
@@ -223,12 +272,39 @@ def test_caller_title_wins() -> None:
         ("(Reuters) — ", "(Reuters) —"),
         ("WASHINGTON, Jan 6 (AP) — ", "WASHINGTON, Jan 6 (AP) —"),
         ("BUFFALO, N.Y. — ", "BUFFALO, N.Y. —"),
+        ("WASHINGTON -- ", "WASHINGTON --"),
+        ("Washington (AFP) – ", "Washington (AFP) –"),
+        ("KOBE – ", "KOBE –"),
+        ("WEST PALM BEACH — ", "WEST PALM BEACH —"),
+        ("NEW YORK (Reuters) - ", "NEW YORK (Reuters) -"),
+        ("Washington (CNN) -- ", "Washington (CNN) --"),
+        ("WASHINGTON ― ", "WASHINGTON ―"),
+        ("HEMPSTEAD, N.Y., Sept. 26 (UPI) — ", "HEMPSTEAD, N.Y., Sept. 26 (UPI) —"),
+        ("BOSTON —", "BOSTON —"),
+        ("WASHINGTON —\n", "WASHINGTON —"),
     ],
 )
 def test_agency_datelines(first: str, dateline: str) -> None:
     document = clean(first + BODY)
     assert document["text"] == BODY
     assert removed(document, "dateline") == [dateline]
+
+
+@pytest.mark.parametrize(
+    "lead", ["The U.S. Supreme Court - ruled on Monday", "SIEGEL--Jerome Arthur, 98, died"]
+)
+def test_a_lead_that_is_not_a_dateline_keeps_its_words(lead: str) -> None:
+    document = clean(f"Budget stands\n\n{lead} that the budget stands.\n\n{BODY}")
+    assert document["text"].startswith(lead)
+    assert removed(document, "dateline") == []
+
+
+def test_a_dateline_after_the_headline_is_cut_whole_and_the_lead_keeps_its_first_word() -> None:
+    document = clean(
+        f"Democrats pledge a fight.\n\nWashington (CNN) -- Democrats pledged on Tuesday to fight.\n\n{BODY}"
+    )
+    assert document["meta"]["title"] == "Democrats pledge a fight."
+    assert document["text"].startswith("Democrats pledged on Tuesday")
 
 
 # --------------------------------------------------------------------------- headings

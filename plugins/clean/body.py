@@ -27,6 +27,7 @@ from presspipe.plugins.clean.rules import (
     match_caption,
     match_footer,
     match_line_rule,
+    normalise_for_compare,
 )
 
 HEAD_LINES = 4
@@ -38,12 +39,19 @@ _BYLINE = re.compile(
     r"^(?i:by|written by|words by|text by)\s+(?P<names>[A-Z][\w.'’-]*(?:[ ,]+(?:and |& )?[A-Z][\w.'’-]*)*)"
     r"(?:\s*[,|–—-]\s*.{0,60})?$"
 )
+_AGENCIES = r"Reuters|AP|AFP|Bloomberg|UPI|dpa|Xinhua|TASS|Kyodo|Yonhap|PA|ANSA|EFE|CNN|IANS|PTI"
+_DASH = r"(?:--|[-–—―‒])"
+_STATE = r"(?:,\s*[A-Z][A-Za-z.]{1,12}(?:\s[A-Z][a-z.]+)?)?"  # ", N.Y.", ", Pa.", ", Burma"
+_DAY = r"(?:,?\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s\d{1,2})?"
 _AGENCY_DATELINE = re.compile(
-    r"^(?P<dateline>(?:[A-Z][\w.,'’ -]{1,40}?,?\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2}\s*)?)?"
-    r"\((?:Reuters|AP|AFP|Bloomberg|UPI|dpa|Xinhua|TASS|Kyodo|Yonhap|PA|ANSA|EFE|CNN|IANS|PTI)\)"
-    r"\s*[-–—:]\s*"
-    r"|[A-Z][A-Z.'’ ,-]{2,40}\s+[-–—]\s+)"
+    r"^(?P<dateline>"
+    # A place in any case, then an agency: "Washington (AFP) -", "FLINT, Mich., Oct. 4 (UPI) -"
+    rf"(?:[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){{0,3}}{_STATE}{_DAY}\s*)?\((?:{_AGENCIES})\)\s*(?:{_DASH}|:)"
+    # or a place in capitals, then a spaced dash: "WASHINGTON --", "KOBE -", "WEST PALM BEACH -"
+    rf"|[A-Z][A-Z.'’-]*[A-Z.](?:\s[A-Z][A-Z.'’-]*[A-Z.]){{0,3}}{_STATE}{_DAY}\s+{_DASH}"
+    r")(?:\s+|$|(?<=[–—―])(?=[A-Z“\"]))"  # "BOSTON —Standing": a long dash needs no space
 )
+"""A dateline opening the first paragraph. It ends at its dash, so the lead keeps its first word."""
 
 
 @dataclass
@@ -87,13 +95,39 @@ def split_blocks(text: str) -> list[Block]:
     return [Block([line for line in lines if line]) for lines in blocks if any(lines)]
 
 
-def looks_like_title(line: str) -> bool:
-    """A headline: one short sentence at most, not closed like prose (a `?` is allowed)."""
+_TWO_SENTENCES = re.compile(
+    r"(?<!\b[A-Z])(?<!\b(?:Mr|Ms|Dr|St|Jr|vs))(?<!\b(?:Mrs|Sen|Rep|Gov|Gen))[.!?]\s+[A-Z]"
+)
+"""A sentence end followed by a capital, not after an initial ("Mary J. Blige") or a title ("Mr. Obama")."""
+
+
+_REPORTED = re.compile(r"\b(?:said|told|according to)\b")
+
+
+def _title_cased(words: list[str]) -> bool:
+    """Most words of four letters or more capitalised, as in "Obama Seeks a Deal With Iran"."""
+    long = [word for word in words if len(word.strip("“”\"‘’'()")) >= 4]
+    return bool(long) and sum(word.lstrip("“\"‘'(")[:1].isupper() for word in long) >= 0.8 * len(long)
+
+
+def looks_like_title(line: str, alone: bool = False) -> bool:
+    """A headline: one short sentence at most.
+
+    A line with a blank line after it (``alone``) may end in a period (or `;`, or a quoted `!`)
+    and hold two short closed sentences ("The real Trump showed up at debate. GOP must live with
+    it."); a line in running text may not. A `?` may end either; `!`, `:`, `,` and `…` end neither.
+    """
     words = line.split()
-    if not (0 < len(words) <= 30) or len(line) > 250 or URL.search(line):
+    limit = 25 if alone else 30
+    if not (0 < len(words) <= limit) or len(line) > 250 or URL.search(line):
         return False
-    if re.search(r"[.!:;,…][”\"’')\]]*$", line) or re.search(r"[.!?]\s+[A-Z]", line):
-        return False  # ends like a sentence, or holds two of them
+    closed = re.search(r"(?:[.?;]|![”\"’'])[”\"’')\]]*$", line) is not None  # a quoted "Yet!" closes
+    if len(_TWO_SENTENCES.findall(line)) > (1 if alone and closed else 0):
+        return False  # two sentences only when both are closed: "Virginian could make history. Again."
+    if re.search(r"[.!:;,…][”\"’')\]]*$", line) and not (alone and closed):
+        return False  # ends like prose: only a line standing alone may end in a period
+    if closed and _REPORTED.search(line) and not _title_cased(words):
+        return False  # "..., officials said.": headlines report in the present tense
     return not _AGENCY_DATELINE.match(line)
 
 
@@ -154,22 +188,24 @@ def clean_blocks(
     find_title: bool,
     find_headings: bool,
     footer_lines: int,
+    paragraphed: bool = False,
+    known_title: str | None = None,
 ) -> Cleaned:
-    """Apply every rule to ``blocks``; ``find_title``/``find_headings`` guess them from layout."""
+    """Apply every rule to ``blocks``; ``find_title``/``find_headings`` guess them from layout.
+
+    ``paragraphed`` says that blank lines separate the blocks (so a line can stand alone);
+    ``known_title`` is the caller's title: a first line repeating it goes, whatever its form.
+    """
     cleaned = Cleaned()
     positions = [(b, i) for b, block in enumerate(blocks) for i in range(len(block.lines))]
     drop: set[tuple[int, int]] = set()
 
-    # The head: a title line, then datelines and bylines.
+    # The head: a title line (and its subhead), then datelines and bylines.
     head = list(positions[: HEAD_LINES + 1])
     if find_title and rules.on("title") and len(blocks) > 1 and head:
-        b, i = head[0]
-        line = blocks[b].lines[i]
-        if looks_like_title(line):
-            cleaned.title = line
-            cleaned.removed.append({"kind": "title", "text": line, "rule": "title"})
-            drop.add((b, i))
-            head = head[1:]
+        taken = _take_title(blocks, cleaned, paragraphed=paragraphed, known=known_title)
+        drop.update(head[:taken])
+        head = head[taken:]
     for b, i in head:
         if not _take_head_line(blocks[b].lines[i], rules, cleaned):
             break
@@ -204,6 +240,37 @@ def clean_blocks(
     return cleaned
 
 
+def _looks_like_subhead(line: str) -> bool:
+    """A standfirst under a headline: one or two short sentences, no link."""
+    return len(line.split()) <= 30 and not URL.search(line) and len(_TWO_SENTENCES.findall(line)) <= 1
+
+
+def _take_title(blocks: list[Block], cleaned: Cleaned, *, paragraphed: bool, known: str | None) -> int:
+    """Take the title (and a subhead on the line after it) from the first block; how many lines went.
+
+    With the caller's title, only a first line repeating it is taken. Otherwise the first line
+    must read as a headline: standing alone before a blank line, or heading a block of two lines
+    whose second is a short subhead ("Headline" / "Subhead" / blank line / body).
+    """
+    lines = blocks[0].lines
+    first = lines[0]
+    if known is not None:
+        if normalise_for_compare(first) != normalise_for_compare(known):
+            return 0
+        cleaned.removed.append({"kind": "title", "text": first, "rule": "title"})
+        return 1
+    alone = paragraphed and len(lines) == 1
+    subhead = paragraphed and len(lines) == 2 and _looks_like_subhead(lines[1])
+    if not looks_like_title(first, alone=alone or subhead):
+        return 0
+    cleaned.title = first.rstrip(" ;")  # "Headline;" / "Subhead" (USA Today)
+    cleaned.removed.append({"kind": "title", "text": first, "rule": "title"})
+    if subhead:
+        cleaned.removed.append({"kind": "subhead", "text": lines[1], "rule": "title"})
+        return 2
+    return 1
+
+
 def _drop_link_list(blocks: list[Block], b: int, drop: set[tuple[int, int]], cleaned: Cleaned) -> None:
     """After a "Related"/"Most read" line, the list of headlines that follows it goes too.
 
@@ -220,15 +287,21 @@ def _drop_link_list(blocks: list[Block], b: int, drop: set[tuple[int, int]], cle
 
 
 def _cut_agency_dateline(blocks: list[Block], rules: RuleSet, cleaned: Cleaned) -> None:
+    """Cut a dateline from the first body paragraph; a line that is only a dateline goes whole."""
     body = next((block for block in blocks if not block.heading), None)
     if body is None or not rules.on("agency_dateline"):
         return
     match = _AGENCY_DATELINE.match(body.lines[0])
-    if match and len(body.lines[0]) > match.end() + 20:
-        cleaned.removed.append(
-            {"kind": "dateline", "text": match["dateline"].strip(), "rule": "agency_dateline"}
-        )
-        body.lines[0] = body.lines[0][match.end() :]
+    if match is None:
+        return
+    cleaned.removed.append({"kind": "dateline", "text": match["dateline"].strip(), "rule": "agency_dateline"})
+    rest = body.lines[0][match.end() :]
+    if rest:
+        body.lines[0] = rest
+    else:
+        del body.lines[0]
+        if not body.lines:
+            blocks.remove(body)
 
 
 def _drop_duplicates(blocks: list[Block], rules: RuleSet, cleaned: Cleaned) -> list[Block]:

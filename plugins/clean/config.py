@@ -14,12 +14,12 @@ from presspipe.plugins.clean.rules import AGENCIES, LINE_RULES, RuleSet, compile
 
 STRUCTURE_RULES: dict[str, str] = {
     "title": (
-        "clean.text: the first line, when it reads as a headline, becomes meta.title; "
+        "clean.text: the first line (and a subhead), when it reads as a headline or repeats the caller's title, "
         "clean.html: a first paragraph repeating the page's title goes"
     ),
     "dateline": "a line near the top that is only a date (and time) becomes meta.published",
     "byline": 'a "By Name" line near the top becomes meta.authors',
-    "agency_dateline": 'a leading "LONDON (Reuters) -" or "WASHINGTON —" is cut from the first paragraph',
+    "agency_dateline": 'a leading "LONDON (Reuters) -", "WASHINGTON --" or "KOBE -" is cut whole from the first paragraph',
     "headings": "section headings leave the running text for meta.headings",
     "captions": 'a line ending in a picture credit ("... | Name/AFP via Getty Images") goes, caption and credit',
     "credits": 'a line that is only a picture credit ("Photo: Name/Reuters") goes',

@@ -36,7 +36,7 @@ class CleanText:
             if "removed" in document:
                 continue  # already cleaned: cleaning twice would take a second "title"
             try:
-                cleaned = self.clean(document.get("text") or "")
+                cleaned = self.clean(document.get("text") or "", (document.get("meta") or {}).get("title"))
             except CleanError as error:
                 record_error(document, STEP, error)
                 continue
@@ -46,8 +46,11 @@ class CleanText:
             keep_language(document, STEP, self.config["languages"])
         return documents
 
-    def clean(self, raw: str) -> Cleaned:
-        """Clean one raw text; raises ``CleanError`` for an empty or oversized one."""
+    def clean(self, raw: str, title: str | None = None) -> Cleaned:
+        """Clean one raw text; raises ``CleanError`` for an empty or oversized one.
+
+        ``title`` is the caller's ``meta.title``: a first line repeating it leaves the text.
+        """
         limit = self.config.get("max_chars")
         if limit is not None and len(raw) > limit:
             raise CleanError("clean.too_large", f"text has {len(raw):,} characters, over max_chars={limit:,}")
@@ -60,6 +63,8 @@ class CleanText:
             find_title=True,
             find_headings=True,
             footer_lines=self.config["footer_lines"],
+            paragraphed="\n\n" in text.strip(),
+            known_title=normalise(title) if title else None,
         )
         if not cleaned.paragraphs:
             raise CleanError("clean.empty", "no body text left after cleaning (everything was boilerplate)")
