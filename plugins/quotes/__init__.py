@@ -61,6 +61,14 @@ CONFIG_SCHEMA = {
             "description": "reported speech: attitudes = what PolNeAR annotates (statements, beliefs, "
             "intentions, ...); speech = only cue verbs that also introduce quotations in PolNeAR train",
         },
+        "min_confidence": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "default": 0,
+            "description": "drop attributions whose confidence (the learned models' calibrated probability "
+            "that the speaker is right) is below this",
+        },
         "carry_speaker": {
             "type": "boolean",
             "default": True,
@@ -80,6 +88,7 @@ class QuoteExtractor:
             Settings(lexicon, carry=config["carry_speaker"], single=config["single_marks"]),
             load_reported_lexicon(config["min_reported_ratio"], config["scope"], frozenset(lexicon.weights)),
             tuple(config["kinds"]),
+            config["min_confidence"],
         )
 
     def __call__(self, documents: list[Document], context: RunContext) -> list[Document]:

@@ -43,6 +43,7 @@ class Attribution:
     speaker_span: tuple[int, int] | None = None  # characters; set when copied from another quote
     entity: str | None = None
     depth: int = 0  # dependency steps from the quote to its cue
+    method: str = ""  # which rule found it (a feature of the learned decision)
 
 
 class CueSearch(SpeakerSearch):
@@ -72,7 +73,7 @@ class CueSearch(SpeakerSearch):
                 if node.pos_ in ("VERB", "AUX") and node.i not in inside:
                     subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
                     if subjects and self._agent_like(subjects[0]):
-                        best = Attribution(node, subjects[0], depth=depth)
+                        best = Attribution(node, subjects[0], depth=depth, method="verb")
             if best is not None:
                 return best
         return None
@@ -100,7 +101,7 @@ class CueSearch(SpeakerSearch):
                 if node.i not in inside and self._is_cue(node):
                     speaker = self._subject(node)
                     if speaker is not None or best is None:
-                        best = Attribution(node, speaker, depth=depth)
+                        best = Attribution(node, speaker, depth=depth, method="above")
                 if (
                     node.dep_ in CLAUSE_BOUNDARY
                     and best is not None
@@ -122,7 +123,7 @@ class CueSearch(SpeakerSearch):
                 if token.head.i in inside or any(c.i in inside for c in token.children):
                     speaker = self._subject(token)
                     if speaker is not None:
-                        return Attribution(token, speaker, depth=1)
+                        return Attribution(token, speaker, depth=1, method="beside")
         return None
 
     def _cue_nearby(self, segment: Segment, tokens: list[Token], inside: set[int]) -> Attribution | None:
@@ -153,7 +154,7 @@ class CueSearch(SpeakerSearch):
             cues = [t for t in sent if t.i not in inside and self._is_cue(t) and self._subject(t) is not None]
             if cues:
                 cue = min(cues, key=lambda t: abs(t.i - tokens[0].i))
-                return Attribution(cue, self._subject(cue), depth=3)
+                return Attribution(cue, self._subject(cue), depth=3, method="sentence")
         opens_sentence = self._starts_sentence(segment) and tokens[0].i == first.start
         for sent in candidates:
             introduces = before_text.endswith(":") or sent.text.rstrip().endswith((":", ","))
@@ -163,7 +164,7 @@ class CueSearch(SpeakerSearch):
             if cues:
                 root_cues = [t for t in cues if t.dep_ == "ROOT"] or cues
                 cue = root_cues[0]
-                return Attribution(cue, self._subject(cue), depth=3)
+                return Attribution(cue, self._subject(cue), depth=3, method="nearby")
         return None
 
     def _signed(self, segment: Segment) -> Attribution | None:
@@ -175,7 +176,9 @@ class CueSearch(SpeakerSearch):
         entity = self._entity_at(start, end)
         if entity is None and not self.text[start].isupper():
             return None
-        return Attribution(None, None, speaker_span=(start, end), entity=entity["id"] if entity else None)
+        return Attribution(
+            None, None, speaker_span=(start, end), entity=entity["id"] if entity else None, method="signed"
+        )
 
     def _subject(self, verb: Token) -> Token | None:
         """The speaker head of a cue: its subject, the agent of a passive, the object of "according to"."""

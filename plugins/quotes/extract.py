@@ -18,8 +18,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from presspipe.plugins.quotes.features import Features, quotation_features, reported_features
+from presspipe.plugins.quotes.models import load_models
 from presspipe.plugins.quotes.quoted import QuotedSearch
 from presspipe.plugins.quotes.reported import Reported, ReportedLexicon, ReportedSearch
 from presspipe.plugins.quotes.speakers import PERSONAL_PRONOUNS
@@ -36,21 +40,50 @@ ONE_QUOTATION = 0.8
 class Extractor:
     """Quote extraction settings; ``extract`` reads one document through a ``DocumentReader``."""
 
-    def __init__(self, settings: Settings, reported: ReportedLexicon, kinds: tuple[str, ...] = KINDS) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        reported: ReportedLexicon,
+        kinds: tuple[str, ...] = KINDS,
+        min_confidence: float = 0.0,
+    ) -> None:
         self.settings = settings
         self.reported = reported
         self.kinds = kinds
+        self.min_confidence = min_confidence
 
-    def extract(self, doc: Doc, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def extract(
+        self, doc: Doc, entities: list[dict[str, Any]], trace: list[Trace] | None = None
+    ) -> list[dict[str, Any]]:
+        """The document's attributions; ``trace``, when given, receives every scored candidate
+        with its features (``eval/train_attribution.py`` learns from them)."""
         reader = DocumentReader(doc, entities, self.settings)
+        reader.trace = trace
         records = reader.quotations()
         if "indirect" in self.kinds or "partial" in self.kinds:
             records = reader.merge_reported(records, self.reported)
-        records = [r for r in records if r["kind"] in self.kinds]
+        models = load_models()
+        for record in records:
+            evidence = record.pop("_evidence", None)
+            if evidence is not None:  # a quotation: its speaker (or it) is judged now
+                features = quotation_features(reader, record, evidence)
+                record["confidence"] = round(models.quotation.confidence(features), 3)
+                if trace is not None:
+                    trace.append(Trace("quotation", features, record))
+        records = [r for r in records if r["kind"] in self.kinds and r["confidence"] >= self.min_confidence]
         records.sort(key=lambda r: (r["start"], -r["end"]))
         for number, record in enumerate(records, start=1):
             record["id"] = f"Q{number}"
         return records
+
+
+@dataclass
+class Trace:
+    """A scored candidate: which model, its features, and what it would output."""
+
+    model: str
+    features: Features
+    record: dict[str, Any]
 
 
 def _alnum(text: str) -> int:
@@ -60,11 +93,13 @@ def _alnum(text: str) -> int:
 class DocumentReader(QuotedSearch, ReportedSearch):
     """Quoted and reported speech of one document."""
 
+    trace: list[Trace] | None = None
+
     def merge_reported(self, quotes: list[dict[str, Any]], lexicon: ReportedLexicon) -> list[dict[str, Any]]:
         """``quotes`` with the document's reported speech merged in (rule 3 of the module docstring)."""
         absorbed: set[int] = set()  # indexes of quotes that became part of a mixed attribution
         records: list[dict[str, Any]] = []
-        kept = [c for c in self.reported_candidates() if lexicon.keeps(c)]
+        kept = self._decided(self.reported_candidates(), lexicon)
         for candidate in kept:
             if candidate.construction not in ("noun", "according") and any(
                 other.start <= candidate.cue.idx < other.end
@@ -104,6 +139,30 @@ class DocumentReader(QuotedSearch, ReportedSearch):
             records.append(record)
         return [q for i, q in enumerate(quotes) if i not in absorbed] + records
 
+    def _decided(self, candidates: Iterable[Reported], lexicon: ReportedLexicon) -> list[Reported]:
+        """The candidates that the counts of ``reported.json`` keep and the learned model confirms
+        (``models.py``: a calibrated confidence of at least its threshold; a speech frame stands on
+        its own), each with its confidence."""
+        models = load_models()
+        kept = []
+        for candidate in candidates:
+            features = reported_features(self, candidate)
+            candidate.confidence = models.reported.confidence(features)
+            if self.trace is not None:
+                speaker = self._phrase(candidate.speaker)
+                self.trace.append(
+                    Trace(
+                        "reported",
+                        features,
+                        {"start": candidate.start, "end": candidate.end, "speaker": speaker},
+                    )
+                )
+            if lexicon.keeps(candidate) and (
+                candidate.confidence >= models.threshold or lexicon.speech_frame(candidate)
+            ):
+                kept.append(candidate)
+        return kept
+
     def _reported(self, candidate: Reported, fragments: list[dict[str, Any]]) -> dict[str, Any] | None:
         speaker = self._speaker(candidate.speaker)
         # the speaker may sit inside the clause only as an interruption ("Russia, he continued, should")
@@ -114,9 +173,12 @@ class DocumentReader(QuotedSearch, ReportedSearch):
             return None  # a misparse
         self._remember(speaker)
         cue = self._cue(candidate.cue)
+        confidence = candidate.confidence
         attributed = [f for f in fragments if f["speaker"] is not None]
         if attributed:  # the quotation's own attribution is the better tuned
             speaker, cue = attributed[0]["speaker"], attributed[0]["cue"] or cue
+            features = quotation_features(self, attributed[0], attributed[0].get("_evidence", {}))
+            confidence = max(confidence, load_models().quotation.confidence(features))
         start, end = candidate.start, candidate.end
         return {
             "id": "",
@@ -127,6 +189,7 @@ class DocumentReader(QuotedSearch, ReportedSearch):
             "speaker": speaker,
             "cue": cue,
             "quoted": [f["quoted"][0] for f in fragments],
+            "confidence": round(confidence, 3),
         }
 
     def _nested(self, quote: dict[str, Any], candidate: Reported) -> bool:
@@ -145,6 +208,7 @@ class DocumentReader(QuotedSearch, ReportedSearch):
         """Give a quotation the speaker and cue of the reported-speech candidate around it."""
         quote["speaker"] = self._remember(self._speaker(candidate.speaker))
         quote["cue"] = self._cue(candidate.cue)
+        quote["_evidence"] = {**quote.get("_evidence", {}), "method": f"reported:{candidate.construction}"}
 
     def _remember(self, speaker: dict[str, Any]) -> dict[str, Any]:
         """Record a resolved speaker for the pronouns after it (``speakers.py``)."""

@@ -37,6 +37,7 @@ class QuotedSearch(CueSearch):
                 continue
             paragraph = self._paragraph(segment.start)
             attribution = self._attribute(segment, tokens)
+            method = attribution.method if attribution is not None else "none"
             words = self._words(segment)
             if (
                 attribution is None
@@ -46,17 +47,23 @@ class QuotedSearch(CueSearch):
             ):
                 between = text[previous_end : segment.start]
                 if segment.continues or self._no_other_speech(between):
-                    attribution = previous
+                    attribution, method = previous, "carried"
             elif (
                 attribution is None
                 and previous is not None
                 and previous_paragraph == paragraph - 1
                 and segment.continues
             ):
-                attribution = previous
+                attribution, method = previous, "continued"
             if not self._is_quotation(segment, tokens, words, attribution):
                 continue
             quote = self._quote(segment, attribution)
+            quote["_evidence"] = {
+                "method": method,
+                "depth": attribution.depth if attribution is not None else 0,
+                "closed": segment.closed,
+                "continues": segment.continues,
+            }
             quotes.append(quote)
             if attribution is not None and quote["speaker"] is not None:
                 if quote["speaker"]["entity"] is not None:

@@ -102,12 +102,21 @@ class ReportedLexicon:
         h, n = self.cues.get((lemma, construction, kind), (0, 0))
         return (h + PRIOR_WEIGHT * overall) / (n + PRIOR_WEIGHT)
 
-    def keeps(self, candidate: Reported) -> bool:
-        if (
+    def in_scope(self, candidate: Reported) -> bool:
+        """With scope ``speech``, whether the candidate's verb is a verb of saying."""
+        return not (
             self.scope == "speech"
             and candidate.construction in VERB_CONSTRUCTIONS
             and candidate.lemma not in self.speech
-        ):
+        )
+
+    def speech_frame(self, candidate: Reported) -> bool:
+        """A speech verb set into its clause or a possessed speech noun with its clause ("Russia, he
+        continued, should ...", "Moscow's claim (that) it was ..."): an attribution whatever the counts."""
+        return candidate.construction in SPEECH_FRAMES and candidate.lemma in self.speech
+
+    def keeps(self, candidate: Reported) -> bool:
+        if not self.in_scope(candidate):
             return False
         if candidate.speaker.pos_ == "NOUN":
             hits, seen = self.speakers.get(candidate.speaker.lemma_.lower(), (0, 0))
@@ -115,8 +124,8 @@ class ReportedLexicon:
                 return False  # "Recent events have shown ...": not a source
             if not hits and candidate.construction.startswith(WEAK_CONSTRUCTIONS):
                 return False  # "the dominant emotion appears to be envy": never a source in train
-        if candidate.construction in SPEECH_FRAMES and candidate.lemma in self.speech:
-            return True  # "Russia, he continued, should ...", "Moscow's claim (that) it was ..."
+        if self.speech_frame(candidate):
+            return True
         return self.share(candidate.lemma, candidate.construction, candidate.speaker_kind) >= self.min_ratio
 
 
@@ -148,6 +157,8 @@ class Reported:
     construction: str
     speaker_kind: str
     """``person`` (a PERSON mention, he, she, I) or ``other`` (groups, organisations, documents)."""
+    confidence: float = 0.0
+    """The learned model's calibrated probability that this is an attribution with this speaker."""
 
 
 class ReportedSearch(CueSearch):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from presspipe.plugins.quotes.agreement import agrees, person_gender
 from presspipe.plugins.quotes.state import DocumentState
 
 if TYPE_CHECKING:
@@ -102,22 +103,29 @@ class SpeakerSearch(DocumentState):
         return None
 
     def _antecedent(self, pronoun: Token) -> dict[str, Any] | None:
-        """The person (he/she) or group (they) a pronoun most likely refers to: the speaker of
-        the last quote in its paragraph, else the nearest earlier mention outside quotations."""
+        """The person (he/she) or group (they) a pronoun most likely refers to, agreeing in gender
+        and number (``agreement.py``): the speaker of the last quote in its paragraph, else the
+        nearest earlier mention outside quotations."""
+        lower = pronoun.lower_
         paragraph = self._paragraph(pronoun.idx)
         for offset, entity in reversed(self.speakers):
             if offset < pronoun.idx and self._paragraph(offset) == paragraph:
-                return entity
-        wanted = (
-            {"PERSON"} if pronoun.lower_ in ("he", "she", "him", "her", "i") else {"ORG", "NORP", "PERSON"}
-        )
+                if self._agrees(lower, entity):
+                    return entity
+                break
         best = None
         for m_start, _m_end, entity in self.mentions:
             if m_start >= pronoun.idx:
                 break
-            if entity.get("label") in wanted and not self._quoted_at(m_start):
+            if not self._quoted_at(m_start) and self._agrees(lower, entity):
                 best = entity
         return best
+
+    def _agrees(self, pronoun: str, entity: dict[str, Any]) -> bool:
+        key = entity["id"]
+        if key not in self.genders:
+            self.genders[key] = person_gender(entity, self.text) if entity.get("label") == "PERSON" else None
+        return agrees(pronoun, entity, self.genders[key])
 
     def _description(self, noun: Token) -> dict[str, Any] | None:
         """The person a definite description ("the analyst") refers to: the nearest earlier
