@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import codecs
 import json
-import zlib
 import math
+import zlib
 from typing import Any
 
 from fastapi import Request

@@ -183,7 +183,9 @@ class BatchWorker:
         counts = RunCounts()
         entry = self.processing.catalogue.entry(pipeline)
         failed = len(results)
-        self.store.batches.update(batch_id, status="running", processed=failed, failed=failed, results=results)
+        self.store.batches.update(
+            batch_id, status="running", processed=failed, failed=failed, results=results
+        )
         outcomes = run_into_store(
             documents,
             entry.pipeline,
