@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from presspipe.plugins.clean.published import find_published
+from presspipe.plugins.clean.published import find_modified, find_published, plausible
 
 JSON_LD = (
     '{"@graph": [{"@type": "NewsArticle", "dateModified": "2020-06-09", '
@@ -63,9 +63,6 @@ def test_evidence_of_publication(html, url, day):
         page(body=ARTICLE + "<footer><p>© 2019 Example Media</p></footer>"),
         page(body=ARTICLE + '<p class="copyright">Copyright 2019-2020 Example. Updated 3 May 2020</p>'),
         page('<meta property="article:modified_time" content="2020-06-09T10:00:00Z">'),
-        page(body='<header><div class="today-date">Monday, June 8, 2020</div></header>' + ARTICLE),
-        page(body='<article><span class="date">04/03/2020</span></article>'),  # April or March?
-        page(body='<article><span class="date">10/12/20</span></article>'),  # which is the year?
         page('<meta name="pubdate" content="1970-01-01">'),
     ],
 )
@@ -116,3 +113,24 @@ def test_clean_text_drops_a_dateline_later_than_the_crawl():
     CleanText(config_with_defaults(TEXT_SCHEMA, {}))([crawled, later], None)
     assert "published" not in crawled["meta"]
     assert later["meta"]["published"] == "2031-01-06"
+
+
+def test_the_modified_date_is_kept_apart_from_the_published_one():
+    html = page(f'<script type="application/ld+json">{JSON_LD}</script>')
+    assert find_published(html) == "2020-06-07"
+    assert find_modified(html) == "2020-06-09"
+    tagged = page('<meta property="article:modified_time" content="2020-06-09T10:00:00+02:00">')
+    assert find_modified(tagged) == "2020-06-09"
+    assert find_published(tagged) is None
+    assert find_modified(page()) is None
+
+
+def test_a_day_in_the_address_needs_two_digits_or_a_slash():
+    # "/2023/10/3-questions-for": "3" starts the slug, it is no day.
+    html = page('<meta property="article:published_time" content="2023-10-31T08:47:16+00:00">')
+    assert find_published(html, "https://example.org/2023/10/3-questions-for-her/") == "2023-10-31"
+
+
+@pytest.mark.parametrize("text", ["04/03/2020", "10/12/20"])  # April or March? which is the year?
+def test_an_ambiguous_date_is_no_evidence_of_our_own(text):
+    assert plausible(text) is None

@@ -19,7 +19,7 @@ from presspipe.plugins.clean.body import (
 )
 from presspipe.plugins.clean.config import build_rules
 from presspipe.plugins.clean.language import detect_language
-from presspipe.plugins.clean.published import crawl_time, find_published
+from presspipe.plugins.clean.published import crawl_time, find_modified, find_published
 from presspipe.plugins.clean.rules import normalise_for_compare
 
 STEP = "clean.html"
@@ -116,6 +116,7 @@ class CleanHtml:
         cleaned.title = title
         meta: dict[str, Any] = {
             "published": find_published(html, url, cleaned.published, not_after),
+            "modified": find_modified(html, not_after),
             "authors": _authors(extracted.author) or cleaned.authors,  # type: ignore[union-attr]
             "language": self._language(html, cleaned.text),
         }

@@ -1,10 +1,11 @@
 # ruff: noqa: RUF001 -- month names in other alphabets (Turkish dotless i) are what this module reads
 """When a page was published, from evidence of publication only, or ``None``.
 
-Evidence, strongest first: a date in the page's address (``/2020/06/07/``), the page's
-structured data (JSON-LD ``datePublished``), its publication meta tags
-(``article:published_time``, ``itemprop="datePublished"``, Dublin Core, Parse.ly, Sailthru ...),
-a ``<time>`` or element marked as the publication time, and a dateline at the top of the body.
+Strong evidence, first found first: a date in the page's address (``/2020/06/07/``), the
+page's structured data (JSON-LD or microdata ``datePublished``), its publication meta tags
+(``article:published_time``, ``itemprop="datePublished"``, Parse.ly, Sailthru ...), a
+``<time pubdate>``. Weak evidence (an element marked as a date, a generic ``date`` meta tag, a
+dateline at the top of the body) is checked against htmldate's fast mode.
 Never a copyright line, a modification date or the time of processing: a wrong date is worse
 than none. A date later than the crawl (or, without one, than now) or before the web had news
 is rejected.
@@ -16,11 +17,20 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from itertools import islice
 from typing import Any
 
 from presspipe.plugins.clean.dates import parse_dateline
 
+ADDRESS, STRUCTURED, META, TIME = "address", "structured", "meta", "time"
+GENERIC, ELEMENT, DATELINE = "generic meta", "element", "dateline"
+STRONG = frozenset({ADDRESS, STRUCTURED, META, TIME})
+"""Evidence made to say when a page was published: a date in its address, schema.org
+``datePublished`` (JSON-LD or microdata), a publication meta tag, a ``<time pubdate>`` or
+hAtom ``published``. The rest (an element whose class says "date", a generic ``date`` meta
+tag, often the last change, a dateline) is right less often and is taken only when
+htmldate's fast mode finds the same day."""
+HEAD_CHARS = 1_000_000
+"""How much of a page to search for meta tags and structured data (inline styles push them far)."""
 UTC_LOOKAHEAD = 12
 """How many more dates on the page may tell a UTC timestamp's local day."""
 EARLIEST = date(1995, 1, 1)
@@ -63,6 +73,25 @@ PUBLISHED_META = frozenset(
         "date",
     }
 )
+MODIFIED_META = frozenset(
+    {
+        "article:modified_time",
+        "og:article:modified_time",
+        "og:updated_time",
+        "article:modified",
+        "datemodified",
+        "dc.date.modified",
+        "dcterms.modified",
+        "last-modified",
+        "lastmod",
+        "modified_time",
+        "parsely-modified-date",
+        "sailthru.lastmodified",
+    }
+)
+"""Meta tags naming the page's last change (``meta.modified``), never its publication."""
+GENERIC_META = frozenset({"date", "dc.date", "dcterms.date"})
+"""Meta tags that name a date without saying which: as often the last change as the publication."""
 _ATTRIBUTE = r"""\b{name}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"""
 _META = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
 _KEY = re.compile(_ATTRIBUTE.format(name="(?:name|property|itemprop|http-equiv)"), re.IGNORECASE)
@@ -71,7 +100,13 @@ _JSON_LD = re.compile(
     r"""<script\b[^>]*\btype\s*=\s*["']?application/ld\+json["']?[^>]*>(.*?)</script>""",
     re.IGNORECASE | re.DOTALL,
 )
-_JSON_DATE = re.compile(r""""datePublished"\s*:\s*"([^"]{6,40})\"""")
+_MICRODATA = re.compile(
+    r"""<[a-z]+\b[^>]*\b(?:itemprop\s*=\s*["']?datePublished\b|property\s*=\s*["']?schema:datePublished\b"""
+    r"""|class\s*=\s*["']?published\b[^>]*\btitle\s*=)[^>]*>""",
+    re.IGNORECASE,
+)
+"""An element (not a meta tag) carrying schema.org ``datePublished``, or hAtom's ``published`` with its ``title``."""
+_MACHINE_VALUE = re.compile(_ATTRIBUTE.format(name="(?:content|datetime|title)"), re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _TIME = re.compile(r"<time\b([^>]*)>", re.IGNORECASE)
@@ -133,7 +168,7 @@ _MONTH_DAY_YEAR = re.compile(
 _UTC = re.compile(r"\d[T ]\d{1,2}:\d{2}(?::[\d.]+)?\s*(?:Z|[+-]00:?00|GMT|UTC)\b", re.I)
 _COPYRIGHT = re.compile(r"©|&copy;|\(c\)\s*\d{4}|copyright", re.I)
 _URL_DATE = re.compile(
-    r"(?<![\d.])((?:19|20)\d{2})[/_-](\d{1,2})[/_-](\d{1,2})(?:[/_.-]|$)"
+    r"(?<![\d.])((?:19|20)\d{2})[/_-](\d{1,2})[/_-](\d{2}|\d(?=/|$))(?:[/_.-]|$)"
     r"|/((?:19|20)\d{2})(\d{2})(\d{2})(?:[/_.-]|$)"
 )
 
@@ -144,30 +179,89 @@ def find_published(
     """The day ``html`` was published (``YYYY-MM-DD``), or ``None`` without evidence.
 
     ``url`` is the page's address, ``dateline`` a date found at the top of its text,
-    ``not_after`` when it was crawled (default: now).
+    ``not_after`` when it was crawled (default: now). Strong evidence (see ``STRONG``) decides
+    alone. Otherwise htmldate's fast mode is asked (it reads dates in text and markup that
+    these rules leave alone); its day is taken when the page's weak evidence (a date in an
+    element marked as one, a generic ``date`` meta tag, a dateline) names the same day or
+    there is none, and refused when the weak evidence names only other days. When htmldate
+    finds nothing, the first weak day is taken.
     """
-    days = _days(_evidence(html, url, dateline), _latest(not_after))
-    first = next(days, None)
-    if first is None:
-        return None
-    day, utc = first
+    latest = _latest(not_after)
+    found = list(_days(_evidence(html, url, dateline), date.max))
+    if any(kind in STRONG and day > latest for kind, day, _utc in found):
+        return None  # the page claims a day after its crawl: its dates are not to be trusted
+    found = [(kind, day, utc) for kind, day, utc in found if day <= latest]
+    strong = [(day, utc) for kind, day, utc in found if kind in STRONG]
+    weak = [(day, utc) for kind, day, utc in found if kind not in STRONG]
+    if strong:
+        return _local_day(strong + weak)
+    opinion = _second_opinion(html, url, latest)
+    if opinion is None:
+        return _local_day(weak) if weak else None
+    if any(day == opinion for day, _utc in weak):
+        return opinion.isoformat()
+    if not weak and opinion.isoformat() != find_modified(html, not_after):
+        return opinion.isoformat()  # htmldate falls back on a modification date: not a publication
+    return None  # the page's own dates say otherwise
+
+
+def find_modified(html: str, not_after: datetime | None = None) -> str | None:
+    """The day the page says it was last changed (``YYYY-MM-DD``): JSON-LD ``dateModified``,
+    ``article:modified_time`` and the like, or ``None``."""
+    head = html[:HEAD_CHARS]
+    candidates: list[tuple[str, str]] = []
+    for script in _JSON_LD.finditer(head):
+        candidates.extend((STRUCTURED, value) for value in _json_ld_dates(script.group(1), "dateModified"))
+    for tag in _META.finditer(head):
+        key = _value(_KEY.search(tag.group(0)))
+        if key and key.lower() in MODIFIED_META:
+            content = _value(_CONTENT.search(tag.group(0)))
+            if content:
+                candidates.append((META, content))
+    days = [(day, utc) for _kind, day, utc in _days(iter(candidates), _latest(not_after))]
+    return _local_day(days) if days else None
+
+
+def _local_day(days: list[tuple[date, bool]]) -> str:
+    """The first day, or a local day near it when it comes from a UTC time.
+
+    A UTC time's day is not always the publisher's: 02:18Z on the 18th is the 17th in New
+    York. A local day within one day of it, found elsewhere on the page, wins.
+    """
+    day, utc = days[0]
     if utc:
-        # A UTC time's day is not always the publisher's: 02:18Z on the 18th is the 17th in
-        # New York. A local day within one day of it, found elsewhere on the page, wins.
-        for other, other_utc in islice(days, UTC_LOOKAHEAD):
+        for other, other_utc in days[1 : 1 + UTC_LOOKAHEAD]:
             if not other_utc and abs((other - day).days) <= 1:
                 return other.isoformat()
     return day.isoformat()
 
 
-def _days(candidates: Iterator[str], latest: date) -> Iterator[tuple[date, bool]]:
-    """``(day, whether it comes from a UTC time)`` of each plausible candidate, in order."""
-    for candidate in candidates:
+def _second_opinion(html: str, url: str | None, latest: date) -> date | None:
+    """htmldate's fast-mode day for the page (it ships with trafilatura), or ``None``."""
+    import warnings
+
+    from htmldate import find_date
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            found = find_date(
+                html, url=url, extensive_search=False, original_date=True, max_date=latest.isoformat()
+            )
+        except (ValueError, TypeError):
+            return None
+    day = _day(found) if found else None
+    return day if day is not None and EARLIEST <= day <= latest else None
+
+
+def _days(candidates: Iterator[tuple[str, str]], latest: date) -> Iterator[tuple[str, date, bool]]:
+    """``(kind, day, whether it comes from a UTC time)`` of each plausible candidate, in order."""
+    for kind, candidate in candidates:
         if _COPYRIGHT.search(candidate):
             continue
         day = _day(candidate)
         if day is not None and EARLIEST <= day <= latest:
-            yield day, bool(_UTC.search(candidate))
+            yield kind, day, bool(_UTC.search(candidate))
 
 
 def plausible(published: str | None, not_after: datetime | None = None) -> str | None:
@@ -190,29 +284,34 @@ def crawl_time(value: Any) -> datetime | None:
         return None
 
 
-def _evidence(html: str, url: str | None, dateline: str | None) -> Iterator[str]:
-    if url:  # a day in the address: right 25 times in 25 on the tuning half, and a local day
+def _evidence(html: str, url: str | None, dateline: str | None) -> Iterator[tuple[str, str]]:
+    """``(kind, text)`` of every date the page offers as its publication's, strongest kind first."""
+    if url:
         found = _URL_DATE.search(url)
         if found:
-            yield "-".join(g for g in found.groups() if g)
-    head = html[:300_000]
+            yield ADDRESS, "-".join(g for g in found.groups() if g)
+    head = html[:HEAD_CHARS]
     for script in _JSON_LD.finditer(head):
-        yield from _json_ld_dates(script.group(1))
+        yield from ((STRUCTURED, value) for value in _json_ld_dates(script.group(1)))
     for tag in _META.finditer(head):
         key = _value(_KEY.search(tag.group(0)))
         if key and key.lower() in PUBLISHED_META:
             content = _value(_CONTENT.search(tag.group(0)))
             if content:
-                yield content
+                yield (GENERIC if key.lower() in GENERIC_META else META), content
+    for tag in _MICRODATA.finditer(head):
+        value = _value(_MACHINE_VALUE.search(tag.group(0)))
+        if value:
+            yield STRUCTURED, value
     for time in _TIME.finditer(head):
         attributes = time.group(1)
         if _PUBLISHED_MARK.search(attributes):
             value = _value(_DATETIME.search(attributes))
             if value:
-                yield value
-    yield from _marked_elements(head)
+                yield TIME, value
+    yield from ((ELEMENT, value) for value in _marked_elements(head))
     if dateline:
-        yield dateline
+        yield DATELINE, dateline
 
 
 def _marked_elements(html: str) -> Iterator[str]:
@@ -261,11 +360,13 @@ def _in_page_frame(element: Any) -> bool:
     return False
 
 
-def _json_ld_dates(source: str) -> Iterator[str]:
+def _json_ld_dates(source: str, key: str = "datePublished") -> Iterator[str]:
+    """The ``key`` values of a JSON-LD script, at any depth, in document order."""
     try:
         data = json.loads(source)
     except ValueError:
-        yield from _JSON_DATE.findall(source)  # broken JSON-LD is common; its dates often are not
+        # Broken JSON-LD is common; its dates often are not.
+        yield from re.findall(rf""""{key}"\s*:\s*"([^"]{{6,40}})\"""", source)
         return
     stack = [data]
     while stack:
@@ -273,7 +374,7 @@ def _json_ld_dates(source: str) -> Iterator[str]:
         if isinstance(item, list):
             stack.extend(reversed(item))
         elif isinstance(item, dict):
-            value = item.get("datePublished")
+            value = item.get(key)
             if isinstance(value, str):
                 yield value
             stack.extend(v for v in reversed(item.values()) if isinstance(v, dict | list))
