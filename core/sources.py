@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import gzip
+import io
 import os
 import re
 import stat
@@ -87,7 +88,9 @@ class Source:
         if self.compression == "zstd":
             import zstandard  # here: only .zst inputs need it
 
-            return cast(BinaryIO, zstandard.open(self.path, "rb"))
+            # zstandard's reader has no readline or peek, which the JSONL and sniffing readers
+            # use (gzip's has both): a buffer in front gives them.
+            return cast(BinaryIO, io.BufferedReader(zstandard.open(self.path, "rb")))
         return self.path.open("rb")
 
     def read(self, path: Path) -> Iterator[Input]:

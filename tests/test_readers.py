@@ -7,6 +7,8 @@ import gzip
 import io
 import json
 import re
+import subprocess
+import sys
 import types
 from pathlib import Path
 
@@ -236,3 +238,52 @@ def test_with_no_readers_loaded_the_problem_says_why(tmp_path, monkeypatch):
     monkeypatch.setenv("PRESSPIPE_PLUGINS", "summarize")
     [problem] = list(read_inputs([str(tmp_path)]))
     assert "no input readers are loaded" in problem.message and "PRESSPIPE_PLUGINS" in problem.message
+
+
+COMPRESS = {".gz": gzip.compress, ".zst": zstandard.compress}
+PLAIN = {
+    ".txt": (b"A plain text line.\nAnd a second one.\n", "A plain text line.\nAnd a second one.\n"),
+    ".html": (
+        b"<p>An HTML page.</p>\n<p>Two paragraphs.</p>",
+        "<p>An HTML page.</p>\n<p>Two paragraphs.</p>",
+    ),
+    ".jsonl": (b'{"text": "one record"}\n{"text": "another record"}\n', "one record"),
+}
+
+
+@pytest.mark.parametrize("compression", sorted(COMPRESS))
+@pytest.mark.parametrize("kind", sorted(PLAIN))
+def test_every_compression_with_every_file_reader(tmp_path, kind, compression):
+    # .jsonl.zst once failed with "cannot be read: UnsupportedOperation" (no readline on zstd's reader).
+    raw, first = PLAIN[kind]
+    path = tmp_path / f"input{kind}{compression}"
+    path.write_bytes(COMPRESS[compression](raw))
+    documents, problems, _ = split(list(read_inputs([str(path)])))
+    assert problems == []
+    assert (documents[0].get("html") or documents[0]["text"]) == first
+    assert len(documents) == (2 if kind == ".jsonl" else 1)
+
+
+def test_the_cli_reads_jsonl_zst(tmp_path):
+    (tmp_path / "feed.jsonl.zst").write_bytes(
+        zstandard.compress(b'{"id": "z1", "text": "The mayor opened the new bridge on Monday."}\n')
+    )
+    out = tmp_path / "out.jsonl"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "presspipe",
+            "run",
+            "news",
+            str(tmp_path / "feed.jsonl.zst"),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    [document] = [json.loads(line) for line in out.read_text().splitlines()]
+    assert document["id"] == "z1" and document["text"].startswith("The mayor opened")
