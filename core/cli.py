@@ -34,7 +34,7 @@ from presspipe.limits import Limits
 from presspipe.outputs import OutputFile, done_ids
 from presspipe.pipeline import PipelineStep, load_pipeline, pipeline_file_schema
 from presspipe.registry import Registry, load_registry
-from presspipe.sources import InputProblem, PassedOver, read_inputs
+from presspipe.sources import InputProblem, PassedOver, count_inputs, read_inputs
 from presspipe.stats import PipelineStats
 from presspipe.validate import document_schema
 
@@ -93,7 +93,9 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
     passed_over: Counter[str] = Counter()
     stats = PipelineStats()
     started = time.perf_counter()
-    progress = tqdm(unit="doc", disable=not sys.stderr.isatty(), file=sys.stderr)
+    on_terminal = sys.stderr.isatty()
+    total = count_inputs(args.inputs, readers, exclude=args.out) if on_terminal else None
+    progress = tqdm(total=total, unit="doc", disable=not on_terminal, file=sys.stderr)
 
     def documents() -> Iterator[Document]:
         nonlocal unreadable
@@ -102,6 +104,7 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
                 passed_over.update(item.counts)
             elif isinstance(item, InputProblem):
                 unreadable += 1
+                progress.update()  # counted in the total as the document it is not
                 progress.write(f"presspipe: skipped {item}", file=sys.stderr)
             else:
                 yield item
@@ -127,9 +130,9 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
             counts=counts,
         )
         for outcome in outcomes:
+            progress.update()
             if outcome.status == "skipped":
                 continue
-            progress.update()
             if is_dropped(outcome.document):
                 dropped += 1
                 continue
