@@ -98,3 +98,32 @@ def test_resume_keeps_the_existing_output_and_appends_what_is_new(tmp_path):
     assert after.startswith(before)
     texts = [json.loads(line)["text"] for line in after.splitlines()]
     assert len(texts) == 3 and texts[2] == "A third story, about the port."
+
+
+def test_a_bad_jsonl_line_is_named_with_its_column_in_characters(tmp_path):
+    mid_line = '{"text": "Señor Pérez — “sí”", "meta": {"title": "x",}}'
+    cut_off = '{"text": "cut off mid-write", "id": "a"'
+    lines = [
+        '{"text": "The council met on Tuesday and agreed the budget."}',
+        mid_line,
+        cut_off,
+        '{"text": "b"',
+    ]
+    records = tmp_path / "records.jsonl"
+    records.write_bytes(("\n".join(lines[:3]) + "\n" + lines[3] + "\r\n").encode("utf-8"))
+    (tmp_path / "p.yaml").write_text(LIGHT, encoding="utf-8")
+    result = presspipe("run", tmp_path / "p.yaml", records, "--out", tmp_path / "out.jsonl", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    # The '}' after the trailing comma: a column counts characters, where bytes would say 9 more.
+    column = mid_line.index(",}") + 2
+    assert mid_line.encode("utf-8").index(b",}") + 2 == column + 9
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("presspipe: skipped")]
+    assert skipped == [
+        f"presspipe: skipped {records}:2: invalid JSON: Expecting property name enclosed in double quotes "
+        f"at column {column}",
+        f"presspipe: skipped {records}:3: invalid JSON: Expecting ',' delimiter at the end of the line "
+        f"(column {len(cut_off) + 1}): the line stops short",
+        f"presspipe: skipped {records}:4: invalid JSON: Expecting ',' delimiter at the end of the line "
+        f"(column {len(lines[3]) + 1}): the line stops short",
+    ]
+    assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 1
