@@ -193,3 +193,29 @@ def test_a_third_party_plugin_is_tested_with_the_kit_in_a_fresh_interpreter(tmp_
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "kit ok 5"
+
+
+FIXTURES_TEST = """
+import json
+import urllib.request
+
+
+def test_the_fixtures(presspipe_server, presspipe_registry):
+    assert "clean.text" in presspipe_registry.steps
+    with urllib.request.urlopen(presspipe_server + "/healthz", timeout=60) as response:
+        assert json.load(response)["documents"] == 0
+"""
+
+
+def test_the_pytest_plugin_gives_a_server_and_the_registry_as_fixtures(tmp_path: Path) -> None:
+    """The fixtures as a plugin author's test asks for them, in a pytest run of its own."""
+    (tmp_path / "test_fixtures.py").write_text(FIXTURES_TEST)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_fixtures.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
