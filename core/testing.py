@@ -160,11 +160,12 @@ def serve(
     port until the block ends; yields its base URL (``http://127.0.0.1:PORT``).
 
     The store is a SQLite file in a temporary directory, removed afterwards, unless ``store`` names
-    one (a path or a ``postgresql://`` URL) or is an open ``Store`` (left open). ``documents`` (processed ones, as ``run_pipeline``
-    returns) are stored before the first request. ``registry`` is what the service offers (default
-    the installed plugins); ``pipelines_dir`` a directory of extra ``*.yaml`` pipelines; other
-    keywords are ``presspipe.api.Settings`` fields (``token="s3cret"``, ``reads="token"``).
-    Documents submitted to it are processed in a worker process, as ``presspipe serve`` does.
+    one (a path or a ``postgresql://`` URL) or is an open ``Store`` (left open). ``documents``
+    (processed ones, as ``run_pipeline`` returns) are stored before the first request.
+    ``registry`` is what the service offers (default the installed plugins); ``pipelines_dir`` a
+    directory of extra ``*.yaml`` pipelines; other keywords are ``presspipe.api.Settings`` fields
+    (``token="s3cret"``, ``reads="token"``). Documents submitted to it are processed in a worker
+    process, as ``presspipe serve`` does.
     """
     import uvicorn
 
