@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 LIGHT = "name: light\nsteps:\n  - use: clean.text\n"
@@ -127,3 +130,21 @@ def test_a_bad_jsonl_line_is_named_with_its_column_in_characters(tmp_path):
         f"(column {len(lines[3]) + 1}): the line stops short",
     ]
     assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 1
+
+
+def test_an_out_that_is_no_regular_file_is_written_in_place_not_replaced(tmp_path):
+    # As root, moving the finished file onto `--out /dev/null` replaced the device with a
+    # regular file; a FIFO shows the same without touching the machine's /dev/null.
+    write_articles(tmp_path / "in", 3)
+    (tmp_path / "light.yaml").write_text(LIGHT, encoding="utf-8")
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    result = presspipe("run", "light.yaml", "in/", "--out", fifo, cwd=tmp_path, timeout=120)
+    reader.join(timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert [json.loads(line)["id"] for line in received[0].splitlines()]
+    assert not list(tmp_path.glob(".out.fifo.*"))
