@@ -12,6 +12,10 @@ from dataclasses import dataclass
 MAX_FILE_BYTES = 256 * 2**20
 """Input files larger than this are skipped before they are read (a JSONL file of many
 documents may be larger than any one document, hence a cap of its own)."""
+MAX_LINE_BYTES = MAX_FILE_BYTES
+"""Longest JSONL line read, in bytes: the longest a plain ``.jsonl`` file can hold, so a
+compressed file or standard input (whose total size is not capped, as they are streamed) can
+hold no longer line either. A longer line is named and passed over, and the next is read."""
 
 
 @dataclass(frozen=True)
