@@ -33,3 +33,24 @@ class Limits:
     """A batch closes when it reaches this many characters, whatever its document count."""
     failed_text_chars: int = 10_000
     """A failed document is written with at most this many characters of its text."""
+
+
+@dataclass(frozen=True)
+class ConnectionLimits:
+    """What one HTTP connection may hold of ``presspipe serve`` (``presspipe.api.connections``)."""
+
+    header_timeout: float = 10.0
+    """Seconds a connection has to send a complete request head, from when it opens (or, kept
+    alive, from the first byte of its next request); then it gets 408 and is closed."""
+    body_timeout: float = 60.0
+    """Seconds a request has to send its whole body once its head is in (10 MiB, the default
+    body limit, at 175 kB/s); then it gets 408 and is closed."""
+    keep_alive: int = 5
+    """Seconds an idle connection is kept open between requests (uvicorn's ``timeout_keep_alive``)."""
+    max_connections: int = 1000
+    """Connections open at once; one more is answered 503 and closed as soon as it is accepted."""
+
+    def __post_init__(self) -> None:
+        for name in ("header_timeout", "body_timeout", "keep_alive", "max_connections"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be positive")

@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from presspipe.api.catalogue import UnknownPipeline
 from presspipe.api.models import ErrorOut
@@ -117,6 +118,12 @@ def install_error_handlers(app: FastAPI) -> None:
         where = ".".join(str(p) for p in first["loc"]) or "the request"
         code = "invalid_body" if first["loc"][:1] == ["body"] else "invalid_parameter"
         return error_response(422, code, f"{where}: {first['message']}", details)
+
+    @app.exception_handler(ClientDisconnect)
+    async def client_gone(request: Request, error: ClientDisconnect) -> Response:
+        # The client left, or its body was cut off at the server's body timeout (already
+        # answered 408): what is returned here goes nowhere, and nothing is logged as a bug.
+        return Response(status_code=499)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
