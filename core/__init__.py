@@ -29,7 +29,7 @@ from presspipe.document import (
 )
 from presspipe.errors import PresspipeError
 from presspipe.hookspecs import hookimpl, hookspec
-from presspipe.jsonl import jsonl_lines
+from presspipe.jsonl import capped_lines, jsonl_lines
 from presspipe.limits import MAX_FILE_BYTES
 from presspipe.nlp import LoadedPipeline, load
 from presspipe.outputs import parquet_stream
@@ -60,6 +60,7 @@ __all__ = [
     "Step",
     "StepSpec",
     "__version__",
+    "capped_lines",
     "config_with_defaults",
     "document_from_record",
     "drop",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import presspipe
 from presspipe.executors import EXECUTORS
-from presspipe.limits import Limits
+from presspipe.limits import ConnectionLimits, Limits
 
 DESCRIPTION = """\
 Turn raw news documents (text, HTML, JSONL, WARC) into clean, annotated JSON: entities, quotes
@@ -140,8 +140,42 @@ def build_parser() -> argparse.ArgumentParser:
         help="token: reads need $PRESSPIPE_API_TOKEN too (pages ask for it at /login)",
     )
     _add_limits(serve)
+    _add_connection_limits(serve)
     serve.set_defaults(command="serve")
     return parser
+
+
+def _add_connection_limits(serve: argparse.ArgumentParser) -> None:
+    defaults = ConnectionLimits()
+    serve.add_argument(
+        "--header-timeout",
+        type=_seconds,
+        default=defaults.header_timeout,
+        metavar="SECONDS",
+        help=f"time a connection has to send a complete request head (default {defaults.header_timeout:g}); "
+        "then 408 and closed",
+    )
+    serve.add_argument(
+        "--body-timeout",
+        type=_seconds,
+        default=defaults.body_timeout,
+        metavar="SECONDS",
+        help=f"time a request has to send its whole body (default {defaults.body_timeout:g}); then 408 and closed",
+    )
+    serve.add_argument(
+        "--keep-alive",
+        type=_positive,
+        default=defaults.keep_alive,
+        metavar="SECONDS",
+        help=f"time an idle connection is kept open between requests (default {defaults.keep_alive})",
+    )
+    serve.add_argument(
+        "--max-connections",
+        type=_positive,
+        default=defaults.max_connections,
+        metavar="N",
+        help=f"connections open at once (default {defaults.max_connections:,}); one more gets 503 and is closed",
+    )
 
 
 def _add_limits(command: argparse.ArgumentParser) -> None:

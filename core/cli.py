@@ -30,7 +30,7 @@ from presspipe.document import Document, error_messages, is_dropped
 from presspipe.errors import E, PresspipeError
 from presspipe.executors import process_batches
 from presspipe.ingest import RunCounts, run_into_store
-from presspipe.limits import Limits
+from presspipe.limits import ConnectionLimits, Limits
 from presspipe.outputs import OutputFile, done_ids
 from presspipe.pipeline import PipelineStep, load_pipeline, pipeline_file_schema
 from presspipe.registry import Registry, load_registry
@@ -343,6 +343,7 @@ def _serve(args: argparse.Namespace, registry: Registry) -> int:
     import uvicorn
 
     from presspipe.api import Settings, create_app
+    from presspipe.api.connections import MAX_HEAD_BYTES, guarded_protocol
     from presspipe.api.settings import TOKEN_ENV_VAR
     from presspipe.store import open_store
 
@@ -382,8 +383,21 @@ def _serve(args: argparse.Namespace, registry: Registry) -> int:
         file=sys.stderr,
     )
     # SIGTERM: requests still open after SHUTDOWN_SECONDS are cancelled, then workers are killed.
+    connections = ConnectionLimits(
+        header_timeout=args.header_timeout,
+        body_timeout=args.body_timeout,
+        keep_alive=args.keep_alive,
+        max_connections=args.max_connections,
+    )
     server = uvicorn.Server(
-        uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=SHUTDOWN_SECONDS)
+        uvicorn.Config(
+            app,
+            log_level="warning",
+            timeout_graceful_shutdown=SHUTDOWN_SECONDS,
+            http=guarded_protocol(connections),
+            timeout_keep_alive=connections.keep_alive,
+            h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+        )
     )
     try:
         server.run(sockets=[listening])

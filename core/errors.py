@@ -82,6 +82,17 @@ class E(StrEnum):
     E504 = "the text is cut to its first {kept:,} of {length:,} characters in this output because the document failed"
 
 
+ECHO_CHARS = 200
+"""Characters of a value from the user (an id, a name, a parameter) that a message repeats."""
+
+
+def echo(value: object, limit: int = ECHO_CHARS) -> str:
+    """``value`` as a message repeats it: at most ``limit`` characters, then an ellipsis, so that
+    a 100 kB id asked for comes back in a message of a few hundred bytes."""
+    text = str(value)
+    return text if len(text) <= limit else f"{text[:limit]}\u2026"
+
+
 class PresspipeError(Exception):
     """An error that is the user's to fix; its message is complete and printable as it is."""
 

@@ -10,7 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
+
+from presspipe.limits import MAX_LINE_BYTES
+
+_SKIP_BYTES = 2**20
+"""How much of an over-long line is read (and dropped) at a time on the way to its end."""
 
 
 @dataclass(frozen=True)
@@ -24,17 +29,50 @@ class JsonlLine:
     counts characters from 1, on the line without its line ending."""
 
 
+@dataclass(frozen=True)
+class OverlongLine:
+    """A line longer than the cap, read through to its end but not kept: only its size is."""
+
+    size: int
+    limit: int
+
+    def __str__(self) -> str:
+        return f"a line of {self.size:,} bytes, over the {self.limit:,}-byte limit on a JSONL line; split it"
+
+
+def capped_lines(stream: IO[bytes], max_bytes: int = MAX_LINE_BYTES) -> Iterator[bytes | OverlongLine]:
+    """The lines of a binary stream, each at most ``max_bytes`` long; a longer one comes as an
+    ``OverlongLine``, read through in small pieces, so memory stays bounded by ``max_bytes``
+    however long a line a compressed file or a pipe holds."""
+    while line := stream.readline(max_bytes + 1):
+        if len(line) <= max_bytes or line.endswith(b"\n"):
+            yield line
+            continue
+        size = len(line)
+        del line  # the kept part goes before the rest is read
+        while (piece := stream.readline(_SKIP_BYTES)) and not piece.endswith(b"\n"):
+            size += len(piece)
+        size += len(piece.rstrip(b"\r\n"))
+        yield OverlongLine(size, max_bytes)
+
+
 def _utf8(line: bytes) -> str:
     return line.decode("utf-8-sig")
 
 
-def jsonl_lines(lines: Iterable[str | bytes], decode: Callable[[bytes], str] = _utf8) -> Iterator[JsonlLine]:
-    """Parse each non-blank line of ``lines`` (a file, or ``text.splitlines()``), lazily.
+def jsonl_lines(
+    lines: Iterable[str | bytes | OverlongLine], decode: Callable[[bytes], str] = _utf8
+) -> Iterator[JsonlLine]:
+    """Parse each non-blank line of ``lines`` (a file, ``text.splitlines()`` or ``capped_lines``), lazily.
 
     Lines given as bytes are decoded with ``decode`` (UTF-8 by default); a line it cannot decode
-    (``ValueError``) is reported with the decoder's message, and the lines after it are read.
+    (``ValueError``) is reported with the decoder's message, and the lines after it are read. An
+    ``OverlongLine`` is reported with its size, and the lines after it are read too.
     """
     for number, item in enumerate(lines, start=1):
+        if isinstance(item, OverlongLine):
+            yield JsonlLine(number, None, str(item))
+            continue
         if isinstance(item, bytes):
             try:
                 line = decode(item)

@@ -12,6 +12,10 @@ from dataclasses import dataclass
 MAX_FILE_BYTES = 256 * 2**20
 """Input files larger than this are skipped before they are read (a JSONL file of many
 documents may be larger than any one document, hence a cap of its own)."""
+MAX_LINE_BYTES = MAX_FILE_BYTES
+"""Longest JSONL line read, in bytes: the longest a plain ``.jsonl`` file can hold, so a
+compressed file or standard input (whose total size is not capped, as they are streamed) can
+hold no longer line either. A longer line is named and passed over, and the next is read."""
 
 
 @dataclass(frozen=True)
@@ -29,3 +33,24 @@ class Limits:
     """A batch closes when it reaches this many characters, whatever its document count."""
     failed_text_chars: int = 10_000
     """A failed document is written with at most this many characters of its text."""
+
+
+@dataclass(frozen=True)
+class ConnectionLimits:
+    """What one HTTP connection may hold of ``presspipe serve`` (``presspipe.api.connections``)."""
+
+    header_timeout: float = 10.0
+    """Seconds a connection has to send a complete request head, from when it opens (or, kept
+    alive, from the first byte of its next request); then it gets 408 and is closed."""
+    body_timeout: float = 60.0
+    """Seconds a request has to send its whole body once its head is in (10 MiB, the default
+    body limit, at 175 kB/s); then it gets 408 and is closed."""
+    keep_alive: int = 5
+    """Seconds an idle connection is kept open between requests (uvicorn's ``timeout_keep_alive``)."""
+    max_connections: int = 1000
+    """Connections open at once; one more is answered 503 and closed as soon as it is accepted."""
+
+    def __post_init__(self) -> None:
+        for name in ("header_timeout", "body_timeout", "keep_alive", "max_connections"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be positive")

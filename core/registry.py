@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import pluggy
 
 from presspipe import hookspecs
-from presspipe.errors import E, PresspipeError
+from presspipe.errors import E, PresspipeError, echo
 from presspipe.sources import Readers
 from presspipe.specs import ExporterSpec, ReaderSpec, StepSpec
 
@@ -63,7 +63,7 @@ class Registry:
     def exporter(self, name: str) -> ExporterSpec:
         """The exporter called ``name``, or an error listing the known ones."""
         if name not in self.exporters:
-            raise PresspipeError(E.E105, name=name, known=", ".join(sorted(self.exporters)))
+            raise PresspipeError(E.E105, name=echo(name), known=", ".join(sorted(self.exporters)))
         return self.exporters[name]
 
     def input_readers(self) -> Readers:

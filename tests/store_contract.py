@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -302,6 +303,55 @@ def test_search_words_are_never_read_as_query_syntax(store: Store) -> None:
         "x'); --",
     ]:
         store.list_documents(Filters(q=q))  # no syntax error, whatever the words
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def test_search_folds_a_query_as_it_folds_the_text(store: Store) -> None:
+    # q=Müller typed in NFD once found nothing where NFC found the document; dotted İ and
+    # zero-width characters the same.
+    store.put(make_document(1, speaker="Jürgen Müller", place="İstanbul"))
+    store.put(make_document(2, speaker=nfd("Jörg Weiß"), place="Mal\u200bmö"))
+    for q, found in [
+        (nfd("Müller"), ["doc00001"]),
+        ("MÜLLER", ["doc00001"]),
+        ("Mül\u200bler", ["doc00001"]),
+        ("istanbul", ["doc00001"]),
+        ("İSTANBUL", ["doc00001"]),
+        (nfd("İstanbul"), ["doc00001"]),
+        ("Jörg", ["doc00002"]),
+        ("WEISS", ["doc00002"]),
+        ("malmö", ["doc00002"]),
+        ("ＭＡＬＭÖ", ["doc00002"]),  # full-width letters (NFKC)
+        ("muller", []),  # accents are kept
+    ]:
+        assert ids(store, q=q) == found, q
+
+
+def test_migration_6_folds_the_words_of_documents_stored_before_it(store_url: str) -> None:
+    from presspipe.store.frozen import index_text as unfolded_index_text
+
+    document = make_document(1, speaker=nfd("Jürgen Müller"))
+    with open_store(store_url) as first:
+        first.put(document)
+        db = first._db
+        before = unfolded_index_text(document["meta"]["title"], document["text"])
+        with db.write() as cur:  # the index as version 5 wrote it
+            if db.dialect == "sqlite":
+                cur.execute("INSERT INTO pp_search (pp_search) VALUES ('delete-all')")
+                cur.execute("INSERT INTO pp_search (words, rowid) SELECT ?, seq FROM pp_documents", (before,))
+            else:
+                cur.execute(
+                    "UPDATE pp_documents SET search = array_to_tsvector(?::text[])", (before.split(),)
+                )
+            cur.execute("DELETE FROM pp_migrations WHERE version = 6")
+        assert ids(first, q="Müller") == []
+    with open_store(store_url) as upgraded:
+        assert upgraded.schema_version() == SCHEMA_VERSION == 6
+        assert ids(upgraded, q="Müller") == ids(upgraded, q=nfd("MÜLLER")) == ["doc00001"]
+        assert ids(upgraded, q="Bob") == ["doc00001"]
 
 
 # ---------------------------------------------------------------------- pages and streams

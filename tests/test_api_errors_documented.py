@@ -14,7 +14,7 @@ from presspipe.api.errors import HTTP_CODES
 
 from .conftest import ROOT
 
-RAISERS = {"ApiError", "error_response"}
+RAISERS = {"ApiError", "error_response", "refusal"}
 ROW = re.compile(r"^\| (\d{3}|4xx) \| `([a-z_]+)` \|", re.MULTILINE)
 
 

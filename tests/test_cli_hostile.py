@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import signal
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import psutil
 import pytest
+
+from presspipe.limits import MAX_LINE_BYTES
 
 WORDS = "name: w\nsteps:\n  - use: demo.words\n"
 STALL = "name: s\nsteps:\n  - use: demo.words\n  - use: demo.stall\n"
@@ -138,3 +141,81 @@ def test_a_worker_whose_run_was_killed_exits_instead_of_waiting_forever(tmp_path
     run.wait()
     _gone, alive = psutil.wait_procs(workers, timeout=60)
     assert workers and not alive
+
+
+ENDLESS_LINE = 4 * MAX_LINE_BYTES
+"""How long the one line of the compressed input is: four times the cap, never held in memory."""
+
+
+def endless_line_gz(path: Path, length: int) -> None:
+    """A .jsonl.gz whose first line is ``length`` bytes of one JSON string, then a good line:
+    written a mebibyte at a time, so the test holds none of it."""
+    piece = b"x" * 2**20
+    with gzip.open(path, "wb", compresslevel=1) as file:
+        file.write(b'{"id": "huge", "text": "')
+        for _ in range(length // len(piece)):
+            file.write(piece)
+        file.write(b'"}\n{"id": "after", "text": "the line after the huge one"}\n')
+
+
+def run_measured(*args: str, env: dict[str, str], gunzip_stdin: Path | None = None) -> tuple[int, str, int]:
+    """Run the CLI under a small parent that reports the largest peak memory (bytes) of its
+    children (so earlier tests' children do not count), feeding it ``gunzip_stdin`` decompressed
+    on standard input through a pipe."""
+    wrapper = (
+        "import gzip, resource, shutil, subprocess, sys, threading\n"
+        "feed = sys.argv[1]\n"
+        "child = subprocess.Popen(sys.argv[2:], stdin=subprocess.PIPE if feed else None,\n"
+        "                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
+        "def pour():\n"
+        "    with gzip.open(feed, 'rb') as source, child.stdin:\n"
+        "        shutil.copyfileobj(source, child.stdin)\n"
+        "if feed:\n"
+        "    threading.Thread(target=pour, daemon=True).start()\n"
+        "sys.stderr.write(child.stderr.read().decode())\n"
+        "status = child.wait()\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)\n"
+        "sys.exit(status)\n"
+    )
+    feed = str(gunzip_stdin or "")
+    command = [sys.executable, "-c", wrapper, feed, sys.executable, "-m", "presspipe", *args]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=900)
+    return result.returncode, result.stderr, int(result.stdout.split()[-1])
+
+
+def test_an_endless_line_in_a_jsonl_gz_is_named_and_the_rest_is_read(tmp_path, write_pipeline, demo_env):
+    # A 10 MB .jsonl.gz expanding to 10 GiB without a newline once drove a run to 4.8 GB and a
+    # MemoryError; the file beside it was never read and nothing was written.
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    endless_line_gz(inputs / "a-bomb.jsonl.gz", ENDLESS_LINE)
+    (inputs / "b-good.txt").write_text("a good file beside it", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    status, stderr, peak = run_measured(
+        "run", str(write_pipeline(WORDS)), str(inputs), "--out", str(out), env=demo_env
+    )
+    assert status == 1, stderr
+    documents = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [d["id"] for d in documents if d.get("id") == "after"] == ["after"]
+    assert {Path(d["source"]["uri"]).name for d in documents} == {"a-bomb.jsonl.gz:2", "b-good.txt"}
+    size = ENDLESS_LINE + len('{"id": "huge", "text": "' + '"}')
+    assert (
+        f"skipped {inputs / 'a-bomb.jsonl.gz'}:1: a line of {size:,} bytes, over the "
+        f"{MAX_LINE_BYTES:,}-byte limit on a JSONL line; split it"
+    ) in stderr
+    assert "Traceback" not in stderr
+    assert peak < 3 * MAX_LINE_BYTES, f"peak memory {peak:,} bytes"
+
+
+def test_an_endless_line_on_stdin_is_named_and_the_next_line_is_read(tmp_path, write_pipeline, demo_env):
+    feed = tmp_path / "feed.jsonl.gz"  # poured decompressed into the CLI's standard input
+    endless_line_gz(feed, ENDLESS_LINE)
+    out = tmp_path / "out.jsonl"
+    status, stderr, peak = run_measured(
+        "run", str(write_pipeline(WORDS)), "-", "--out", str(out), env=demo_env, gunzip_stdin=feed
+    )
+    assert status == 1, stderr
+    [document] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert document["id"] == "after" and document["source"]["uri"] == "<stdin>:2"
+    assert f"skipped <stdin>:1: a line of {ENDLESS_LINE + 26:,} bytes, over the" in stderr
+    assert peak < 3 * MAX_LINE_BYTES, f"peak memory {peak:,} bytes"

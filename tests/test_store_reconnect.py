@@ -1,23 +1,28 @@
 """A PostgreSQL store whose server drops its connections (a restart, a failover, an idle timeout;
 here ``pg_terminate_backend``) answers again without a restart of the service: every connection
 it holds (the batch worker's, the request threads') reconnects and retries its statement once.
-A batch whose work the dropped connection broke ends ``failed`` with the reason.
+A batch whose work the dropped connection broke ends ``failed`` with the reason. A database the
+server cannot reach at all (a relay to it cut) makes ``/healthz`` answer 503.
 
 Only this test's own backends are terminated: they carry an application_name of their own, since
 other checkouts' tests share the server."""
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
 
-from .servers import presspipe_serve
+from .servers import free_port, presspipe_serve
 from .test_store import POSTGRES_URL, SKIP_POSTGRES, postgres_schema_url
 
 PLAIN = "name: plain\nsteps:\n  - use: clean.text\n"
@@ -119,3 +124,82 @@ def test_a_batch_whose_connection_drops_midway_ends_failed_with_the_reason(
             assert "terminating connection due to administrator command" in error["message"]
         # and the next batch is processed
         assert finished(base, submit(base, "Three to keep."))["status"] == "done"
+
+
+class Relay:
+    """A TCP relay on a loopback port to PostgreSQL's, that the test can cut (every connection
+    through it closed, new ones refused) and restore: the database made unreachable, for real."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.port = free_port()
+        self._sockets: list[socket.socket] = []
+        self._listener: socket.socket | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        listener = socket.create_server(("127.0.0.1", self.port))  # SO_REUSEADDR: the port again
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # cut
+            server = socket.create_connection(self.target)
+            with self._lock:
+                self._sockets += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        for sock in (source, sink):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def cut(self) -> None:
+        assert self._listener is not None
+        # shutdown first: close alone leaves a socket listening while a thread waits in accept().
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)
+        self._listener.close()
+        with self._lock:
+            for sock in self._sockets:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            self._sockets.clear()
+
+
+def health(base: str) -> httpx.Response:
+    return httpx.get(f"{base}/healthz", timeout=30)
+
+
+def test_healthz_reports_a_store_it_cannot_reach_with_503_and_ok_once_it_is_back(tmp_path):
+    if POSTGRES_URL is None:
+        pytest.skip(SKIP_POSTGRES)
+    for url in postgres_schema_url():
+        parts = urlsplit(url)
+        relay = Relay((parts.hostname or "127.0.0.1", parts.port or 5432))
+        relay.start()
+        through = urlunsplit(parts._replace(netloc=f"{parts.username}@127.0.0.1:{relay.port}"))
+        with presspipe_serve("--store", through, cwd=tmp_path) as base:
+            assert health(base).json()["status"] == "ok"
+            relay.cut()
+            down = health(base)
+            assert down.status_code == 503, down.text
+            error = down.json()["error"]
+            assert error["code"] == "store_unavailable" and "the store does not answer" in error["message"]
+            assert health(base).status_code == 503  # and again, not a one-off
+            relay.start()
+            back = health(base)
+            assert back.status_code == 200 and back.json()["store"] == "postgresql"
+        relay.cut()

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from presspipe.api.errors import ApiError
 from presspipe.api.models import DocumentIn
 from presspipe.document import Document, new_document
+from presspipe.errors import echo
 from presspipe.store import text_problem
 
 
@@ -150,7 +151,11 @@ def parse_json(body: bytes, charset: str = "utf-8") -> Any:
 
 def validation_error(error: ValidationError, prefix: tuple[str | int, ...] = ("body",)) -> ApiError:
     details: list[dict[str, Any]] = [
-        {"loc": [*prefix, *e["loc"]], "message": _message(e), "type": e["type"]}
+        {
+            "loc": [*prefix, *(echo(p) if isinstance(p, str) else p for p in e["loc"])],
+            "message": _message(e),
+            "type": e["type"],
+        }
         for e in error.errors(include_url=False)
     ]
     first = details[0]

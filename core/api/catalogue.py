@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from presspipe.errors import PresspipeError
+from presspipe.errors import PresspipeError, echo
 from presspipe.pipeline import Pipeline, installed_pipelines, parse_pipeline
 from presspipe.registry import Registry
 from presspipe.sources import file_problem
@@ -28,7 +28,9 @@ class UnknownPipeline(LookupError):
     def __init__(self, name: str, known: Sequence[str]) -> None:
         self.name = name
         self.known = list(known)
-        super().__init__(f"unknown pipeline '{name}'; known pipelines: {', '.join(self.known) or 'none'}")
+        super().__init__(
+            f"unknown pipeline '{echo(name)}'; known pipelines: {', '.join(self.known) or 'none'}"
+        )
 
 
 class PipelineClash(ValueError):

@@ -3,7 +3,7 @@ and the URLs their answers link to."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Literal
 from urllib.parse import quote, urlencode
@@ -13,9 +13,11 @@ from fastapi.routing import APIRoute
 
 from presspipe.api.catalogue import Catalogue
 from presspipe.api.errors import ApiError
+from presspipe.api.login import Guesses, Sessions
 from presspipe.api.processing import Processing
 from presspipe.api.settings import Settings
 from presspipe.api.worker import BatchWorker
+from presspipe.errors import echo
 from presspipe.registry import Registry
 from presspipe.store import Filters, InvalidQuery, Store
 
@@ -41,6 +43,10 @@ class Services:
     registry: Registry
     processing: Processing
     batches: BatchWorker
+    sessions: Sessions = field(default_factory=Sessions)
+    """The signed-in page sessions (``--reads token``)."""
+    guesses: Guesses = field(default_factory=Guesses)
+    """Wrong tokens per client: past the limit, 429."""
 
 
 async def services(request: Request) -> Services:
@@ -106,7 +112,9 @@ def parse_when(value: str | None, name: str) -> date | datetime | None:
         return datetime.fromisoformat(value)
     except ValueError:
         raise ApiError(
-            422, "invalid_query", f"'{name}' must be YYYY-MM-DD or an ISO 8601 date-time, not {value!r}"
+            422,
+            "invalid_query",
+            f"'{name}' must be YYYY-MM-DD or an ISO 8601 date-time, not {echo(value)!r}",
         ) from None
 
 
@@ -120,8 +128,8 @@ def stored_json(svc: Services, id: str, pipeline: str | None) -> str:
     except InvalidQuery:
         body = None
     if body is None:
-        where = f" from pipeline '{pipeline}'" if pipeline else ""
-        raise ApiError(404, "not_found", f"no document '{id}'{where} in the store")
+        where = f" from pipeline '{echo(pipeline)}'" if pipeline else ""
+        raise ApiError(404, "not_found", f"no document '{echo(id)}'{where} in the store")
     return body
 
 
@@ -137,7 +145,7 @@ async def known_parameters_only(request: Request) -> None:
         raise ApiError(
             422,
             "unknown_parameter",
-            f"unknown query parameter{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+            f"unknown query parameter{'s' if len(unknown) > 1 else ''} {', '.join(repr(echo(name)) for name in unknown)}; "
             f"{route.path} takes: {', '.join(sorted(known)) or 'none'}",
         )
 

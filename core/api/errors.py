@@ -15,27 +15,39 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
+from starlette.routing import Match
 
 from presspipe.api.catalogue import UnknownPipeline
 from presspipe.api.models import ErrorOut
 from presspipe.api.processing import Busy, ShuttingDown
 from presspipe.api.submit import DocumentFailed
-from presspipe.errors import PresspipeError
+from presspipe.errors import PresspipeError, echo
 from presspipe.store import InvalidQuery, StoreError
 
 log = logging.getLogger(__name__)
 
 
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+"""The methods an ``Allow`` header may name (the routes take no others)."""
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
 """The codes of the errors Starlette raises itself (no route for the path, or for the method)."""
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, details: list[dict[str, Any]] | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         self.status = status
         self.code = code
         self.message = message
         self.details = details or []
+        self.headers = headers or {}
         super().__init__(message)
 
 
@@ -64,7 +76,9 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> Response:
-        return error_response(error.status, error.code, error.message, error.details)
+        response = error_response(error.status, error.code, error.message, error.details)
+        response.headers.update(error.headers)
+        return response
 
     @app.exception_handler(UnknownPipeline)
     async def unknown_pipeline(request: Request, error: UnknownPipeline) -> Response:
@@ -118,8 +132,29 @@ def install_error_handlers(app: FastAPI) -> None:
         code = "invalid_body" if first["loc"][:1] == ["body"] else "invalid_parameter"
         return error_response(422, code, f"{where}: {first['message']}", details)
 
+    @app.exception_handler(ClientDisconnect)
+    async def client_gone(request: Request, error: ClientDisconnect) -> Response:
+        # The client left, or its body was cut off at the server's body timeout (already
+        # answered 408): what is returned here goes nowhere, and nothing is logged as a bug.
+        return Response(status_code=499)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        return error_response(
-            error.status_code, HTTP_CODES.get(error.status_code, "http_error"), str(error.detail)
-        )
+        message, headers = str(error.detail), dict(error.headers or {})
+        if error.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
+            message = f"this path does not take {echo(request.method)}; it takes {headers['Allow']}"
+        response = error_response(error.status_code, HTTP_CODES.get(error.status_code, "http_error"), message)
+        response.headers.update(headers)
+        return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes at the request's path: Starlette's own ``Allow`` names the
+    first route's only (``GET`` where another route of the path takes ``POST``)."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in METHODS
+        if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)
+    ]

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from presspipe.document import Document
-from presspipe.jsonl import jsonl_lines
+from presspipe.jsonl import capped_lines, jsonl_lines
 from presspipe.store import copies
 from presspipe.store.backend import Backend, Cursor
 from presspipe.store.batches import Batches
@@ -270,8 +270,8 @@ class Store:
         counts = IngestCounts()
 
         def documents() -> Iterator[Document]:
-            with path.open(encoding="utf-8") as lines:
-                for line in jsonl_lines(lines):
+            with path.open("rb") as stream:
+                for line in jsonl_lines(capped_lines(stream)):
                     if line.problem is not None:
                         counts.skipped.append(f"{path}:{line.number}: {line.problem}")
                     elif not isinstance(line.value, dict):

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from presspipe.store.frozen import add_document, facts_of, index_text
+from presspipe.store.frozen_fold import index_text as folded_index_text
 from presspipe.store.records import StoreError, now
 
 # The full-text table of version 3 (words split by ``search.index_text``): contentless, the
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 Step = str | Callable[["Backend", "Cursor"], None]
 """A migration step: a SQL statement, or a function of the backend and the write cursor (a backfill)."""
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """The newest store schema this code writes (the last migration's number)."""
 
 QUOTES_PER_ROWID = 2**20
@@ -105,10 +106,12 @@ def _backfill_corpus(backend: Backend, cur: Cursor) -> None:
         add_document(cur, int(seq), facts_of(json.loads(cur.fetchone()[0])))
 
 
-def _reindex_search(write: str, *, as_array: bool) -> Step:
-    """Rebuild the full-text index with ``frozen.index_text`` (version 3: one tokenizer for both
-    stores); ``write`` stores one document's words (parameters: the words, as one string or as
-    an array, then its seq)."""
+def _reindex_search(
+    write: str, *, as_array: bool, index: Callable[[str | None, str], str] = index_text
+) -> Step:
+    """Rebuild the full-text index with ``index`` (version 3: ``frozen.index_text``, one tokenizer
+    for both stores; version 6: ``frozen_fold.index_text``, folded words); ``write`` stores one
+    document's words (parameters: the words, as one string or as an array, then its seq)."""
 
     def reindex(backend: Backend, cur: Cursor) -> None:
         after = 0
@@ -118,7 +121,7 @@ def _reindex_search(write: str, *, as_array: bool) -> Step:
             )
             rows = cur.fetchall()
             for seq, title, body in rows:
-                words = index_text(title, json.loads(body).get("text") or "")
+                words = index(title, json.loads(body).get("text") or "")
                 cur.execute(write, (words.split() if as_array else words, int(seq)))
             if len(rows) < 200:
                 return
@@ -202,6 +205,14 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
             f"FROM pp_quotes WHERE n < {QUOTES_PER_ROWID}",
         ],
         _copies_tables("INTEGER", "BLOB", " WITHOUT ROWID"),
+        [
+            # Folded words (``search.fold``): the old entries go at once (a contentless table
+            # forgets a row only when told its words), then every document's new words.
+            "INSERT INTO pp_search (pp_search) VALUES ('delete-all')",
+            _reindex_search(
+                "INSERT INTO pp_search (words, rowid) VALUES (?, ?)", as_array=False, index=folded_index_text
+            ),
+        ],
     ],
     "postgresql": [
         [
@@ -256,6 +267,14 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
             "CREATE INDEX pp_quotes_key ON pp_quotes (key, doc, n) INCLUDE (words)",
         ],
         _copies_tables("BIGINT", "BYTEA", ""),
+        [
+            # Folded words (``search.fold``) for every stored document.
+            _reindex_search(
+                "UPDATE pp_documents SET search = array_to_tsvector(?::text[]) WHERE seq = ?",
+                as_array=True,
+                index=folded_index_text,
+            )
+        ],
     ],
 }
 

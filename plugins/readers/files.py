@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from presspipe import (
     MAX_FILE_BYTES,
@@ -13,6 +14,7 @@ from presspipe import (
     InputProblem,
     PassedOver,
     Source,
+    capped_lines,
     document_from_record,
     jsonl_lines,
     new_document,
@@ -94,9 +96,13 @@ def _directory_files(source: Source) -> Iterator[Path]:
                 yield path
 
 
-def jsonl_records(lines: Iterable[bytes], uri: str) -> Iterator[Input]:
-    """One document per line: an object with ``text`` or ``html``, optionally ``id``, ``meta``, ``uri``."""
-    for line in jsonl_lines(lines, _decode_line):
+def jsonl_records(stream: IO[bytes], uri: str) -> Iterator[Input]:
+    """One document per line: an object with ``text`` or ``html``, optionally ``id``, ``meta``, ``uri``.
+
+    Lines are capped (``capped_lines``): a compressed file or standard input is not size-checked
+    before it is read, and one endless line must not fill memory or stop the lines after it.
+    """
+    for line in jsonl_lines(capped_lines(stream), _decode_line):
         where = f"{uri}:{line.number}"
         if line.problem is not None:
             yield InputProblem(where, line.problem)

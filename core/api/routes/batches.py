@@ -24,6 +24,7 @@ from presspipe.api.errors import ApiError, responses
 from presspipe.api.models import BatchIn, BatchOut
 from presspipe.api.worker import Refused
 from presspipe.document import Document
+from presspipe.errors import echo
 from presspipe.store import Batch, InvalidQuery
 
 batches = APIRouter(prefix="/v1", tags=["batches"])
@@ -89,5 +90,5 @@ def get_batch(id: str, svc: Svc) -> BatchOut:
     except InvalidQuery:
         batch = None
     if batch is None:
-        raise ApiError(404, "not_found", f"no batch '{id}'")
+        raise ApiError(404, "not_found", f"no batch '{echo(id)}'")
     return _batch_out(batch)

@@ -30,6 +30,7 @@ from presspipe.api.corpus_models import (
 )
 from presspipe.api.dependencies import COPIES_COUNTED, Svc, document_url, next_page_url, parse_when
 from presspipe.api.errors import ApiError, responses
+from presspipe.errors import echo
 from presspipe.store.corpus_queries import CorpusFilters, FoundQuote, Outlet, Ranked, Ranking
 
 corpus = APIRouter(prefix="/v1", tags=["corpus"])
@@ -190,7 +191,7 @@ def get_entity(
         raise ApiError(
             404,
             "not_found",
-            f"no entity with the key '{key}' in the store (keys look like 'person:ada-lovelace')",
+            f"no entity with the key '{echo(key)}' in the store (keys look like 'person:ada-lovelace')",
         )
     return ProfileOut(
         **profile.entity.__dict__,

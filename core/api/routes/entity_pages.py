@@ -11,6 +11,7 @@ from presspipe.api import pages
 from presspipe.api.auth import require_read
 from presspipe.api.corpus_pages import render_entity
 from presspipe.api.dependencies import Svc
+from presspipe.errors import echo
 from presspipe.store import InvalidQuery
 from presspipe.store.corpus_queries import CorpusFilters
 
@@ -30,5 +31,5 @@ def entity_page(key: str, svc: Svc, period: str = "month") -> Response:
     if profile is None:
         if target is not None:
             return RedirectResponse(f"/entities/{target}?period={chosen}", status_code=307)
-        return HTMLResponse(pages.render_error(404, f"no entity '{key}' in the store"), status_code=404)
+        return HTMLResponse(pages.render_error(404, f"no entity '{echo(key)}' in the store"), status_code=404)
     return HTMLResponse(render_entity(profile, chosen))

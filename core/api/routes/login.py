@@ -1,17 +1,18 @@
-"""``/login``: the sign-in form of the pages when reads need the token (``api.login``)."""
+"""``/login``: the sign-in form of the pages when reads need the token (``api.login``);
+``/logout``: the end of the session."""
 
 from __future__ import annotations
 
-import hmac
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from presspipe.api import pages
+from presspipe.api.auth import check_guesses, is_token
 from presspipe.api.bodies import read_body
 from presspipe.api.dependencies import Svc
-from presspipe.api.login import COOKIE, COOKIE_SECONDS, LoginRequired, safe_next, session_value
+from presspipe.api.login import COOKIE, COOKIE_SECONDS, LoginRequired, client_address, safe_next
 
 login = APIRouter(include_in_schema=False)
 
@@ -31,18 +32,31 @@ async def sign_in(request: Request, svc: Svc) -> Response:
     token = (form.get("token") or [""])[0]
     next_path = safe_next((form.get("next") or ["/"])[0])
     expected = svc.settings.token
-    if expected is None or not hmac.compare_digest(token.encode("utf-8"), expected.encode("utf-8")):
+    if expected is not None:
+        check_guesses(request, svc)
+    if expected is None or not is_token(token, expected):
+        if token and expected is not None:
+            svc.guesses.failed(client_address(request))
         problem = "That is not this server's token." if token else "Give the token."
         return HTMLResponse(pages.render_login(next_path, problem), status_code=401)
     response = RedirectResponse(next_path, status_code=303)
     response.set_cookie(
         COOKIE,
-        session_value(expected),
+        svc.sessions.open(),
         max_age=COOKIE_SECONDS,
         httponly=True,
         samesite="strict",
         secure=request.url.scheme == "https",
     )
+    return response
+
+
+@login.post("/logout", response_class=HTMLResponse)
+def sign_out(request: Request, svc: Svc) -> Response:
+    """End the cookie's session on the server (the cookie is useless after, wherever it is kept)."""
+    svc.sessions.close(request.cookies.get(COOKIE, ""))
+    response = RedirectResponse("/login" if svc.settings.reads == "token" else "/", status_code=303)
+    response.delete_cookie(COOKIE, httponly=True, samesite="strict")
     return response
 
 
