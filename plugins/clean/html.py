@@ -114,8 +114,12 @@ class CleanHtml:
             )
         cleaned.removed[:0] = removed_title
         cleaned.title = title
+        # The dateline is evidence for find_published, not a date by itself: its verdict replaces
+        # it, so a dateline it refused (htmldate names another day, a year before 1995) is not
+        # stored by the back door.
+        cleaned.published = find_published(html, url, cleaned.published, not_after)
         meta: dict[str, Any] = {
-            "published": find_published(html, url, cleaned.published, not_after),
+            "published": cleaned.published,
             "modified": find_modified(html, not_after),
             "authors": _authors(extracted.author) or cleaned.authors,  # type: ignore[union-attr]
             "language": self._language(html, cleaned.text),
