@@ -224,3 +224,16 @@ def test_eval_on_a_tiny_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert _extraction_module().main([str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "presspipe (clean.html)" in out and "half 1" in out
+
+
+def test_a_dateline_the_date_rules_refuse_is_not_stored() -> None:
+    # The dateline is evidence for find_published, which refuses a day before 1995: it must not
+    # reach meta.published by itself.
+    html = page([f"6 January 1990\n{PARAGRAPHS[0]}", *PARAGRAPHS[1:]]).replace(
+        '<meta property="article:published_time" content="2026-01-06T07:03:00+00:00">', ""
+    )
+    html = html.replace("<p>6 January 1990\n", "<p>6 January 1990</p><p>")
+    document = clean(html)
+    assert document["errors"] == []
+    assert "6 January 1990" not in document["text"]  # the dateline rule did take the line
+    assert "published" not in document["meta"]
