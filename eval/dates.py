@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import json
 import sys
 import time
@@ -31,7 +30,9 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from splits import half
 
 from presspipe import config_with_defaults, new_document
 from presspipe.plugins.clean.config import HTML_SCHEMA
@@ -39,12 +40,6 @@ from presspipe.plugins.clean.html import CleanHtml
 from presspipe.plugins.readers.decode import DecodeError, decode_html
 
 Finder = Callable[[str, str | None], str | None]
-
-
-def half(url: str) -> str:
-    """``tune`` or ``held``: a fixed split of the pages by a hash of their site."""
-    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
-    return "tune" if int(hashlib.sha1(host.encode()).hexdigest(), 16) % 2 == 0 else "held"
 
 
 def presspipe_finder() -> Finder:
