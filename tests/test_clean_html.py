@@ -237,3 +237,37 @@ def test_a_dateline_the_date_rules_refuse_is_not_stored() -> None:
     assert document["errors"] == []
     assert "6 January 1990" not in document["text"]  # the dateline rule did take the line
     assert "published" not in document["meta"]
+
+
+def json_ld_body(paragraphs: list[str]) -> str:
+    import json
+
+    data = {
+        "@type": "NewsArticle",
+        "headline": "Council approves budget",
+        "articleBody": "\n\n".join(paragraphs),
+    }
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def test_schema_org_article_body_fills_a_page_whose_article_is_drawn_by_script() -> None:
+    html = (
+        "<html><head><title>Council approves budget</title>"
+        f"{json_ld_body(PARAGRAPHS)}</head><body><div id='app'></div><script>render()</script></body></html>"
+    )
+    document = clean(html)
+    assert document["errors"] == []  # was clean.empty: no article text in the page's markup
+    assert document["text"].split("\n\n") == PARAGRAPHS
+
+
+def test_schema_org_article_body_wins_only_when_it_holds_much_more_of_the_same_article() -> None:
+    # The markup shows a teaser (the first paragraph); articleBody holds all four.
+    teaser = page([PARAGRAPHS[0]]).replace("</head>", json_ld_body(PARAGRAPHS) + "</head>")
+    assert clean(teaser)["text"].split("\n\n") == PARAGRAPHS
+    # A truncated articleBody never replaces the fuller article in the markup.
+    truncated = page().replace("</head>", json_ld_body(PARAGRAPHS[:1]) + "</head>")
+    assert clean(truncated)["text"].split("\n\n") == PARAGRAPHS
+    # Nor does one of another article (a related story's).
+    other = ["Another story entirely, about the harbour and its new ferry timetable for the winter."] * 12
+    unrelated = page([PARAGRAPHS[0]]).replace("</head>", json_ld_body(other) + "</head>")
+    assert clean(unrelated)["text"] == PARAGRAPHS[0]

@@ -243,8 +243,7 @@ def find_modified(html: str, not_after: datetime | None = None) -> str | None:
     ``article:modified_time`` and the like, or ``None``."""
     head = html[:HEAD_CHARS]
     candidates: list[tuple[str, str]] = []
-    for script in _JSON_LD.finditer(head):
-        candidates.extend((STRUCTURED, value) for value in _json_ld_dates(script.group(1), "dateModified"))
+    candidates.extend((STRUCTURED, value) for value in json_ld_values(html, "dateModified"))
     for tag in _META.finditer(head):
         key = _value(_KEY.search(tag.group(0)))
         if key and key.lower() in MODIFIED_META:
@@ -324,8 +323,7 @@ def _evidence(html: str, url: str | None, dateline: str | None) -> Iterator[tupl
         if found:
             yield ADDRESS, "-".join(g for g in found.groups() if g)
     head = html[:HEAD_CHARS]
-    for script in _JSON_LD.finditer(head):
-        yield from ((STRUCTURED, value) for value in _json_ld_dates(script.group(1)))
+    yield from ((STRUCTURED, value) for value in json_ld_values(html, "datePublished"))
     for tag in _META.finditer(head):
         key = _value(_KEY.search(tag.group(0)))
         if key and key.lower() in PUBLISHED_META:
@@ -393,10 +391,16 @@ def _in_page_frame(element: Any) -> bool:
     return False
 
 
-def _json_ld_dates(source: str, key: str = "datePublished") -> Iterator[str]:
+def json_ld_values(html: str, key: str) -> Iterator[str]:
+    """The string values of ``key`` in the page's JSON-LD scripts (its first ``HEAD_CHARS``), at any depth."""
+    for script in _JSON_LD.finditer(html[:HEAD_CHARS]):
+        yield from _json_ld_strings(script.group(1), key)
+
+
+def _json_ld_strings(source: str, key: str) -> Iterator[str]:
     """The ``key`` values of a JSON-LD script, at any depth, in document order."""
     try:
-        data = json.loads(source)
+        data = json.loads(source, strict=False)  # strict=False: raw line breaks inside strings
     except ValueError:
         # Broken JSON-LD is common; its dates often are not.
         yield from re.findall(rf""""{key}"\s*:\s*"([^"]{{6,40}})\"""", source)
