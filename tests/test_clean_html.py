@@ -271,3 +271,12 @@ def test_schema_org_article_body_wins_only_when_it_holds_much_more_of_the_same_a
     other = ["Another story entirely, about the harbour and its new ferry timetable for the winter."] * 12
     unrelated = page([PARAGRAPHS[0]]).replace("</head>", json_ld_body(other) + "</head>")
     assert clean(unrelated)["text"] == PARAGRAPHS[0]
+
+
+def test_a_page_precision_mode_finds_nothing_in_is_read_in_recall_mode() -> None:
+    # The article sits in a <footer> element: trafilatura's precision mode takes none of it.
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = f"<html><head><title>Budget</title></head><body><footer>{paragraphs}</footer></body></html>"
+    document = clean(html)
+    assert document["errors"] == []  # was clean.empty
+    assert document["text"].split("\n\n") == PARAGRAPHS

@@ -83,24 +83,17 @@ class CleanHtml:
             raise CleanError("clean.empty", "the page is empty")
         if not _TAG.search(html):
             raise CleanError("clean.not_html", "the input has no HTML tags; use clean.text for plain text")
-        import trafilatura  # here, not at the top: every command imports this module, few read HTML
-
         url = _web(url)
-
-        extracted = trafilatura.bare_extraction(
-            html,
-            url=url,
-            favor_precision=self.config["favor_precision"],
-            include_comments=self.config["include_comments"],
-            include_tables=self.config["include_tables"],
-            no_fallback=not self.config["fallback"],
-            with_metadata=True,
-        )
-        body = getattr(extracted, "body", None)
-        blocks = to_blocks(body) if body is not None else []
+        extracted = self._extract(html, url, recall=False)
+        blocks = _body_blocks(extracted)
         schema_blocks = article_body(html)
         if _fuller(schema_blocks, blocks):
             blocks = schema_blocks
+        elif self.config["favor_precision"] and _words(blocks) < self.config["min_words"]:
+            # Precision found no article (its text sits in a <footer>, say): recall mode may.
+            recalled = self._extract(html, url, recall=True)
+            if _words(_body_blocks(recalled)) > _words(blocks):
+                extracted, blocks = recalled, _body_blocks(recalled)
         if not blocks:
             raise CleanError("clean.empty", "no article text found in the page")
         title = normalise(getattr(extracted, "title", None) or "") or None
@@ -138,6 +131,21 @@ class CleanHtml:
         }
         return cleaned, meta
 
+    def _extract(self, html: str, url: str | None, *, recall: bool) -> Any:
+        """trafilatura's extraction (a ``Document`` or ``None``): as configured, or in its recall mode."""
+        import trafilatura  # here, not at the top: every command imports this module, few read HTML
+
+        return trafilatura.bare_extraction(
+            html,
+            url=url,
+            favor_precision=self.config["favor_precision"] and not recall,
+            favor_recall=recall,
+            include_comments=self.config["include_comments"],
+            include_tables=self.config["include_tables"],
+            no_fallback=not self.config["fallback"],
+            with_metadata=True,
+        )
+
     def _language(self, html: str, text: str) -> str | None:
         guess = detect_language(text) if self.config["detect_language"] else None
         if guess:
@@ -171,6 +179,15 @@ def _fuller(schema: list[Block], extracted: list[Block]) -> bool:
         return False
     known = set(schema_words)
     return not found or sum(word in known for word in found) >= ARTICLE_BODY_OVERLAP * len(found)
+
+
+def _body_blocks(extracted: Any) -> list[Block]:
+    body = getattr(extracted, "body", None)
+    return to_blocks(body) if body is not None else []
+
+
+def _words(blocks: list[Block]) -> int:
+    return sum(count_words(line) for block in blocks for line in block.lines)
 
 
 def count_words(text: str) -> int:
