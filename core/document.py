@@ -10,6 +10,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from presspipe.given_dates import dates_problem, normalised_dates
+
 SCHEMA_VERSION = 1
 
 Document = dict[str, Any]
@@ -82,16 +84,17 @@ def record_problem(record: object) -> str | None:
             json.dumps(value, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError as error:
             return f"'{field}' holds {error.object[error.start : error.end]!r}, a lone surrogate (not valid Unicode)"
-    return None
+    return dates_problem(record.get("meta"))
 
 
 def document_from_record(record: Mapping[str, Any], uri: str | None = None) -> Document:
-    """The raw document of a record that ``record_problem`` passed; ``uri`` when it has none."""
+    """The raw document of a record that ``record_problem`` passed; ``uri`` when it has none.
+    Its ``meta`` dates are normalised (``presspipe.given_dates``)."""
     return new_document(
         text=record.get("text"),
         html=record.get("html"),
         id=record.get("id"),
-        meta=record.get("meta"),
+        meta=normalised_dates(record.get("meta")),
         uri=record.get("uri", uri),
     )
 

@@ -1,4 +1,4 @@
-"""Publication dates: presspipe's ``meta.published`` against htmldate's fast mode, one run.
+"""Publication dates: presspipe's ``meta.published`` against htmldate's fast and extensive modes, one run.
 
 Usage::
 
@@ -8,7 +8,8 @@ CORPUS is the dates corpus (``gold.json`` with each page's address and day, ``ht
 see its SOURCE.md). Each page is decoded as presspipe's HTML reader decodes it and run
 through the ``clean.html`` step, once without its address and once with it (as a JSONL
 ``uri`` or a WARC record gives it); htmldate's ``find_date(html, extensive_search=False,
-original_date=True)`` runs on the same text in the same run. Day-level: precision is right
+original_date=True)`` (fast) and ``extensive_search=True`` (extensive) run on the same text in
+the same run. Day-level: precision is right
 days / pages given a day (a page whose gold has no date counts as wrong when given one),
 coverage is pages given a day / all pages. The pages are split in two halves by a hash of
 their site (the host name without ``www.``), so that no site has pages on both sides: the
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import json
 import sys
 import time
@@ -30,7 +30,9 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from splits import half
 
 from presspipe import config_with_defaults, new_document
 from presspipe.plugins.clean.config import HTML_SCHEMA
@@ -38,12 +40,6 @@ from presspipe.plugins.clean.html import CleanHtml
 from presspipe.plugins.readers.decode import DecodeError, decode_html
 
 Finder = Callable[[str, str | None], str | None]
-
-
-def half(url: str) -> str:
-    """``tune`` or ``held``: a fixed split of the pages by a hash of their site."""
-    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
-    return "tune" if int(hashlib.sha1(host.encode()).hexdigest(), 16) % 2 == 0 else "held"
 
 
 def presspipe_finder() -> Finder:
@@ -58,13 +54,13 @@ def presspipe_finder() -> Finder:
     return find
 
 
-def htmldate_finder() -> Finder:
+def htmldate_finder(extensive: bool = False) -> Finder:
     from htmldate import find_date
 
     def find(html: str, url: str | None) -> str | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            found: str | None = find_date(html, url=url, extensive_search=False, original_date=True)
+            found: str | None = find_date(html, url=url, extensive_search=extensive, original_date=True)
         return found
 
     return find
@@ -87,7 +83,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped: corpus not found at {args.corpus}")
         return 0
     gold: dict[str, dict[str, Any]] = json.loads((args.corpus / "gold.json").read_text(encoding="utf-8"))
-    finders = {"presspipe": presspipe_finder(), "htmldate fast": htmldate_finder()}
+    finders = {
+        "presspipe": presspipe_finder(),
+        "htmldate fast": htmldate_finder(),
+        "htmldate ext": htmldate_finder(extensive=True),
+    }
     results: dict[tuple[str, bool], dict[str, str | None]] = {}
     seconds = dict.fromkeys(finders, 0.0)
     undecodable = []

@@ -9,7 +9,9 @@ CORPUS is the article-extraction benchmark directory (``html/<id>.html.gz``,
 benchmark's: ``\\w+`` tokens, multisets of word 4-gram shingles, per-page TP/FP/FN scaled to
 sum to 1 so every page weighs the same, summed over pages; precision, recall and F1 from
 the sums. Every system is scored by the same code on the same pages, in this run. The
-``±`` is the standard deviation of F1 over 1,000 bootstrap resamples of the pages.
+``±`` is the standard deviation of F1 over 1,000 bootstrap resamples of the pages. The pages
+are also scored in two halves split by a hash of their site (``splits.half``, as the dates
+eval splits): rules are tuned looking at the ``tune`` half only; ``held`` is the other.
 
 Nothing from the corpus is written anywhere. Exits 0 with "skipped: corpus not found"
 when CORPUS is absent, so CI can run it unconditionally.
@@ -28,6 +30,9 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from splits import half
 
 Counts = tuple[float, float, float]
 SHINGLE = 4
@@ -139,7 +144,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("corpus", type=Path, help="the article-extraction benchmark directory")
     parser.add_argument("--config", default="{}", help="clean.html 'with:' config, as JSON")
     parser.add_argument("--pages", type=int, default=0, help="score only the first N pages (0: all)")
-    parser.add_argument("--show", action="store_true", help="list presspipe's worst pages by F1")
+    parser.add_argument(
+        "--show", choices=["tune", "held", "all"], help="list presspipe's worst pages by F1 in a half"
+    )
     args = parser.parse_args(argv)
 
     truth_path = args.corpus / "ground-truth.json"
@@ -184,6 +191,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows.append((f1, name, precision, recall, bootstrap_std(per_page)))
     for f1, name, precision, recall, std in sorted(rows, reverse=True):
         print(f"{name:<40} {precision:>9.3f} {recall:>7.3f} {f1:>6.3f} {std:>13.3f}")
+    parts = {part: [i for i, page in enumerate(ids) if half(urls[page]) == part] for part in ("tune", "held")}
+    print(f"by site half: tune {len(parts['tune'])} pages, held {len(parts['held'])} pages")
+    print(f"{'system':<40} {'tune P':>7} {'R':>6} {'F1':>6} {'held P':>7} {'R':>6} {'F1':>6}")
+    for _f1, name, *_rest in sorted(rows, reverse=True):
+        cells = []
+        for part in ("tune", "held"):
+            cells.extend(score([counts[name][i] for i in parts[part]]))
+        print(f"{name:<40} " + " ".join(f"{v:>{7 if n % 3 == 0 else 6}.3f}" for n, v in enumerate(cells)))
     for ours in ("presspipe (clean.html)", "presspipe text+meta.headings"):
         for name in counts:
             if name.startswith("trafilatura"):
@@ -192,7 +207,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if errors:
         print("presspipe errors:", ", ".join(f"{page[:12]} {code}" for page, code in sorted(errors.items())))
     if args.show:
-        worst = sorted(ids, key=lambda page: score([page_counts(gold[page], texts[page])])[2])[:15]
+        shown = [page for page in ids if args.show == "all" or half(urls[page]) == args.show]
+        worst = sorted(shown, key=lambda page: score([page_counts(gold[page], texts[page])])[2])[:15]
         for page in worst:
             p, r, f = score([page_counts(gold[page], texts[page])])
             print(f"  {page[:16]} P {p:.2f} R {r:.2f} F1 {f:.2f} {urls[page][:70]}")

@@ -223,3 +223,59 @@ def test_eval_on_a_tiny_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert _extraction_module().main([str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "presspipe (clean.html)" in out and "half 1" in out
+
+
+def test_a_dateline_the_date_rules_refuse_is_not_stored() -> None:
+    # The dateline is evidence for find_published, which refuses a day before 1995: it must not
+    # reach meta.published by itself.
+    html = page([f"6 January 1990\n{PARAGRAPHS[0]}", *PARAGRAPHS[1:]]).replace(
+        '<meta property="article:published_time" content="2026-01-06T07:03:00+00:00">', ""
+    )
+    html = html.replace("<p>6 January 1990\n", "<p>6 January 1990</p><p>")
+    document = clean(html)
+    assert document["errors"] == []
+    assert "6 January 1990" not in document["text"]  # the dateline rule did take the line
+    assert "published" not in document["meta"]
+
+
+def json_ld_body(paragraphs: list[str]) -> str:
+    import json
+
+    data = {
+        "@type": "NewsArticle",
+        "headline": "Council approves budget",
+        "articleBody": "\n\n".join(paragraphs),
+    }
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def test_schema_org_article_body_fills_a_page_whose_article_is_drawn_by_script() -> None:
+    html = (
+        "<html><head><title>Council approves budget</title>"
+        f"{json_ld_body(PARAGRAPHS)}</head><body><div id='app'></div><script>render()</script></body></html>"
+    )
+    document = clean(html)
+    assert document["errors"] == []  # was clean.empty: no article text in the page's markup
+    assert document["text"].split("\n\n") == PARAGRAPHS
+
+
+def test_schema_org_article_body_wins_only_when_it_holds_much_more_of_the_same_article() -> None:
+    # The markup shows a teaser (the first paragraph); articleBody holds all four.
+    teaser = page([PARAGRAPHS[0]]).replace("</head>", json_ld_body(PARAGRAPHS) + "</head>")
+    assert clean(teaser)["text"].split("\n\n") == PARAGRAPHS
+    # A truncated articleBody never replaces the fuller article in the markup.
+    truncated = page().replace("</head>", json_ld_body(PARAGRAPHS[:1]) + "</head>")
+    assert clean(truncated)["text"].split("\n\n") == PARAGRAPHS
+    # Nor does one of another article (a related story's).
+    other = ["Another story entirely, about the harbour and its new ferry timetable for the winter."] * 12
+    unrelated = page([PARAGRAPHS[0]]).replace("</head>", json_ld_body(other) + "</head>")
+    assert clean(unrelated)["text"] == PARAGRAPHS[0]
+
+
+def test_a_page_precision_mode_finds_nothing_in_is_read_in_recall_mode() -> None:
+    # The article sits in a <footer> element: trafilatura's precision mode takes none of it.
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = f"<html><head><title>Budget</title></head><body><footer>{paragraphs}</footer></body></html>"
+    document = clean(html)
+    assert document["errors"] == []  # was clean.empty
+    assert document["text"].split("\n\n") == PARAGRAPHS

@@ -473,6 +473,23 @@ def test_footers(line: str) -> None:
     assert removed(document, "footer") == [line]
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Jane Doe is a reporter at Example News who covers the city council and its budget. "
+        "She can be reached at jdoe@example.com.",
+        "For more on the programme, families can call the council's helpline on weekdays or write "
+        "to help@council.example.",
+        "Editor: the views in this piece are the author's own, and she has written about the "
+        "council for twenty years.",
+    ],
+)
+def test_a_footer_line_that_reads_as_body_text_stays(line: str) -> None:
+    document = clean(f"{BODY}\n\n{line}")
+    assert document["text"] == f"{BODY}\n\n{line}"
+    assert removed(document, "footer") == []
+
+
 def test_footer_rule_only_looks_at_the_end() -> None:
     line = "Editor: Jane Doe"
     document = clean(f"{line}\n\n{BODY}\n\n{BODY}\n\n{BODY}", {"rules": {"title": False}})

@@ -27,6 +27,11 @@ from .test_store import make_document
 store_url = test_store.store_url  # the fixture: SQLite and PostgreSQL
 PLAIN = "name: plain\nsteps:\n  - use: clean.text\n"
 POISON = "0001-01-01T00:00:00+01:00"
+"""A date the store cannot keep; the API and the input readers refuse it before processing."""
+UNSTORABLE_ID = "a/b"
+"""An id the store refuses after processing (``not_stored``)."""
+UNSTORABLE_TITLE = "x" * 2001
+"""A title the store refuses after processing (``not_stored``); the API takes any title."""
 
 
 @pytest.fixture
@@ -51,16 +56,22 @@ def wait_for(client: TestClient, url: str) -> dict[str, Any]:
 
 def test_a_poisoned_document_fails_alone_in_a_batch_of_forty(client: TestClient) -> None:
     documents: list[dict[str, Any]] = [{"text": f"Document number {n} says hello."} for n in range(40)]
-    documents[20]["meta"] = {"published": POISON}
+    documents[20]["meta"] = {"title": UNSTORABLE_TITLE}
+    documents[30]["meta"] = {"published": POISON}
     answer = client.post("/v1/batches?pipeline=plain", json={"documents": documents})
     assert answer.status_code == 202, answer.text
     batch = wait_for(client, answer.json()["url"])
-    assert (batch["processed"], batch["failed"]) == (40, 1)
+    assert (batch["processed"], batch["failed"]) == (40, 2)
     statuses = [result["status"] for result in batch["results"]]
-    assert statuses == ["created"] * 20 + ["failed"] + ["created"] * 19
+    assert statuses == ["created"] * 20 + ["failed"] + ["created"] * 9 + ["failed"] + ["created"] * 9
     [error] = batch["results"][20]["errors"]
-    assert error["code"] == "not_stored" and f"meta.published '{POISON}' is out of range" in error["message"]
-    assert client.get("/healthz").json()["documents"] == 39
+    assert error["code"] == "not_stored" and "meta.title of 2,001 characters" in error["message"]
+    [error] = batch["results"][30]["errors"]
+    assert error["code"] == "invalid_date"
+    assert (
+        error["message"] == f"documents.30.meta.published '{POISON}' is out of range (years 1 to 9999 in UTC)"
+    )
+    assert client.get("/healthz").json()["documents"] == 38
 
 
 def test_a_single_poisoned_post_is_a_422_naming_the_field(client: TestClient) -> None:
@@ -69,8 +80,7 @@ def test_a_single_poisoned_post_is_a_422_naming_the_field(client: TestClient) ->
     )
     assert answer.status_code == 422
     error = answer.json()["error"]
-    assert error["code"] == "document_failed" and "meta.published" in error["message"]
-    assert error["details"][0]["code"] == "not_stored"
+    assert error["code"] == "invalid_date" and error["message"].startswith(f"body.meta.published '{POISON}'")
     slash = client.post("/v1/documents?pipeline=plain", json={"text": "Hello there.", "id": "a/b"})
     assert slash.status_code == 422 and slash.json()["error"]["message"].startswith("id: ")
 
@@ -84,7 +94,7 @@ def presspipe(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_run_store_records_the_bad_documents_and_stores_the_good(tmp_path: Path) -> None:
     records = [
         '{"text": "Bad \\udcff here, said Ada Lovelace."}',
-        json.dumps({"text": "A poisoned date, said Ada Lovelace.", "meta": {"published": POISON}}),
+        json.dumps({"text": "A poisoned id, said Ada Lovelace.", "id": UNSTORABLE_ID}),
         json.dumps({"text": "A fine record, said Ada Lovelace."}),
     ]
     (tmp_path / "rec.jsonl").write_text("\n".join(records) + "\n", encoding="utf-8")
@@ -95,7 +105,7 @@ def test_run_store_records_the_bad_documents_and_stores_the_good(tmp_path: Path)
     )
     assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
     assert "skipped rec.jsonl:1: 'text' holds '\\udcff', a lone surrogate (not valid Unicode)" in run.stderr
-    assert "failed rec.jsonl:2:" in run.stderr and "is out of range" in run.stderr
+    assert "failed rec.jsonl:2:" in run.stderr and "holds a '/'" in run.stderr
     assert "3 documents: 2 done, 1 failed; 1 input skipped" in run.stderr
     with open_store(tmp_path / "h2.db") as store:
         assert sorted(d["text"] for d in store.iter_documents()) == [

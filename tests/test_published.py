@@ -133,3 +133,38 @@ def test_a_day_in_the_address_needs_two_digits_or_a_slash():
 @pytest.mark.parametrize("text", ["04/03/2020", "10/12/20"])  # April or March? which is the year?
 def test_an_ambiguous_date_is_no_evidence_of_our_own(text):
     assert plausible(text) is None
+
+
+def test_an_arabic_date_is_read():
+    html = page('<meta property="article:published_time" content="الأربعاء، 07 أكتوبر 2020 - 12:09 م">')
+    assert find_published(html) == "2020-10-07"
+
+
+RELATED = "".join(
+    f'<li><a href="/p{n}">Other post {n}</a> <time class="published" datetime="{day}">{day}</time></li>'
+    for n, day in enumerate(["2020-12-03", "2023-01-06", "2017-09-06"])
+)
+
+
+def test_pubdates_of_a_list_are_not_the_pages():
+    body = (
+        '<article><h1>Title</h1><p class="byline"><span class="date">31. Oktober 2023</span></p>'
+        f"<p>Body text of the article.</p></article><ul>{RELATED}</ul>"
+    )
+    assert find_published(page(body=body)) == "2023-10-31"
+
+
+def test_marked_dates_that_agree_on_no_day_are_a_list_and_no_evidence():
+    teasers = "".join(
+        f'<div class="teaser"><a href="/t{n}">Teaser {n}</a><span class="date">{day}</span></div>'
+        for n, day in enumerate(["06.08.2020", "18.02.2021", "17.10.2020"])
+    )
+    # htmldate reads the Drupal "submitted" line; the teasers' dates do not gainsay it.
+    body = '<article><h1>Title</h1><div class="submitted">21.01.2022</div><p>Body.</p></article>'
+    assert find_published(page(body=body + teasers)) == "2022-01-21"
+
+
+def test_the_day_the_page_prints_wins_over_a_generic_date_tag():
+    # htmldate reads <meta name="date"> (often the last change), so it is no second opinion.
+    body = '<article><h1>Title</h1><p class="date">05.02.2020 - Redaktion</p><p>Body text.</p></article>'
+    assert find_published(page('<meta name="date" content="2020-02-12">', body=body)) == "2020-02-05"

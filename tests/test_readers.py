@@ -287,3 +287,17 @@ def test_the_cli_reads_jsonl_zst(tmp_path):
     assert result.returncode == 0, result.stderr
     [document] = [json.loads(line) for line in out.read_text().splitlines()]
     assert document["id"] == "z1" and document["text"].startswith("The mayor opened")
+
+
+def test_utf8_with_a_stray_byte_is_utf8_whatever_is_declared():
+    # A latin-1 "ü" pasted into a UTF-8 page that declares windows-1250: read as windows-1250,
+    # every "ü" of the page would be "Ăź".
+    words = " ".join(["Standardausführung", "für", "Größe", "Übergabe"] * 6)
+    page = f'<html><head><meta charset="windows-1250"></head><body><p>{words}</p>'.encode()
+    data = page + "<p>M\xfcller</p></body></html>".encode("latin-1")
+    text, charset = decode_html(data)
+    assert charset == "utf-8"
+    assert "Standardausführung" in text and "Ăź" not in text and "M\ufffdller" in text
+    # Real windows-1250 text has no UTF-8 sequences to speak of: it stays windows-1250.
+    czech = '<html><head><meta charset="windows-1250"></head><body><p>Příliš žluťoučký kůň</p></body></html>'
+    assert decode_html(czech.encode("cp1250")) == (czech, "cp1250")

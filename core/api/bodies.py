@@ -18,6 +18,7 @@ from presspipe.api.errors import ApiError
 from presspipe.api.models import DocumentIn
 from presspipe.document import Document, new_document
 from presspipe.errors import echo
+from presspipe.given_dates import GivenDateError, normalised_dates
 from presspipe.store import text_problem
 
 
@@ -208,7 +209,11 @@ def raw_document(item: DocumentIn, where: str = "body") -> Document:
                 422, "too_deep", f"{where}.meta nests objects and arrays deeper than {MAX_META_DEPTH} levels"
             )
         _checked_text(json.dumps(item.meta, ensure_ascii=False), f"{where}.meta")
-    return new_document(text=item.text, html=item.html, id=item.id, uri=item.uri, meta=item.meta)
+    try:
+        meta = normalised_dates(item.meta)
+    except GivenDateError as error:
+        raise ApiError(422, "invalid_date", f"{where}.{error}") from None
+    return new_document(text=item.text, html=item.html, id=item.id, uri=item.uri, meta=meta)
 
 
 DOCUMENT_MEDIA_TYPES = "application/json, text/plain or text/html"

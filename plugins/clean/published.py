@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -148,6 +149,8 @@ _MORE_MONTH_NAMES = {
     "sv": "januari februari mars april maj juni juli augusti september oktober november december",
     "id": "januari februari maret april mei juni juli agustus september oktober november desember",
     "hu": "január február március április május június július augusztus szeptember október november december",
+    "ar": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر",
+    "ar-plain": "يناير فبراير مارس ابريل مايو يونيه يوليه اغسطس سبتمبر اكتوبر نوفمبر ديسمبر",
 }
 MONTHS: dict[str, int] = {}
 for _names in _MONTH_NAMES.values():
@@ -180,22 +183,38 @@ def find_published(
 
     ``url`` is the page's address, ``dateline`` a date found at the top of its text,
     ``not_after`` when it was crawled (default: now). Strong evidence (see ``STRONG``) decides
-    alone. Otherwise htmldate's fast mode is asked (it reads dates in text and markup that
+    alone; ``<time pubdate>`` elements on days more than one apart are a list's and no
+    evidence. Otherwise htmldate's fast mode is asked (it reads dates in text and markup that
     these rules leave alone); its day is taken when the page's weak evidence (a date in an
     element marked as one, a generic ``date`` meta tag, a dateline) names the same day or
-    there is none, and refused when the weak evidence names only other days. When htmldate
-    finds nothing, the first weak day is taken.
+    there is none, and refused when the weak evidence names only other days. Marked elements
+    that agree on no day (each day as often as the first) are a list's and left out; a day
+    they do agree on wins over a generic ``date`` tag that htmldate merely repeats. When
+    htmldate finds nothing, the first weak day is taken.
     """
     latest = _latest(not_after)
     found = list(_days(_evidence(html, url, dateline), date.max))
     if any(kind in STRONG and day > latest for kind, day, _utc in found):
         return None  # the page claims a day after its crawl: its dates are not to be trusted
     found = [(kind, day, utc) for kind, day, utc in found if day <= latest]
+    if _spread([day for kind, day, _utc in found if kind == TIME]) > 1:
+        # <time pubdate> on days far apart: the pubdates of a list (related posts, comments).
+        found = [item for item in found if item[0] != TIME]
     strong = [(day, utc) for kind, day, utc in found if kind in STRONG]
-    weak = [(day, utc) for kind, day, utc in found if kind not in STRONG]
     if strong:
-        return _local_day(strong + weak)
+        return _local_day(strong + [(day, utc) for kind, day, utc in found if kind not in STRONG])
+    elements = [day for kind, day, _utc in found if kind == ELEMENT]
+    element_day = _prevailing(elements)
+    if element_day is None and len(set(elements)) > 1:
+        # Marked dates that agree on no day are a list's (teasers, archives), not the page's.
+        found = [item for item in found if item[0] != ELEMENT]
+    weak = [(day, utc) for kind, day, utc in found if kind not in STRONG]
     opinion = _second_opinion(html, url, latest)
+    generic = {day for kind, day, _utc in found if kind == GENERIC}
+    if element_day is not None and opinion in generic and element_day not in generic:
+        # htmldate read the generic date tag, often the last change: it is no second opinion
+        # against the day the page prints as its own.
+        return element_day.isoformat()
     if opinion is None:
         return _local_day(weak) if weak else None
     if any(day == opinion for day, _utc in weak):
@@ -205,13 +224,26 @@ def find_published(
     return None  # the page's own dates say otherwise
 
 
+def _spread(days: list[date]) -> int:
+    """Days between the earliest and the latest of ``days`` (0 for none)."""
+    return (max(days) - min(days)).days if days else 0
+
+
+def _prevailing(days: list[date]) -> date | None:
+    """The first of ``days`` when it is found more often than any other day, else ``None``."""
+    if not days:
+        return None
+    first = days[0]
+    counts = Counter(days)
+    return first if all(counts[first] > n for day, n in counts.items() if day != first) else None
+
+
 def find_modified(html: str, not_after: datetime | None = None) -> str | None:
     """The day the page says it was last changed (``YYYY-MM-DD``): JSON-LD ``dateModified``,
     ``article:modified_time`` and the like, or ``None``."""
     head = html[:HEAD_CHARS]
     candidates: list[tuple[str, str]] = []
-    for script in _JSON_LD.finditer(head):
-        candidates.extend((STRUCTURED, value) for value in _json_ld_dates(script.group(1), "dateModified"))
+    candidates.extend((STRUCTURED, value) for value in json_ld_values(html, "dateModified"))
     for tag in _META.finditer(head):
         key = _value(_KEY.search(tag.group(0)))
         if key and key.lower() in MODIFIED_META:
@@ -291,8 +323,7 @@ def _evidence(html: str, url: str | None, dateline: str | None) -> Iterator[tupl
         if found:
             yield ADDRESS, "-".join(g for g in found.groups() if g)
     head = html[:HEAD_CHARS]
-    for script in _JSON_LD.finditer(head):
-        yield from ((STRUCTURED, value) for value in _json_ld_dates(script.group(1)))
+    yield from ((STRUCTURED, value) for value in json_ld_values(html, "datePublished"))
     for tag in _META.finditer(head):
         key = _value(_KEY.search(tag.group(0)))
         if key and key.lower() in PUBLISHED_META:
@@ -360,10 +391,16 @@ def _in_page_frame(element: Any) -> bool:
     return False
 
 
-def _json_ld_dates(source: str, key: str = "datePublished") -> Iterator[str]:
+def json_ld_values(html: str, key: str) -> Iterator[str]:
+    """The string values of ``key`` in the page's JSON-LD scripts (its first ``HEAD_CHARS``), at any depth."""
+    for script in _JSON_LD.finditer(html[:HEAD_CHARS]):
+        yield from _json_ld_strings(script.group(1), key)
+
+
+def _json_ld_strings(source: str, key: str) -> Iterator[str]:
     """The ``key`` values of a JSON-LD script, at any depth, in document order."""
     try:
-        data = json.loads(source)
+        data = json.loads(source, strict=False)  # strict=False: raw line breaks inside strings
     except ValueError:
         # Broken JSON-LD is common; its dates often are not.
         yield from re.findall(rf""""{key}"\s*:\s*"([^"]{{6,40}})\"""", source)

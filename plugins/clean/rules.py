@@ -296,14 +296,29 @@ def match_caption(line: str, rules: RuleSet) -> list[Removal] | None:
     return None
 
 
+PROSE_SENTENCE_WORDS = 10
+"""A sentence of this many words (addresses left out) is body text, wherever it stands."""
+_ADDRESSES = re.compile(rf"{URL.pattern}|{EMAIL}|(?<!\w)@\w+", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?]+(?:\s+|$)")
+
+
+def reads_as_body(line: str) -> bool:
+    """Whether ``line`` holds a sentence of body text (``PROSE_SENTENCE_WORDS`` words or more,
+    links, e-mail addresses and handles not counted): an author's bio, a contact paragraph that
+    says something ("Families can call the helpline ..."), not "Follow her on Twitter @jane"."""
+    sentences = _SENTENCE_END.split(_ADDRESSES.sub("", line))
+    return any(len(sentence.split()) >= PROSE_SENTENCE_WORDS for sentence in sentences)
+
+
 def match_footer(line: str, rules: RuleSet) -> Removal | None:
-    """A footer line (only asked about lines at the end of a document)."""
+    """A footer line (only asked about lines at the end of a document); the built-in patterns
+    never take a line that ``reads_as_body``, a pattern of the pipeline's own always does."""
     if not rules.on("footer"):
         return None
     words = len(URL.sub("", line).split())
     staff_line = FOOTER_PATTERNS.fullmatch(line) and len(line) <= MAX_BOILERPLATE_CHARS
     short_with_url = URL.search(line) and words <= 12
-    if staff_line or short_with_url or rules.extra_match("footer", line):
+    if ((staff_line or short_with_url) and not reads_as_body(line)) or rules.extra_match("footer", line):
         return {"kind": "footer", "text": line, "rule": "footer"}
     return None
 

@@ -6,7 +6,10 @@ among the legacy charsets of the web). Plain text: a byte-order mark (UTF-8, UTF
 then UTF-8, then detection. Two general rules come first: bytes that are valid UTF-8 and not
 plain ASCII are UTF-8 whatever is declared (servers often call UTF-8 pages latin-1; text in
 a single-byte charset is almost never valid UTF-8 by chance), and a declared charset that
-the bytes contradict is not trusted. Bytes that no charset reads are an error naming the input.
+the bytes contradict is not trusted. The declared charset is also weighed against the bytes
+when they are UTF-8 but for a few stray bytes (a latin-1 character pasted into a UTF-8 page):
+then they are UTF-8, the stray bytes replaced, rather than a single-byte charset that reads
+every ``ü`` as two letters (``Ăź``). Bytes that no charset reads are an error naming the input.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ META_SCAN_BYTES = 16_384
 """How far into a page to look for ``<meta charset>`` (browsers look at 1,024; real pages put it later)."""
 MAX_REPLACED = 0.001
 """When nothing decodes cleanly, a declared charset may still be used if at most this share of characters is bad."""
+UTF8_EVIDENCE = 20
+"""How many valid UTF-8 multi-byte characters per stray byte make bytes UTF-8 whatever is declared."""
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 # What browsers do (WHATWG Encoding): a declared charset means its Windows superset, and a
 # <meta> saying UTF-16 (which an ASCII-compatible tag cannot truly be) means UTF-8.
 _ALIASES = {
@@ -91,6 +97,8 @@ def _decode(data: bytes, declared: list[str | None]) -> tuple[str, str]:
             return data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             pass
+        if _mostly_utf8(data):
+            return data.decode("utf-8", errors="replace"), "utf-8"
     for codec in [*dict.fromkeys([*names, "utf-8"])]:
         try:
             return data.decode(codec), codec
@@ -108,6 +116,18 @@ def _decode(data: bytes, declared: list[str | None]) -> tuple[str, str]:
             return text, codec
     tried = ", ".join([*names, "utf-8"])
     raise DecodeError(f"no charset reads these bytes (tried {tried}, then detection)")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether ``data`` is UTF-8 but for a few stray bytes (see ``UTF8_EVIDENCE``).
+
+    Text in a single-byte charset almost never holds a valid UTF-8 sequence by chance, so many
+    of them beside a few invalid bytes mean UTF-8 with a few mistakes, not another charset.
+    """
+    text = data.decode("utf-8", errors="replace")
+    stray = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+    valid = len(_UTF8_MULTIBYTE.findall(data))
+    return 0 < stray * UTF8_EVIDENCE <= valid
 
 
 def _strict(data: bytes, codec: str, why: str) -> tuple[str, str]:
