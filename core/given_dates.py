@@ -22,6 +22,8 @@ from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from presspipe.errors import echo
+
 DATE_FIELDS = ("published", "modified")
 """The ``meta`` keys that hold dates."""
 
@@ -55,13 +57,15 @@ def normalise_date(value: Any, field: str = "meta.published") -> str | None:
         pass
     parsed = _iso_time(text) or _rfc2822(text)
     if parsed is None:
-        raise GivenDateError(f"{field} {value[:60]!r} is not a date in {ACCEPTED_FORMS}")
+        raise GivenDateError(f"{field} {echo(value, 60)!r} is not a date in {ACCEPTED_FORMS}")
     if parsed.tzinfo is None:
         return parsed.isoformat(timespec="seconds")
     try:
         return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     except OverflowError:
-        raise GivenDateError(f"{field} {value[:60]!r} is out of range (years 1 to 9999 in UTC)") from None
+        raise GivenDateError(
+            f"{field} {echo(value, 60)!r} is out of range (years 1 to 9999 in UTC)"
+        ) from None
 
 
 def normalised_dates(meta: Mapping[str, Any] | None) -> dict[str, Any]:
