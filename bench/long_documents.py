@@ -1,7 +1,7 @@
 """Cost per character of each pipeline step on long documents, against the bare spaCy parse.
 
     nice .venv/bin/python bench/long_documents.py [--sizes 300000,600000,1200000,2000000]
-                                                  [--pipeline news] [--timeout 600]
+                                                  [--pipeline news] [--timeout 600] [--python PY]
 
 For each size, a generated news text of that many characters (short paragraphs, each with a
 quotation and two reported statements by the city's mayor; no corpus text) is run through
@@ -10,7 +10,9 @@ step are read from its stats. The same text is then parsed here as the pipeline 
 (``presspipe.parsing.parse_texts`` with the default model), the baseline. Prints per step the
 seconds and microseconds per character at each size, and the step's time over the parse's;
 a step linear in the text keeps its µs/char flat across the sizes. A document over
-``--timeout`` is shown as ``timeout``. Prints figures only: nothing here asserts a time.
+``--timeout`` is shown as ``timeout``. ``--python`` picks the interpreter (and so the presspipe
+install) that runs the CLI, e.g. another checkout's ``.venv/bin/python`` for the figures before a
+change; the baseline parse always runs here. Prints figures only: nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -63,11 +65,11 @@ def long_text(chars: int, seed: int = 22) -> str:
     return "".join(parts)[:chars]
 
 
-def run_steps(pipeline: str, path: Path, timeout: float) -> dict[str, float] | None:
+def run_steps(python: str, pipeline: str, path: Path, timeout: float) -> dict[str, float] | None:
     """Seconds per step of one CLI run over ``path``; None when the document failed (timeout)."""
     stats = path.with_suffix(".stats.json")
     command = [
-        sys.executable,
+        python,
         "-m",
         "presspipe",
         "run",
@@ -101,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="characters, comma-separated")
     parser.add_argument("--pipeline", default="news", help="pipeline name or YAML file (default news)")
     parser.add_argument("--timeout", type=float, default=600, help="budget per document, s (default 600)")
+    parser.add_argument("--python", default=sys.executable, help="interpreter that runs the CLI")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -110,16 +113,16 @@ def main(argv: list[str] | None = None) -> int:
             text = long_text(size)
             path = Path(tmp) / f"long_{size}.txt"
             path.write_text(text, encoding="utf-8")
-            steps = run_steps(args.pipeline, path, args.timeout)
+            steps = run_steps(args.python, args.pipeline, path, args.timeout)
             parse = bare_parse(text)
             results[size] = (parse, steps)
             shown = "timeout" if steps is None else ", ".join(f"{k} {v:.1f} s" for k, v in steps.items())
             print(f"{size:>9,} chars: parse {parse:.1f} s; {shown}", file=sys.stderr)
 
     names = next((list(s) for _, s in results.values() if s is not None), [])
-    print(f"pipeline {args.pipeline}; bare parse: parse_texts with {DEFAULT_MODEL}")
+    print(f"pipeline {args.pipeline} run by {args.python}; bare parse: parse_texts with {DEFAULT_MODEL}")
     header = "".join(f"{size:>24,}" for size in sizes)
-    print(f"{'step (s, µs/char, × parse)':<28}{header}")
+    print(f"{'step (s, µs/char, x parse)':<28}{header}")
     for name in ["bare parse", *names]:
         cells = []
         for size in sizes:
@@ -128,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             if seconds is None:
                 cells.append(f"{'timeout':>24}")
                 continue
-            cells.append(f"{seconds:>8.2f} {seconds / size * 1e6:>7.2f} {seconds / parse:>6.2f}×")
+            cells.append(f"{seconds:>8.2f} {seconds / size * 1e6:>7.2f} {seconds / parse:>6.2f}x")
         print(f"{name:<28}{''.join(cells)}")
     return 0
 
