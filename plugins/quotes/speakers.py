@@ -9,6 +9,7 @@ description ("the analyst") refers to.
 from __future__ import annotations
 
 from bisect import bisect_left
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from presspipe.plugins.quotes.agreement import agrees, person_gender
@@ -146,15 +147,14 @@ class SpeakerSearch(DocumentState):
         PERSON mention described by the same noun ("political analyst ... Abbas Gallyamov")."""
         if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in noun.children):
             return None
-        if self._described is None:
-            self._described = self._person_windows()
-        starts, entities = self._described.get(noun.lemma_.lower(), ([], []))
+        starts, entities = self._person_windows.get(noun.lemma_.lower(), ([], []))
         index = bisect_left(starts, noun.idx)
         return entities[index - 1] if index else None
 
+    @cached_property
     def _person_windows(self) -> dict[str, tuple[list[int], list[dict[str, Any]]]]:
         """For each lemma, the starts and entities of the PERSON mentions that have it within
-        eight words in their sentence (in order): what ``_description`` looks up."""
+        eight words in their sentence (in order): what ``_description`` looks up, built once."""
         described: dict[str, tuple[list[int], list[dict[str, Any]]]] = {}
         for m_start, m_end, entity in self.mentions:
             if entity.get("label") != "PERSON":

@@ -69,8 +69,6 @@ class DocumentState:
         self.genders: dict[str, str | None] = {}  # entity id -> gender (agreement.py), as asked
         # pronoun -> starts and entities of the mentions it may refer to (speakers.py), as asked
         self._agreeing: dict[str, tuple[list[int], list[dict[str, Any]]]] = {}
-        # lemma -> starts and entities of the PERSON mentions near it (speakers.py), built once
-        self._described: dict[str, tuple[list[int], list[dict[str, Any]]]] | None = None
         self.segments = find_segments(self.text, settings.single)
         self.quoted = [(s.start, s.end) for s in self.segments]  # in order, never overlapping
         self.quoted_starts = [start for start, _ in self.quoted]
