@@ -21,6 +21,7 @@ import pytest
 
 from presspipe import RunContext, config_with_defaults
 from presspipe.document import new_document
+from presspipe.plugins.clean.rules import find_duplicates, normalise_for_compare
 from presspipe.plugins.quotes.extract import DocumentReader, _Stabbing
 from presspipe.plugins.quotes.reported import Reported
 from presspipe.plugins.summarize import _own_line, _QuoteCover
@@ -194,3 +195,43 @@ def test_a_long_document_gives_each_paragraph_what_it_gives_alone(tmp_path: Path
     assert {kind for _, _, kind, _, _ in first} >= {"direct", "indirect"}
     assert all(by_paragraph.get(i) == first for i in range(1, count))
     assert len(document["summary"]["sentences"]) == 3
+
+
+def test_duplicate_paragraphs_are_the_all_pairs_comparison() -> None:
+    """clean.text's duplicates (a caption or pull quote repeating part of a longer paragraph),
+    found through the paragraphs holding the rarest word, against comparing all pairs."""
+    rng = random.Random(9)
+    vocabulary = [
+        "the",
+        "mayor",
+        "said",
+        "city",
+        "bridge",
+        "work",
+        "starts",
+        "may",
+        "council",
+        "plan",
+        "votes",
+    ]
+    found = 0
+    for _ in range(60):
+        paragraphs = [
+            " ".join(rng.choices(vocabulary, k=rng.randint(3, 14))) for _ in range(rng.randint(1, 25))
+        ]
+        paragraphs += [rng.choice(paragraphs) + " Said the mayor." for _ in range(3)]  # longer copies
+        paragraphs += [" ".join(rng.choice(paragraphs).split()[2:]) for _ in range(3)]  # shorter parts
+        keys = [normalise_for_compare(p) for p in paragraphs]
+        expected = {}
+        for i, key in enumerate(keys):
+            if len(key.split()) >= 8:
+                longer = [
+                    j
+                    for j, other in enumerate(keys)
+                    if i != j and len(other) > len(key) and f" {key} " in f" {other} "
+                ]
+                if longer:
+                    expected[i] = longer[0]
+        assert find_duplicates(paragraphs) == expected
+        found += len(expected)
+    assert found > 60
