@@ -24,6 +24,7 @@ from presspipe.document import new_document
 from presspipe.plugins.clean.rules import find_duplicates, normalise_for_compare
 from presspipe.plugins.quotes.extract import DocumentReader, _Stabbing
 from presspipe.plugins.quotes.reported import Reported
+from presspipe.plugins.quotes.state import SpeakerLog
 from presspipe.plugins.summarize import _own_line, _QuoteCover
 from presspipe.registry import load_registry
 
@@ -235,3 +236,20 @@ def test_duplicate_paragraphs_are_the_all_pairs_comparison() -> None:
         assert find_duplicates(paragraphs) == expected
         found += len(expected)
     assert found > 60
+
+
+def test_speaker_log_is_the_scan_of_every_speaker() -> None:
+    """A pronoun's first guess: the speaker resolved last before it in its paragraph."""
+    rng = random.Random(13)
+    for _ in range(100):
+        log = SpeakerLog(lambda offset: offset // 50)  # paragraphs of fifty characters
+        resolved: list[tuple[int, dict[str, Any]]] = []
+        for number in range(rng.randint(0, 40)):
+            speaker = (rng.randrange(200), {"id": f"E{number}"})
+            log.append(speaker)
+            resolved.append(speaker)
+            for offset in range(0, 201, 7):
+                expected = next(
+                    (e for o, e in reversed(resolved) if o < offset and o // 50 == offset // 50), None
+                )
+                assert log.last_before(offset, offset // 50) is expected

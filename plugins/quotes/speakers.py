@@ -114,11 +114,9 @@ class SpeakerSearch(DocumentState):
         nearest earlier mention outside quotations."""
         lower = pronoun.lower_
         paragraph = self._paragraph(pronoun.idx)
-        for offset, entity in reversed(self.speakers.in_paragraph(paragraph)):
-            if offset < pronoun.idx:
-                if self._agrees(lower, entity):
-                    return entity
-                break
+        last = self.speakers.last_before(pronoun.idx, paragraph)
+        if last is not None and self._agrees(lower, last):
+            return last
         starts, entities = self._antecedents(lower)
         index = bisect_left(starts, pronoun.idx)
         return entities[index - 1] if index else None

@@ -28,19 +28,33 @@ class Settings:
 
 
 class SpeakerLog:
-    """The (offset, entity) of the speakers resolved so far, kept by paragraph: a pronoun looks
-    only at its own paragraph's, so the lookup does not grow with the document."""
+    """The (offset, entity) of the speakers resolved so far, by paragraph; ``last_before`` is the
+    last one resolved before an offset of its paragraph (what a pronoun refers to first).
+
+    Each paragraph keeps only the speakers that can still be that answer: one resolved later at
+    an offset no greater hides an earlier one for good, so the kept offsets rise and a lookup
+    is a bisection, however many speakers the paragraph (or the document) has.
+    """
 
     def __init__(self, paragraph: Callable[[int], int]) -> None:
         self._paragraph = paragraph
-        self._by_paragraph: dict[int, list[tuple[int, dict[str, Any]]]] = {}
+        self._by_paragraph: dict[int, tuple[list[int], list[dict[str, Any]]]] = {}
 
     def append(self, speaker: tuple[int, dict[str, Any]]) -> None:
-        self._by_paragraph.setdefault(self._paragraph(speaker[0]), []).append(speaker)
+        offset, entity = speaker
+        offsets, entities = self._by_paragraph.setdefault(self._paragraph(offset), ([], []))
+        while offsets and offsets[-1] >= offset:
+            offsets.pop()
+            entities.pop()
+        offsets.append(offset)
+        entities.append(entity)
 
-    def in_paragraph(self, paragraph: int) -> list[tuple[int, dict[str, Any]]]:
-        """The paragraph's speakers (``_paragraph`` numbering), in the order they were resolved."""
-        return self._by_paragraph.get(paragraph, [])
+    def last_before(self, offset: int, paragraph: int) -> dict[str, Any] | None:
+        """The entity of the last speaker resolved at an offset before ``offset`` in
+        ``paragraph`` (``_paragraph`` numbering), if any."""
+        offsets, entities = self._by_paragraph.get(paragraph, ([], []))
+        index = bisect_left(offsets, offset)
+        return entities[index - 1] if index else None
 
 
 class DocumentState:
