@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from presspipe import RunContext, config_with_defaults
+from presspipe.api.pages import _Mark, _MarkIndex
 from presspipe.document import new_document
 from presspipe.plugins.clean.rules import find_duplicates, normalise_for_compare
 from presspipe.plugins.quotes.extract import DocumentReader, _Stabbing
@@ -253,3 +254,18 @@ def test_speaker_log_is_the_scan_of_every_speaker() -> None:
                     (e for o, e in reversed(resolved) if o < offset and o // 50 == offset // 50), None
                 )
                 assert log.last_before(offset, offset // 50) is expected
+
+
+def test_page_marks_by_paragraph_are_the_scan() -> None:
+    """The document page's marks overlapping each paragraph, in their order (classes and
+    attributes are layered in that order)."""
+    rng = random.Random(17)
+    for _ in range(100):
+        marks = []
+        for number in range(rng.randint(0, 30)):
+            start = rng.randrange(300)
+            marks.append(_Mark(start, start + rng.randint(1, rng.choice((5, 40, 250))), (f"m{number}",), ()))
+        index = _MarkIndex(marks)
+        for start in range(0, 320, 9):
+            end = start + rng.randint(1, 60)
+            assert index.overlapping(start, end) == [m for m in marks if m.start < end and m.end > start]
