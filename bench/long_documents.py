@@ -103,6 +103,8 @@ def run_size(python: str, pipeline: str, size: int, timeout: float) -> dict[str,
         done = subprocess.run(command, check=True, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return None
+    except subprocess.CalledProcessError as error:
+        raise SystemExit(f"{python} failed at {size:,} characters:\n{error.stderr[-2000:]}") from None
     result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
     return result
 
