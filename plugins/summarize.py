@@ -15,6 +15,8 @@ reading order; ``summary["text"]`` is their text joined with single spaces.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import re
 from collections import Counter
@@ -136,9 +138,28 @@ def _quoted_fraction(text: str) -> float:
 
 
 def _own_line(text: str, start: int, end: int) -> bool:
-    before = text[:start].rstrip(" \t")
-    after = text[end:].lstrip(" \t")
-    return (not before or before.endswith("\n")) and (not after or after.startswith("\n"))
+    """Whether ``text[start:end]`` has its line to itself (spaces and tabs aside); looks only at
+    the characters beside it, so that it costs the same in a long text."""
+    while start > 0 and text[start - 1] in " \t":
+        start -= 1
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    return (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
+
+
+class _QuoteCover:
+    """Whether a span lies within one of the document's quotes: quotes sorted by start, with the
+    furthest end of each prefix, so a lookup is a bisection."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [start for start, _ in spans]
+        self.reach = list(itertools.accumulate((end for _, end in spans), max))
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether some quote has ``quote_start <= start and end <= quote_end``."""
+        index = bisect.bisect_right(self.starts, start) - 1
+        return index >= 0 and end <= self.reach[index]
 
 
 def candidate_sentences(document: Document, doc: Doc, min_words: int = 5) -> list[Sentence]:
@@ -146,7 +167,9 @@ def candidate_sentences(document: Document, doc: Doc, min_words: int = 5) -> lis
     text: str = document["text"]
     meta = document.get("meta") or {}
     headings = {h.get("text", "").strip().casefold() for h in meta.get("headings") or []}
-    quote_spans = [(q["start"], q["end"]) for q in document.get("quotes") or [] if q.get("end", 0) > 0]
+    quotes = _QuoteCover(
+        [(q["start"], q["end"]) for q in document.get("quotes") or [] if q.get("end", 0) > 0]
+    )
     sentences: list[Sentence] = []
     for sent in doc.sents:
         tokens = [t for t in sent if not t.is_space]
@@ -165,9 +188,7 @@ def candidate_sentences(document: Document, doc: Doc, min_words: int = 5) -> lis
             sentence.skip = "caption"
         elif words < min_words:
             sentence.skip = "short"
-        elif _quoted_fraction(span) >= QUOTE_ONLY or any(
-            qs <= start + 1 and end - 1 <= qe for qs, qe in quote_spans
-        ):
+        elif _quoted_fraction(span) >= QUOTE_ONLY or quotes.covers(start + 1, end - 1):
             sentence.skip = "quote"
         sentences.append(sentence)
     return sentences

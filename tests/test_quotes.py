@@ -556,3 +556,84 @@ def test_pronoun_speaker_agrees_in_gender(run: Any) -> None:
     [quote] = document["quotes"]
     assert quote["speaker"]["text"] == "she"
     assert speaker_name(document, quote) == "Hillary Clinton"
+
+
+DOUBLED = (
+    "The senator spoke in Columbus on Monday.\n\n"
+    "''We will win this election,'' Senator Jane Smith said. ''It is time for a change,'' she added.\n"
+)
+
+
+def test_doubled_straight_marks_are_covered_whole(run: Any) -> None:
+    """PolNeAR writes double quotes as ``''...''``: a quotation spans both marks at each end
+    (a stray ``'`` was left after each highlighted quote), and is direct as its “...” twin is."""
+    assert [(s.start, s.end, s.mark) for s in find_segments("He said ''yes, we can,'' twice.\n")] == [
+        (8, 24, 2)
+    ]
+    document = run(DOUBLED)
+    check_offsets(document)
+    quotes = [q for q in document["quotes"] if q["quoted"]]
+    assert [q["text"] for q in quotes] == ["''We will win this election,''", "''It is time for a change,''"]
+    assert [q["kind"] for q in quotes] == ["direct", "direct"]
+    assert [speaker_name(document, q) for q in quotes] == ["Jane Smith", "Jane Smith"]
+
+
+def test_doubled_marks_highlighted_whole_on_the_page(tmp_path: Path) -> None:
+    """The document page (``highlight``) of a ``presspipe run`` output: each quote's marked text
+    is the quotation with both marks at each end, and no mark is left just after it."""
+    import json
+    import subprocess
+    import sys
+    from html.parser import HTMLParser
+
+    from presspipe.api.pages import highlight
+
+    (tmp_path / "doubled.txt").write_text(DOUBLED, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    command = [
+        sys.executable,
+        "-m",
+        "presspipe",
+        "run",
+        "news",
+        str(tmp_path / "doubled.txt"),
+        "--out",
+        str(out),
+    ]
+    subprocess.run(command, check=True, capture_output=True)
+    document = json.loads(out.read_text(encoding="utf-8"))
+
+    class Quotes(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[str | None] = []
+            self.text: dict[str, str] = {}
+            self.after: dict[str, str] = {}  # the characters right after each quote
+            self.last: str | None = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            values = dict(attrs)
+            classes = (values.get("class") or "").split()
+            # a quote's marked text, or a speaker badge ("who"): neither is text after a quote
+            self.stack.append(
+                values.get("data-quote") if "quote" in classes else "who" if "who" in classes else None
+            )
+
+        def handle_endtag(self, tag: str) -> None:
+            self.stack.pop()
+
+        def handle_data(self, data: str) -> None:
+            if "who" in self.stack:
+                return
+            inside = next((q for q in reversed(self.stack) if q), None)
+            if inside is not None:
+                self.text[inside] = self.text.get(inside, "") + data
+            elif self.last is not None and self.last not in self.after:
+                self.after[self.last] = data
+            self.last = inside or self.last
+
+    page = Quotes()
+    page.feed(str(highlight(document)))
+    marked = [page.text[q["id"]] for q in document["quotes"] if q["quoted"]]
+    assert marked == ["''We will win this election,''", "''It is time for a change,''"]
+    assert len(page.after) == 2 and not any(text.startswith("'") for text in page.after.values())

@@ -10,6 +10,7 @@ highlighted text is built from ``html.escape``d pieces).
 
 from __future__ import annotations
 
+import bisect
 import html
 import itertools
 import re
@@ -54,6 +55,25 @@ class _Mark:
     end: int
     classes: tuple[str, ...]
     attrs: tuple[tuple[str, str], ...]
+
+
+class _MarkIndex:
+    """The marks that overlap a paragraph, by bisection over their starts (a scan of every mark
+    for every paragraph made a long document's page quadratic in its length)."""
+
+    def __init__(self, marks: Sequence[_Mark]) -> None:
+        self.marks = marks
+        self.order = sorted(range(len(marks)), key=lambda i: marks[i].start)
+        self.starts = [marks[i].start for i in self.order]
+        self.longest = max((m.end - m.start for m in marks), default=0)
+
+    def overlapping(self, start: int, end: int) -> list[_Mark]:
+        """``[m for m in marks if m.start < end and m.end > start]``, in the marks' order."""
+        # a mark that starts ``longest`` or more before ``start`` ends by ``start``
+        first = bisect.bisect_right(self.starts, start - self.longest)
+        last = bisect.bisect_left(self.starts, end)
+        found = sorted(i for i in self.order[first:last] if self.marks[i].end > start)
+        return [self.marks[i] for i in found]
 
 
 def render_document(
@@ -176,6 +196,7 @@ def highlight(document: Document, keys: Mapping[Any, str] | None = None) -> Mark
     keys = keys or {}
     text: str = document.get("text") or ""
     marks = list(_marks(document, len(text)))
+    marks_at = _MarkIndex(marks)
     quote_ends: dict[int, list[str]] = {}
     names = {e.get("id"): e.get("name") for e in document.get("entities") or [] if isinstance(e, dict)}
     for quote in document.get("quotes") or []:
@@ -200,7 +221,7 @@ def highlight(document: Document, keys: Mapping[Any, str] | None = None) -> Mark
     for number, (start, end) in enumerate(paragraphs(text)):
         for heading_text in headings.pop(number, []):
             out.append(f"<h3>{html.escape(heading_text)}</h3>")
-        inside = [m for m in marks if m.start < end and m.end > start]
+        inside = marks_at.overlapping(start, end)
         cuts = sorted({start, end, *(p for m in inside for p in (m.start, m.end) if start < p < end)})
         pieces: list[str] = []
         for a, b in itertools.pairwise(cuts):

@@ -347,12 +347,26 @@ def find_duplicates(paragraphs: Sequence[str], min_words: int = 8) -> dict[int, 
     their questions, and nothing says which copy is the stray one.
     """
     keys = [normalise_for_compare(p) for p in paragraphs]
+    # A paragraph that holds a key holds each of its words: only the paragraphs with the key's
+    # rarest word are compared, and each distinct key once (a longer paragraph is never the
+    # same key), so that a long document is not compared all against all.
+    holding: dict[str, list[int]] = {}
+    for j, key in enumerate(keys):
+        for word in set(key.split()):
+            holding.setdefault(word, []).append(j)
+    found: dict[str, int | None] = {}
     duplicates: dict[int, int] = {}
     for i, key in enumerate(keys):
-        if len(key.split()) < min_words:
+        words = key.split()
+        if len(words) < min_words:
             continue
-        for j, other in enumerate(keys):
-            if i != j and len(other) > len(key) and f" {key} " in f" {other} ":
-                duplicates[i] = j
-                break
+        if key not in found:
+            padded = f" {key} "
+            rarest = min(words, key=lambda word: len(holding[word]))
+            found[key] = next(
+                (j for j in holding[rarest] if len(keys[j]) > len(key) and padded in f" {keys[j]} "), None
+            )
+        longer = found[key]
+        if longer is not None:
+            duplicates[i] = longer
     return duplicates

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -90,6 +91,34 @@ def _alnum(text: str) -> int:
     return sum(c.isalnum() for c in text)
 
 
+class _Stabbing:
+    """Which of some reported candidates hold an offset in their content, by bisection: the
+    candidates sorted by start, with the two longest-reaching of each prefix (so that a
+    candidate can ask about the others)."""
+
+    def __init__(self, candidates: list[Reported]) -> None:
+        ordered = sorted(candidates, key=lambda c: c.start)
+        self.starts = [c.start for c in ordered]
+        self.reach: list[tuple[tuple[int, int], tuple[int, int]]] = []  # ((end, id), (end, id))
+        best = second = (-1, -1)
+        for candidate in ordered:
+            entry = (candidate.end, id(candidate))
+            if entry[0] > best[0]:
+                best, second = entry, best
+            elif entry[0] > second[0]:
+                second = entry
+            self.reach.append((best, second))
+
+    def holds(self, offset: int, asking: Reported) -> bool:
+        """Whether a candidate other than ``asking`` has ``start <= offset < end``."""
+        index = bisect_right(self.starts, offset) - 1
+        if index < 0:
+            return False
+        best, second = self.reach[index]
+        end = best[0] if best[1] != id(asking) else second[0]
+        return offset < end
+
+
 class DocumentReader(QuotedSearch, ReportedSearch):
     """Quoted and reported speech of one document."""
 
@@ -100,22 +129,24 @@ class DocumentReader(QuotedSearch, ReportedSearch):
         absorbed: set[int] = set()  # indexes of quotes that became part of a mixed attribution
         records: list[dict[str, Any]] = []
         kept = self._decided(self.reported_candidates(), lexicon)
+        outer = _Stabbing([c for c in kept if c.construction != "in-source"])
+        quote_starts = [q["start"] for q in quotes]  # in order, never overlapping (the segments')
         for candidate in kept:
-            if candidate.construction not in ("noun", "according") and any(
-                other.start <= candidate.cue.idx < other.end
-                for other in kept
-                if other is not candidate and other.construction != "in-source"
+            if candidate.construction not in ("noun", "according") and outer.holds(
+                candidate.cue.idx, candidate
             ):
                 continue  # "Merrill said Machado wants to continue ...": PolNeAR keeps the outer one
-            around = [q for q in quotes if q["start"] <= candidate.cue.idx < q["end"]]
-            if around:  # a transcript line in quotation marks: “WALLACE: ...”
-                self._attribute_quote(around[0], candidate)
+            at = bisect_right(quote_starts, candidate.cue.idx) - 1
+            if at >= 0 and candidate.cue.idx < quotes[at]["end"]:
+                # a transcript line in quotation marks: “WALLACE: ...”
+                self._attribute_quote(quotes[at], candidate)
                 continue
-            inside = [
-                i
-                for i, q in enumerate(quotes)
-                if q["start"] >= candidate.start - 1 and q["end"] <= candidate.end + 1
-            ]
+            inside = []
+            for i in range(bisect_left(quote_starts, candidate.start - 1), len(quotes)):
+                if quotes[i]["start"] > candidate.end + 1:
+                    break
+                if quotes[i]["end"] <= candidate.end + 1:
+                    inside.append(i)
             # a quotation attributed by a cue of its own inside the clause is an inner attribution
             # ("Some voters said they do not believe she “cares,” according to a poll"): it
             # stays itself, and the clause is the outer one's, with the outer speaker

@@ -110,8 +110,7 @@ def reported_features(state: DocumentState, candidate: Reported) -> Features:
             features["content.inner_cue"] = 1.0
     quoted = sum(
         min(e, candidate.end) - max(s, candidate.start)
-        for s, e in state.quoted
-        if s < candidate.end and candidate.start < e
+        for s, e in state._quoted_overlapping(candidate.start, candidate.end)
     )
     share = quoted / max(candidate.end - candidate.start, 1)
     features[f"content.quoted={round(share * 4)}"] = 1.0

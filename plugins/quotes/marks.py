@@ -32,7 +32,9 @@ class Segment:
 
     ``closed`` is False for a quote left open at a paragraph's end (``end`` is then the end of
     the paragraph's text); ``continues`` is True when the segment opens a paragraph that
-    carries on an unclosed quote of the previous paragraph; ``single`` tells single marks.
+    carries on an unclosed quote of the previous paragraph; ``single`` tells single marks;
+    ``mark`` is the length of the marks, 2 for doubled straight single marks (``''...''``, as
+    PolNeAR's texts write double quotes), which the segment covers whole.
     """
 
     start: int
@@ -40,6 +42,7 @@ class Segment:
     closed: bool = True
     continues: bool = False
     single: bool = False
+    mark: int = 1
 
 
 def _is_word(char: str) -> bool:
@@ -60,10 +63,11 @@ def _classify_double(text: str, i: int, start: int, end: int) -> str:
     return "close"
 
 
-def _classify_single(text: str, i: int, start: int, end: int) -> str | None:
-    """'open', 'close', 'either' (a possessive ``s’``) or None for an apostrophe."""
+def _classify_single(text: str, i: int, start: int, end: int, width: int = 1) -> str | None:
+    """'open', 'close', 'either' (a possessive ``s’``) or None for an apostrophe; ``width`` is 2
+    for a doubled mark (``''``), judged by the characters around the pair."""
     before = text[i - 1] if i > start else " "
-    after = text[i + 1] if i + 1 < end else " "
+    after = text[i + width] if i + width < end else " "
     if _is_word(before) and _is_word(after):
         return None  # Putin’s, don’t
     if not _is_word(before) and before not in ".,!?;:—–-)" and (after.isalpha() or after in '“"$('):
@@ -118,20 +122,26 @@ def _single_segments(text: str, start: int, end: int, doubles: list[Segment]) ->
     inside = [(s.start, s.end) for s in doubles]
     found: list[Segment] = []
     opened: int | None = None
+    opened_width = 1
+    second = -1  # the second mark of a doubled pair, already read with the first
     for i in range(start, end):
-        if text[i] not in SINGLE_MARKS:
+        if text[i] not in SINGLE_MARKS or i == second:
             continue
         if any(a <= i < b for a, b in inside):
             continue
-        kind = _classify_single(text, i, start, end)
+        width = 2 if text[i : i + 2] == SINGLE_STRAIGHT * 2 else 1
+        kind = _classify_single(text, i, start, end, width)
         if kind is None:
             continue
+        if width == 2:
+            second = i + 1
         if kind == "open" and text[i] != SINGLE_CLOSE:
-            if text[i + 1 : i + 3].isdigit():
+            if text[i + width : i + width + 2].isdigit():
                 continue  # ’16, '90s
-            opened = i if opened is None else opened
+            if opened is None:
+                opened, opened_width = i, width
         elif kind in ("close", "either") and opened is not None and text[i] != SINGLE_OPEN:
-            if i - opened > 1 and not any(opened < a < i for a, _ in inside):
-                found.append(Segment(opened, i + 1, single=True))
+            if i - opened > opened_width and not any(opened < a < i for a, _ in inside):
+                found.append(Segment(opened, i + width, single=True, mark=opened_width))
             opened = None
     return found

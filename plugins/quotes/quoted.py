@@ -140,7 +140,7 @@ class QuotedSearch(CueSearch):
         }
 
     def _is_direct(self, segment: Segment) -> bool:
-        inner = self.text[segment.start + 1 : segment.end].lstrip()
+        inner = self.text[segment.start + segment.mark : segment.end].lstrip()
         if not inner or not (inner[0].isupper() or inner[0].isdigit()):
             return False
         before = self._before(segment.start)

@@ -217,7 +217,7 @@ class ReportedSearch(CueSearch):
             end = self.paragraph_spans[paragraph][1] if paragraph >= 0 else len(self.text)
             if number + 1 < len(matches):
                 end = min(end, matches[number + 1].start())
-            end = len(self.text[:end].rstrip())
+            end = self._stripped_end(end)
             speaker = head.root
             yield Reported(match.start(2), end, colon[0], speaker, ":", "colon", self._speaker_kind(speaker))
 
@@ -393,14 +393,15 @@ class ReportedSearch(CueSearch):
         if len(words) < 2 or (words[-1].dep_ == "prep" and not any(words[-1].children)):
             return None  # too short, or ends in a stranded preposition ("the things they seemed to agree on")
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-        line_end = self.text.find("\n", max(start, cue.idx))
-        if 0 <= line_end < end:  # a clause does not run over a line break (headlines, lists)
-            end = len(self.text[:line_end].rstrip(" \t;:,.—–-"))
+        line_end = self.text.find("\n", max(start, cue.idx), end)
+        if line_end >= 0:  # a clause does not run over a line break (headlines, lists)
+            end = self._stripped_end(line_end, " \t;:,.—–-")
             if end <= start:
                 return None
-        for q_start, q_end in self.quoted:  # a quotation is never cut in two
-            if q_start < start < q_end:
-                start = q_start
-            if q_start < end < q_end:
-                end = q_end
+        # a quotation is never cut in two
+        around_start, around_end = self._quoted_around(start), self._quoted_around(end)
+        if around_start is not None:
+            start = around_start[0]
+        if around_end is not None:
+            end = around_end[1]
         return start, end

@@ -8,6 +8,8 @@ description ("the analyst") refers to.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from presspipe.plugins.quotes.agreement import agrees, person_gender
@@ -95,8 +97,12 @@ class SpeakerSearch(DocumentState):
 
     def _named_inside(self, start: int, end: int) -> dict[str, Any] | None:
         """A PERSON or ORG named inside the speaker phrase, not as a possessive ("Russia’s ministry")."""
-        for m_start, m_end, entity in self.mentions:
-            if start <= m_start and m_end <= end and entity.get("label") in ("PERSON", "ORG"):
+        mentions = self.mentions
+        for index in range(bisect_left(self.mention_starts, start), len(mentions)):
+            m_start, m_end, entity = mentions[index]
+            if m_start > end:
+                break
+            if m_end <= end and entity.get("label") in ("PERSON", "ORG"):
                 if self.text[m_end : m_end + 2] in ("’s", "'s"):
                     continue
                 return entity
@@ -108,18 +114,25 @@ class SpeakerSearch(DocumentState):
         nearest earlier mention outside quotations."""
         lower = pronoun.lower_
         paragraph = self._paragraph(pronoun.idx)
-        for offset, entity in reversed(self.speakers):
-            if offset < pronoun.idx and self._paragraph(offset) == paragraph:
-                if self._agrees(lower, entity):
-                    return entity
-                break
-        best = None
-        for m_start, _m_end, entity in self.mentions:
-            if m_start >= pronoun.idx:
-                break
-            if not self._quoted_at(m_start) and self._agrees(lower, entity):
-                best = entity
-        return best
+        last = self.speakers.last_before(pronoun.idx, paragraph)
+        if last is not None and self._agrees(lower, last):
+            return last
+        starts, entities = self._antecedents(lower)
+        index = bisect_left(starts, pronoun.idx)
+        return entities[index - 1] if index else None
+
+    def _antecedents(self, pronoun: str) -> tuple[list[int], list[dict[str, Any]]]:
+        """The starts and entities of the mentions outside quotations that agree with ``pronoun``
+        (in order), built once per pronoun."""
+        found = self._agreeing.get(pronoun)
+        if found is None:
+            kept = [
+                (m_start, entity)
+                for m_start, _m_end, entity in self.mentions
+                if not self._quoted_at(m_start) and self._agrees(pronoun, entity)
+            ]
+            found = self._agreeing[pronoun] = ([s for s, _ in kept], [e for _, e in kept])
+        return found
 
     def _agrees(self, pronoun: str, entity: dict[str, Any]) -> bool:
         key = entity["id"]
@@ -132,17 +145,25 @@ class SpeakerSearch(DocumentState):
         PERSON mention described by the same noun ("political analyst ... Abbas Gallyamov")."""
         if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in noun.children):
             return None
-        lemma = noun.lemma_.lower()
-        best = None
+        starts, entities = self._person_windows.get(noun.lemma_.lower(), ([], []))
+        index = bisect_left(starts, noun.idx)
+        return entities[index - 1] if index else None
+
+    @cached_property
+    def _person_windows(self) -> dict[str, tuple[list[int], list[dict[str, Any]]]]:
+        """For each lemma, the starts and entities of the PERSON mentions that have it within
+        eight words in their sentence (in order): what ``_description`` looks up, built once."""
+        described: dict[str, tuple[list[int], list[dict[str, Any]]]] = {}
         for m_start, m_end, entity in self.mentions:
-            if m_start >= noun.idx:
-                break
             if entity.get("label") != "PERSON":
                 continue
             span = self.doc.char_span(m_start, m_end, alignment_mode="expand")
             if span is None:
                 continue
-            window = self.doc[max(span.sent.start, span.start - 8) : min(span.sent.end, span.end + 8)]
-            if any(t.lemma_.lower() == lemma for t in window):
-                best = entity
-        return best
+            sent = span.sent
+            window = self.doc[max(sent.start, span.start - 8) : min(sent.end, span.end + 8)]
+            for lemma in {t.lemma_.lower() for t in window}:
+                starts, entities = described.setdefault(lemma, ([], []))
+                starts.append(m_start)
+                entities.append(entity)
+        return described
