@@ -495,8 +495,17 @@ def test_two_processes_writing_at_once_lose_nothing_and_duplicate_nothing(store_
         assert ids(store, entity="Shared") == ["doc00007"]
 
 
-def undo_migration_5(conn: Any) -> None:
-    """Take out of a SQLite store what migration 5 (the near-copy index) made, as in a store from before it."""
+def undo_migrations_after_4(conn: Any) -> None:
+    """Take out of a SQLite store what migrations 5 (the near-copy index) and 6 (gender evidence)
+    made, as in a store from before them."""
+    for table, column in (
+        ("pp_doc_entities", "gender"),
+        ("pp_doc_entities", "bare_mentions"),
+        ("pp_corpus", "bare_mentions"),
+        ("pp_corpus", "male"),
+        ("pp_corpus", "female"),
+    ):
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     for table in ("pp_copy_signatures", "pp_copy_bands", "pp_copy_pending"):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("DROP INDEX pp_documents_copy_of")

@@ -566,3 +566,50 @@ def test_repair_a_name_that_speaks_in_the_seed(seed: tuple[Document, Doc]) -> No
     assert "Monroe Doctrine" not in labels
     unrepaired = build_entities(document, doc, DEFAULT_LABELS, repair=False)
     assert {e["name"]: e["label"] for e in unrepaired}["Aleksandr Dugin"] == "ORG"
+
+
+def test_honorifics_keep_two_people_of_one_surname_apart() -> None:
+    text = "Michelle Obama spoke. Mr. Obama listened. Mrs. Obama left. Mr. Obama stayed."
+    ents = [
+        ("Michelle Obama", "PERSON"),
+        ("Obama", "PERSON", 1),
+        ("Obama", "PERSON", 2),
+        ("Obama", "PERSON", 3),
+    ]
+    found = entities_of(text, ents)
+    people = {(e["name"], e["gender"]): mention_texts(e) for e in found}
+    assert people == {
+        ("Michelle Obama", "female"): ["Michelle Obama", "Obama"],
+        ("Obama", "male"): ["Obama", "Obama"],
+    }
+
+
+def test_a_bare_surname_joins_the_marked_one_of_its_name() -> None:
+    text = "Mr. Kasich spoke in Ohio. Kasich said the plan was his."
+    found = entities_of(text, [("Kasich", "PERSON"), ("Ohio", "GPE"), ("Kasich", "PERSON", 1)])
+    assert [(e["name"], e.get("gender"), len(e["mentions"])) for e in found if e["label"] == "PERSON"] == [
+        ("Kasich", "male", 2)
+    ]
+
+
+def test_descriptors_are_not_part_of_a_name() -> None:
+    text = "Republican candidate Trump spoke. Presidential nominee Hillary Clinton answered."
+    found = entities_of(
+        text, [("candidate Trump", "PERSON"), ("Presidential nominee Hillary Clinton", "PERSON")]
+    )
+    assert sorted(e["name"] for e in found) == ["Hillary Clinton", "Trump"]
+
+
+def test_gender_from_pronouns_honorifics_and_given_names_through_the_model() -> None:
+    texts = {
+        "pronouns": "Kowalczyk arrived in Warsaw on Monday. She said the talks went well.",
+        "given name": "Barack Obama met Angela Merkel in Berlin.",
+        "two people": "Kowalczyk met Nowak in Warsaw. He said the talks went well.",
+    }
+    context = RunContext()
+    documents = [new_document(text=t) for t in texts.values()]
+    SpacyEntities(config_with_defaults(CONFIG_SCHEMA, {"labels": DEFAULT_LABELS}))(documents, context)
+    genders = [{e["name"]: e["gender"] for e in d["entities"] if e["label"] == "PERSON"} for d in documents]
+    assert genders[0] == {"Kowalczyk": "female"}
+    assert genders[1] == {"Barack Obama": "male", "Angela Merkel": "female"}
+    assert genders[2] == {"Kowalczyk": None, "Nowak": None}  # two people before "he": no vote

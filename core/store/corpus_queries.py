@@ -268,8 +268,11 @@ class CorpusQueries:
 
     def keys_of(self, document: Document) -> dict[Any, str]:
         """Entity id -> corpus key, for a stored document (partial names as the corpus resolves them)."""
-        keys = facts_of(document).keys
-        return {entity: self.resolved(key) or key for entity, key in keys.items()}
+        facts = facts_of(document)
+        return {
+            entity: self.resolved(surface) or facts.entities[surface].fallback
+            for entity, surface in facts.keys.items()
+        }
 
     def resolved(self, key: str) -> str | None:
         """The full name's key a partial name's key points to, or None."""

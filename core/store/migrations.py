@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 Step = str | Callable[["Backend", "Cursor"], None]
 """A migration step: a SQL statement, or a function of the backend and the write cursor (a backfill)."""
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """The newest store schema this code writes (the last migration's number)."""
 
 QUOTES_PER_ROWID = 2**20
@@ -144,6 +144,16 @@ def _copies_tables(big_id: str, blob: str, without_rowid: str) -> list[Step]:
     ]
 
 
+GENDER_COLUMNS: list[Step] = [
+    # Migration 6: the evidence partial names are resolved by (``corpus``). Rows stored before
+    # carry none (no gender, no bare mentions) until their documents are stored again.
+    "ALTER TABLE pp_doc_entities ADD COLUMN gender TEXT",
+    "ALTER TABLE pp_doc_entities ADD COLUMN bare_mentions INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE pp_corpus ADD COLUMN bare_mentions INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE pp_corpus ADD COLUMN male INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE pp_corpus ADD COLUMN female INTEGER NOT NULL DEFAULT 0",
+]
+
 MIGRATIONS: dict[str, list[list[Step]]] = {
     "sqlite": [
         [
@@ -202,6 +212,7 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
             f"FROM pp_quotes WHERE n < {QUOTES_PER_ROWID}",
         ],
         _copies_tables("INTEGER", "BLOB", " WITHOUT ROWID"),
+        GENDER_COLUMNS,
     ],
     "postgresql": [
         [
@@ -256,6 +267,7 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
             "CREATE INDEX pp_quotes_key ON pp_quotes (key, doc, n) INCLUDE (words)",
         ],
         _copies_tables("BIGINT", "BYTEA", ""),
+        GENDER_COLUMNS,
     ],
 }
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from presspipe.plugins.quotes.agreement import agrees, person_gender
+from presspipe.plugins.entities.gender import person_gender
+from presspipe.plugins.quotes.agreement import agrees
 from presspipe.plugins.quotes.state import DocumentState
 
 if TYPE_CHECKING:
