@@ -10,16 +10,19 @@ quote listings by position (``pq1``), newest document first.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from presspipe.document import Document
 from presspipe.store.corpus import facts_of, quote_words
 from presspipe.store.corpus_filters import (
+    GENDERS,
     CorpusFilters,
     common_filters,
     dates_where,
     day_bounds,
+    gender_of,
+    gender_where,
     name_filter,
     only,
     whole_days,
@@ -49,6 +52,8 @@ class Ranked:
     quotes: int
     first: str | None
     last: str | None
+    gender: str | None = None
+    """A PERSON's: ``female``, ``male`` or ``unknown``; None for other labels."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,22 @@ class FoundQuote:
     published: str | None
     uri: str | None
     outlet: str | None
+
+
+@dataclass
+class GenderSplit:
+    """Counts by gender (``female``, ``male``, ``unknown``)."""
+
+    quotes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GENDERS, 0))
+    speakers: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GENDERS, 0))
+
+
+@dataclass(frozen=True)
+class GenderCounts:
+    total: GenderSplit
+    outlets: list[tuple[str, GenderSplit]]
+    months: list[tuple[str, GenderSplit]]
+    """By ``YYYY-MM`` of the publication date (quotes of undated documents count in ``total`` only)."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +209,31 @@ class CorpusQueries:
                 quotes[str(outlet)] = int(count)
         items = [Outlet(str(r[0]), int(r[1]), quotes[str(r[0])]) for r in rows[:limit]]
         return Ranking(items, _next_offset(rows, limit, offset))
+
+    def gender(self, filters: CorpusFilters) -> GenderCounts:
+        """Quotes and distinct speakers by the speaker's gender, in all, per outlet and per month
+        (quotes whose speaker is a PERSON of the corpus only)."""
+        where, params = self._quote_where(filters)
+        base = f"FROM pp_quotes AS q JOIN pp_corpus AS g ON g.key = q.key WHERE g.label = 'PERSON'{where}"
+        groups: dict[str, dict[str, GenderSplit]] = {}
+        for name, column in (("all", None), ("outlet", "q.outlet"), ("month", "substr(q.published, 1, 7)")):
+            found: dict[str, GenderSplit] = {}
+            by = f"{column}, {gender_of('g')}" if column else gender_of("g")
+            for value, gender, quotes, speakers in self._db.query(
+                f"SELECT {column or repr('')}, {gender_of('g')}, COUNT(*), COUNT(DISTINCT q.key) {base} GROUP BY {by}",
+                params,
+            ):
+                if value is None:
+                    continue
+                split = found.setdefault(str(value), GenderSplit())
+                split.quotes[str(gender)] = int(quotes)
+                split.speakers[str(gender)] = int(speakers)
+            groups[name] = found
+        return GenderCounts(
+            total=groups["all"].get("", GenderSplit()),
+            outlets=sorted(groups["outlet"].items(), key=lambda kv: (-sum(kv[1].quotes.values()), kv[0])),
+            months=sorted(groups["month"].items()),
+        )
 
     def date_range(self) -> tuple[str | None, str | None]:
         """The first and last publication dates of the stored documents."""
@@ -356,6 +402,9 @@ class CorpusQueries:
         if filters.kind is not None:
             common += " AND q.kind = ?"
             more.append(checked(filters.kind, "kind"))
+        by_gender, gender_params = gender_where(filters, "q.key")
+        common += by_gender
+        more.extend(gender_params)
         if filters.q is not None:
             words = quote_words(checked(filters.q, "q"))
             if not words:
@@ -395,13 +444,23 @@ class CorpusQueries:
                 for direction in ("ASC", "DESC")
             )
         rows = self._db.query(
-            f"SELECT r.key, c.name, c.label, r.documents, r.mentions, r.quotes, {first}, {last} FROM ({inner}) AS r "
-            f"JOIN pp_corpus AS c ON c.key = r.key ORDER BY {order}",
+            f"SELECT r.key, c.name, c.label, r.documents, r.mentions, r.quotes, {first}, {last}, {gender_of('c')} "
+            f"FROM ({inner}) AS r JOIN pp_corpus AS c ON c.key = r.key ORDER BY {order}",
             params,
         )
         return [
-            Ranked(str(k), str(name), str(label), int(docs or 0), int(ments or 0), int(quotes or 0), one, two)
-            for k, name, label, docs, ments, quotes, one, two in rows
+            Ranked(
+                str(k),
+                str(name),
+                str(label),
+                int(docs or 0),
+                int(ments or 0),
+                int(quotes or 0),
+                one,
+                two,
+                gender,
+            )
+            for k, name, label, docs, ments, quotes, one, two, gender in rows
         ]
 
 

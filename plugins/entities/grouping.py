@@ -11,6 +11,8 @@ from presspipe.plugins.entities.names import PARTICLE, Mention, name_like
 # A short name tagged only with these never joins a person's or organisation's longer name.
 PLACE_LABELS = frozenset({"GPE", "LOC", "NORP", "FAC"})
 LABEL_ORDER = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
+JOIN_VOTES = 3
+"""Pronoun votes a gender needs to keep two names apart (one stray "he" does not split a person)."""
 
 
 @dataclass
@@ -24,7 +26,7 @@ class Group:
     """For a name of one word: the gender of the honorific its mentions carry ("Mr. Obama" and
     "Mrs. Obama" start as two groups)."""
 
-    def gender(self) -> str | None:
+    def gender(self, min_votes: int = 1) -> str | None:
         """The gender its mentions give it (``gender.decide``); None for a group that is not a person."""
         if self.label() != "PERSON":
             return None
@@ -32,7 +34,7 @@ class Group:
         pronouns: Counter[str] = Counter()
         for m in self.mentions:
             pronouns.update(m.pronouns)
-        return decide(honorifics, pronouns, self.name())
+        return decide(honorifics, pronouns, self.name(), min_votes)
 
     def own_label(self) -> str:
         """Majority label of the mentions of the fullest name itself."""
@@ -154,7 +156,7 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
     for group in merged:
         if not group.labels() <= PLACE_LABELS and not group.name().islower():
             label = group.label()
-            gender = group.gender()
+            gender = group.gender(JOIN_VOTES)
             targets = [
                 g
                 for g in by_last.get(group.key[-1], [])
@@ -162,7 +164,7 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
                 and g.own_label() in {"PERSON", "ORG"}
                 and not (label == "PERSON" and len(group.key) > 1 and g.own_label() != "PERSON")
                 and (g.own_label() == "ORG" or g.name_like())
-                and _compatible(gender, g.gender())
+                and _compatible(gender, g.gender(JOIN_VOTES))
             ]
             persons = [g for g in targets if g.own_label() == "PERSON"]
             target = _dominant(persons or targets)
@@ -206,7 +208,7 @@ def _join_unmarked(groups: list[Group]) -> list[Group]:
     kept = []
     for group in groups:
         found = marked.get(group.key, []) if group.mark is None and len(group.key) == 1 else []
-        if len(found) == 1 and _compatible(group.gender(), found[0].mark):
+        if len(found) == 1 and _compatible(group.gender(JOIN_VOTES), found[0].mark):
             found[0].mentions += group.mentions
             continue
         kept.append(group)
