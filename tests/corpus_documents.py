@@ -18,12 +18,13 @@ def article(
     uri: str | None = None,
     kind: str = "direct",
     genders: dict[int, str | None] | None = None,
+    roles: dict[int, str] | None = None,
     also: dict[int, list[str]] | None = None,
     label: str = "PERSON",
 ) -> dict[str, Any]:
     """A document naming ``people`` (each an entity of ``label``, as written) and ``places``;
-    ``quotes`` are ``(index into people, words)``, each said by that person. ``genders`` gives
-    people the ``gender`` the entities step would; ``also`` more mentions of a person, each
+    ``quotes`` are ``(index into people, words)``, each said by that person. ``genders`` and
+    ``roles`` (a class) give people the ``gender`` and ``role`` the entities step would; ``also`` more mentions of a person, each
     written "Mr. Obama" (the honorific before the span) or "Obama". Spans are consistent."""
     text = ""
     entities: list[dict[str, Any]] = []
@@ -40,6 +41,8 @@ def article(
         entity = {"id": f"E{number}", "name": name, "label": label, "salience": 0.1, "mentions": [mention]}
         if genders is not None and number - 1 in genders:
             entity["gender"] = genders[number - 1]
+        if roles is not None and number - 1 in roles:
+            entity["role"] = {"class": roles[number - 1], "text": f"a {roles[number - 1]}"}
         for written in (also or {}).get(number - 1, []):
             *honorific, surname = written.split()
             add(" ".join([*honorific, ""]))

@@ -496,10 +496,12 @@ def test_two_processes_writing_at_once_lose_nothing_and_duplicate_nothing(store_
 
 
 def undo_migrations_after_4(conn: Any) -> None:
-    """Take out of a SQLite store what migrations 5 (the near-copy index) and 6 (gender evidence)
-    made, as in a store from before them."""
+    """Take out of a SQLite store what migrations 5 (the near-copy index) and 6 (gender evidence
+    and roles) made, as in a store from before them."""
+    conn.execute("DROP TABLE pp_roles")
     for table, column in (
         ("pp_doc_entities", "gender"),
+        ("pp_doc_entities", "role"),
         ("pp_doc_entities", "bare_mentions"),
         ("pp_corpus", "bare_mentions"),
         ("pp_corpus", "male"),

@@ -246,3 +246,26 @@ def test_gender_counts_quotes_and_speakers_per_outlet_and_month(gendered: TestCl
     assert february["quotes"] == {"female": 0, "male": 1, "unknown": 0} and february["female_share"] == 0.0
     empty = gendered.get("/v1/gender?published_from=2030-01-01").json()
     assert empty["female_share"] is None and empty["outlets"] == [] and empty["months"] == []
+
+
+def test_speakers_carry_their_role_and_filter_by_it(store_url: str, registry) -> None:  # type: ignore[no-untyped-def]
+    with open_store(store_url) as store:
+        store.put_many(
+            [
+                article(1, ["Abbas Gallyamov"], roles={0: "expert"}, quotes=[(0, "Jealous")]),
+                article(2, ["Alexei Puskov"], roles={0: "politician"}, quotes=[(0, "Weak")]),
+                article(3, ["Margarita Simonyan"], quotes=[(0, "Envy")]),
+            ]
+        )
+        with TestClient(create_app(Settings(store=store_url), registry=registry, store=store)) as client:
+            body = client.get("/v1/speakers").json()
+            assert {i["key"]: i["role"] for i in body["items"]} == {
+                "person:abbas-gallyamov": "expert",
+                "person:alexei-puskov": "politician",
+                "person:margarita-simonyan": None,
+            }
+            experts = client.get("/v1/speakers?role=expert").json()["items"]
+            assert [i["key"] for i in experts] == ["person:abbas-gallyamov"]
+            quotes = client.get("/v1/quotes?role=politician").json()["items"]
+            assert [q["speaker"]["key"] for q in quotes] == ["person:alexei-puskov"]
+            assert client.get("/v1/speakers?role=astronaut").status_code == 422

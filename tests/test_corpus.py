@@ -168,6 +168,28 @@ def test_a_partial_name_does_not_fold_into_a_full_name_of_the_other_gender(db: S
     assert speakers(db) == {"person:barack-obama": 1, "person:michelle-obama": 1}
 
 
+def test_a_speakers_role_is_its_most_frequent_and_follows_resolved_partial_names(db: Store) -> None:
+    def roles(**filters: object) -> dict[str, str | None]:
+        return {i.key: i.role for i in db.corpus.speakers(CorpusFilters(**filters), limit=100).items}  # type: ignore[arg-type]
+
+    db.put(article(1, ["Ada Byron"], roles={0: "expert"}, quotes=[(0, "One")]))
+    db.put(article(2, ["Ada Byron"], roles={0: "politician"}, quotes=[(0, "Two")]))
+    db.put(article(3, ["Ada Byron"], roles={0: "politician"}, quotes=[(0, "Three")]))
+    db.put(article(4, ["Byron"], genders={0: "female"}, roles={0: "expert"}, quotes=[(0, "Four")]))
+    db.put(article(5, ["Alan Turing"], quotes=[(0, "Five")]))
+    # The partial name joined Ada Byron and brought its role: two expert, two politician (ties: alphabetical).
+    assert roles() == {"person:ada-byron": "expert", "person:alan-turing": None}
+    db.put(article(6, ["Ada Byron"], roles={0: "politician"}))
+    assert roles() == {"person:ada-byron": "politician", "person:alan-turing": None}
+    assert roles(role="politician") == {"person:ada-byron": "politician"}
+    assert roles(role="expert") == {}
+    db.delete("art0006", "news")
+    db.delete("art0001", "news")
+    assert roles(role="politician") == {"person:ada-byron": "politician"}
+    with pytest.raises(InvalidQuery, match="'role' must be one of"):
+        roles(role="astronaut")
+
+
 def test_every_quote_kind_counts_alike_and_kind_filters(db: Store) -> None:
     db.put(article(1, ["Ada Byron"], quotes=[(0, "Direct words")], kind="direct"))
     db.put(article(2, ["Ada Byron"], quotes=[(0, "reported words")], kind="indirect"))

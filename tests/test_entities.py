@@ -7,6 +7,9 @@ run through the real model via ``RunContext``.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -613,3 +616,42 @@ def test_gender_from_pronouns_honorifics_and_given_names_through_the_model() -> 
     assert genders[0] == {"Kowalczyk": "female"}
     assert genders[1] == {"Barack Obama": "male", "Angela Merkel": "female"}
     assert genders[2] == {"Kowalczyk": None, "Nowak": None}  # two people before "he": no vote
+
+
+def test_seed_speakers_roles_from_their_descriptors() -> None:
+    """Through the CLI, as a user runs the seed: the issue's four sources and their roles."""
+    done = subprocess.run(
+        [sys.executable, "-m", "presspipe", "run", "news", str(SEED)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (document,) = [json.loads(line) for line in done.stdout.splitlines()]
+    roles = {e["name"]: e["role"] for e in document["entities"] if e["label"] == "PERSON"}
+    assert roles["Abbas Gallyamov"] == {
+        "class": "expert",
+        "text": "political analyst and former Kremlin speechwriter",
+    }
+    assert roles["Alexei Zhuravlev"]["class"] == "politician"  # deputy chairman of a parliamentary committee
+    assert roles["Alexei Puskov"] == {"class": "politician", "text": "senator"}
+    assert roles["Aleksandr Dugin"] == {"class": "other", "text": "a prominent ultranationalist"}
+    assert all("role" not in e for e in document["entities"] if e["label"] != "PERSON")
+
+
+def test_roles_from_appositives_titles_and_ages_through_the_model() -> None:
+    texts = [
+        "Josh Earnest, the White House press secretary, said on Monday that the talks were over.",
+        "Former Secretary of State Hillary Clinton said the plan would fail.",
+        "\u201cWe will march,\u201d Quina Jones, 25, said on Sunday.",
+        "The economist Jane Kowalczyk said the figures were wrong.",
+        "Maria Nowak said the figures were wrong.",
+    ]
+    context = RunContext()
+    documents = [new_document(text=t) for t in texts]
+    SpacyEntities(config_with_defaults(CONFIG_SCHEMA, {"labels": ["PERSON"]}))(documents, context)
+    roles = [{e["name"]: e["role"] for e in d["entities"]} for d in documents]
+    assert roles[0]["Josh Earnest"] == {"class": "spokesperson", "text": "the White House press secretary"}
+    assert roles[1]["Hillary Clinton"] == {"class": "official", "text": "Former Secretary of State"}
+    assert roles[2]["Quina Jones"] == {"class": "public", "text": "25"}
+    assert roles[3]["Jane Kowalczyk"]["class"] == "expert"
+    assert roles[4]["Maria Nowak"] is None

@@ -23,6 +23,12 @@ class SpeakerOut(BaseModel):
         description="a PERSON's gender, the one most of its documents give it (honorifics, pronouns, given "
         "name: docs/steps/entities.md); 'unknown' without evidence; null for other labels"
     )
+    role: (
+        Literal["politician", "official", "spokesperson", "expert", "journalist", "public", "other"] | None
+    ) = Field(
+        description="its most frequent role over the documents that describe it (docs/steps/entities.md#roles), "
+        "or null"
+    )
     url: str = Field(description="its profile")
 
 

@@ -31,6 +31,10 @@ or the same; a full name's gender in the corpus is the one most of its documents
    own key. So in 2016 news "Mr. Obama", "President Obama" and "Obama said ... he" are Barack
    Obama, "Mrs. Obama" is Michelle Obama.
 
+A PERSON's role class (``role`` of the entity: politician, official, spokesperson, expert,
+journalist, public, other) is kept per document, and per key in ``pp_roles`` (the documents
+that give it each role); a speaker's role is its most frequent one.
+
 A partial name of known gender is counted under its own surface (``person_male:obama``,
 ``person_female:obama``), which falls back to the partial key (``person:obama``) when no
 compatible full name takes it.
@@ -189,6 +193,8 @@ class EntityFacts:
     """Mentions under the full name itself (what the 90% rule compares), not folded partials."""
     bare_mentions: int = 0
     """Of a full name's mentions, those of the surname alone with no gendered honorific."""
+    role: str | None = None
+    """A PERSON's role class in this document (``entity.role.class``), or None."""
     quotes: int = 0
 
 
@@ -232,6 +238,10 @@ def facts_of(document: Document) -> DocumentFacts:
         person = label == "PERSON"
         full = person and len(words) > 1
         gender = entity.get("gender") if person and entity.get("gender") in GENDERS else None
+        role: Any = entity.get("role") if person else None
+        role_class = (
+            role.get("class") if isinstance(role, dict) and isinstance(role.get("class"), str) else None
+        )
         key = corpus_key(label, words)
         surface = corpus_key(f"person_{gender}", words) if person and not full and gender else key
         surface_of[entity.get("id")] = surface
@@ -246,6 +256,7 @@ def facts_of(document: Document) -> DocumentFacts:
                 full=full,
                 gender=gender,
                 fallback=key,
+                role=role_class,
             ),
         )
         mentions = [m for m in entity.get("mentions") or [] if isinstance(m, dict)]
@@ -301,6 +312,7 @@ def _fold_partials(entities: dict[str, EntityFacts], surface_of: dict[Any, str])
         named = [full.surface for full in fulls.get(row.surname, []) if compatible(row.gender, full.gender)]
         if len(named) == 1:
             entities[named[0]].mentions += row.mentions
+            entities[named[0]].role = entities[named[0]].role or row.role
             del entities[surface]
             for entity_id, other in surface_of.items():
                 if other == surface:
@@ -333,7 +345,8 @@ def add_document(cur: Cursor, seq: int, facts: DocumentFacts, *, copy: bool = Fa
     _ensure_keys(cur, new_keys)
     cur.executemany(
         "INSERT INTO pp_doc_entities (doc, surface, key, pinned, surname, mentions, own_mentions, quotes, "
-        "published, outlet, pipeline, copy, gender, bare_mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "published, outlet, pipeline, copy, gender, bare_mentions, role) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 seq,
@@ -350,10 +363,13 @@ def add_document(cur: Cursor, seq: int, facts: DocumentFacts, *, copy: bool = Fa
                 int(copy),
                 row.gender,
                 row.bare_mentions,
+                row.role,
             )
             for row in rows
         ],
     )
+    if not copy:
+        _move_roles(cur, [(row.key, row.role, 1) for row in rows if row.role])
     day = _day(facts.published)
     if not copy:
         _move(
@@ -447,7 +463,7 @@ def _count(cur: Cursor, seq: int, sign: int, *, copy: bool) -> set[str]:
     """Add (``sign`` 1) or take away (-1) the counts of document ``seq``'s rows marked ``copy``;
     the surnames they name."""
     cur.execute(
-        "SELECT key, mentions, own_mentions, quotes, surname, published, bare_mentions, gender "
+        "SELECT key, mentions, own_mentions, quotes, surname, published, bare_mentions, gender, role "
         "FROM pp_doc_entities WHERE doc = ? AND copy = ?",
         (seq, int(copy)),
     )
@@ -467,11 +483,12 @@ def _count(cur: Cursor, seq: int, sign: int, *, copy: bool) -> set[str]:
                 sign * int(gender == "male"),
                 sign * int(gender == "female"),
             )
-            for key, mentions, own, quotes, _, published, bare, gender in sorted(
+            for key, mentions, own, quotes, _, published, bare, gender, _ in sorted(
                 found, key=lambda r: str(r[0])
             )
         ],
     )
+    _move_roles(cur, [(str(r[0]), str(r[8]), sign) for r in found if r[8]])
     return {str(r[4]) for r in found if r[4]}
 
 
@@ -513,6 +530,17 @@ def _point(cur: Cursor, surface: str, partial: str, target: str) -> None:
     days = cur.fetchall()
     if not days and found is None:
         return  # never met under this surface
+    cur.execute(
+        "SELECT role, COUNT(*) FROM pp_doc_entities WHERE surface = ? AND pinned = 0 AND copy = 0 "
+        "AND role IS NOT NULL GROUP BY role",
+        (surface,),
+    )
+    roles = cur.fetchall()
+    _move_roles(
+        cur,
+        [(current, str(role), -int(n)) for role, n in roles]
+        + [(target, str(role), int(n)) for role, n in roles],
+    )
     for table in ("pp_doc_entities", "pp_quotes"):
         cur.execute(f"UPDATE {table} SET key = ? WHERE surface = ? AND pinned = 0", (target, surface))
     moves = []
@@ -579,6 +607,15 @@ def _move(cur: Cursor, moves: Sequence[Move]) -> None:
             for key, day, documents, mentions, _, quotes, quoted, *_ in moves
             if day is not None
         ],
+    )
+
+
+def _move_roles(cur: Cursor, moves: Sequence[tuple[str, str, int]]) -> None:
+    """Add to the documents that give each key a role (key, role class, documents)."""
+    cur.executemany(
+        "INSERT INTO pp_roles (key, role, documents) VALUES (?, ?, ?) ON CONFLICT (key, role) DO UPDATE SET "
+        "documents = pp_roles.documents + excluded.documents",
+        sorted(moves),
     )
 
 

@@ -25,6 +25,8 @@ from presspipe.store.corpus_filters import (
     gender_where,
     name_filter,
     only,
+    role_of,
+    role_where,
     whole_days,
 )
 from presspipe.store.cursors import decode_position, encode_position
@@ -54,6 +56,8 @@ class Ranked:
     last: str | None
     gender: str | None = None
     """A PERSON's: ``female``, ``male`` or ``unknown``; None for other labels."""
+    role: str | None = None
+    """A PERSON's most frequent role class over its documents, or None."""
 
 
 @dataclass(frozen=True)
@@ -402,9 +406,9 @@ class CorpusQueries:
         if filters.kind is not None:
             common += " AND q.kind = ?"
             more.append(checked(filters.kind, "kind"))
-        by_gender, gender_params = gender_where(filters, "q.key")
-        common += by_gender
-        more.extend(gender_params)
+        for clause, values in (gender_where(filters, "q.key"), role_where(filters, "q.key")):
+            common += clause
+            more.extend(values)
         if filters.q is not None:
             words = quote_words(checked(filters.q, "q"))
             if not words:
@@ -444,7 +448,8 @@ class CorpusQueries:
                 for direction in ("ASC", "DESC")
             )
         rows = self._db.query(
-            f"SELECT r.key, c.name, c.label, r.documents, r.mentions, r.quotes, {first}, {last}, {gender_of('c')} "
+            f"SELECT r.key, c.name, c.label, r.documents, r.mentions, r.quotes, {first}, {last}, {gender_of('c')}, "
+            f"{role_of('r.key')} "
             f"FROM ({inner}) AS r JOIN pp_corpus AS c ON c.key = r.key ORDER BY {order}",
             params,
         )
@@ -459,8 +464,9 @@ class CorpusQueries:
                 one,
                 two,
                 gender,
+                role,
             )
-            for k, name, label, docs, ments, quotes, one, two, gender in rows
+            for k, name, label, docs, ments, quotes, one, two, gender, role in rows
         ]
 
 

@@ -144,10 +144,14 @@ def _copies_tables(big_id: str, blob: str, without_rowid: str) -> list[Step]:
     ]
 
 
-GENDER_COLUMNS: list[Step] = [
-    # Migration 6: the evidence partial names are resolved by (``corpus``). Rows stored before
-    # carry none (no gender, no bare mentions) until their documents are stored again.
+PEOPLE_COLUMNS: list[Step] = [
+    # Migration 6: the evidence partial names are resolved by, and people's roles (``corpus``).
+    # Rows stored before carry none (no gender, bare mentions or role) until their documents
+    # are stored again.
     "ALTER TABLE pp_doc_entities ADD COLUMN gender TEXT",
+    "ALTER TABLE pp_doc_entities ADD COLUMN role TEXT",
+    "CREATE TABLE pp_roles (key TEXT NOT NULL, role TEXT NOT NULL, documents INTEGER NOT NULL, "
+    "PRIMARY KEY (key, role))",
     "ALTER TABLE pp_doc_entities ADD COLUMN bare_mentions INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE pp_corpus ADD COLUMN bare_mentions INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE pp_corpus ADD COLUMN male INTEGER NOT NULL DEFAULT 0",
@@ -212,7 +216,7 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
             f"FROM pp_quotes WHERE n < {QUOTES_PER_ROWID}",
         ],
         _copies_tables("INTEGER", "BLOB", " WITHOUT ROWID"),
-        GENDER_COLUMNS,
+        PEOPLE_COLUMNS,
     ],
     "postgresql": [
         [
@@ -267,7 +271,7 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
             "CREATE INDEX pp_quotes_key ON pp_quotes (key, doc, n) INCLUDE (words)",
         ],
         _copies_tables("BIGINT", "BYTEA", ""),
-        GENDER_COLUMNS,
+        PEOPLE_COLUMNS,
     ],
 }
 

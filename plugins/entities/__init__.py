@@ -94,6 +94,7 @@ from presspipe.plugins.entities.names import (
     trim_span,
 )
 from presspipe.plugins.entities.repair import given_names, repaired_labels
+from presspipe.plugins.entities.roles import entity_role
 
 __all__ = [
     "CONFIG_SCHEMA",
@@ -178,6 +179,13 @@ def add_pronouns(doc: Doc, mentions: list[Mention]) -> None:
         mention.pronouns = counted
 
 
+def person_role(doc: Doc, mentions: list[Mention]) -> dict[str, str] | None:
+    """A person's role from the descriptors of its mentions (``roles.py``)."""
+    return entity_role(
+        doc, [{"start": m.start, "end": m.end} for m in sorted(mentions, key=lambda m: m.start)]
+    )
+
+
 def build_entities(
     document: Document,
     doc: Doc,
@@ -209,7 +217,11 @@ def build_entities(
                 "id": f"E{number}",
                 "name": canonical.get(group.key) or group.name(),
                 "label": group.label(),
-                **({"gender": group.gender()} if group.label() == "PERSON" else {}),
+                **(
+                    {"gender": group.gender(), "role": person_role(doc, group.mentions)}
+                    if group.label() == "PERSON"
+                    else {}
+                ),
                 "salience": score,
                 "mentions": [m.as_json() for m in sorted(group.mentions, key=lambda m: m.start)],
             }

@@ -53,6 +53,10 @@ async def speaker_filters(
         Literal["female", "male", "unknown"] | None,
         Query(description="the speaker's gender (a PERSON's; 'unknown': no evidence)"),
     ] = None,
+    role: Annotated[
+        Literal["politician", "official", "spokesperson", "expert", "journalist", "public", "other"] | None,
+        Query(description="the speaker's most frequent role"),
+    ] = None,
     outlet: Annotated[str | None, Query(description="the outlet's domain ('bbc.co.uk')")] = None,
     pipeline: Annotated[str | None, Query(description="pipeline name")] = None,
     published_from: Annotated[str | None, Query(description=FROM)] = None,
@@ -66,6 +70,7 @@ async def speaker_filters(
         q=q,
         kind=kind,
         gender=gender,
+        role=role,
         outlet=outlet,
         pipeline=pipeline,
         published_from=parse_when(published_from, "published_from"),
