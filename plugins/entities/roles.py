@@ -169,9 +169,7 @@ def _in_hyphen_run(doc: Doc, i: int) -> bool:
 def _classified(tokens: list[Token], head: Token, *, nearest_last: bool = False) -> list[tuple[str, str]]:
     """The descriptor ``tokens`` as (class, text): its role word nearest the name (the head first),
     current roles before former ones; an age alone is a member of the public."""
-    cut = next(
-        (n for n, t in enumerate(tokens) if t.is_space or "\n" in t.text or t.text in ("|", "/")), None
-    )
+    cut = next((n for n, t in enumerate(tokens) if n and _ends_descriptor(t)), None)
     tokens = tokens[:cut] if cut is not None else tokens
     while tokens and tokens[-1].is_punct:
         tokens = tokens[:-1]
@@ -200,6 +198,18 @@ def _classified(tokens: list[Token], head: Token, *, nearest_last: bool = False)
         if kind is not None:
             return [(kind, text)]
     return []
+
+
+def _ends_descriptor(token: Token) -> bool:
+    """Whether a descriptor stops before ``token``: a line break, a separator, a comma or a
+    relative clause ("a lawyer for the Sierra Club, who has been ...")."""
+    return (
+        token.is_space
+        or "\n" in token.text
+        or token.text in ("|", "/", ",", ";", "(")
+        or (token.lower_ in ("who", "which", "that", "whose") and token.dep_ in ("nsubj", "nsubjpass", "poss"))
+        or token.dep_ == "relcl"
+    )
 
 
 def _word_class(word: str, context: set[str]) -> str | None:
