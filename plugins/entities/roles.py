@@ -207,7 +207,9 @@ def _ends_descriptor(token: Token) -> bool:
         token.is_space
         or "\n" in token.text
         or token.text in ("|", "/", ",", ";", "(")
-        or (token.lower_ in ("who", "which", "that", "whose") and token.dep_ in ("nsubj", "nsubjpass", "poss"))
+        or (
+            token.lower_ in ("who", "which", "that", "whose") and token.dep_ in ("nsubj", "nsubjpass", "poss")
+        )
         or token.dep_ == "relcl"
     )
 
