@@ -16,8 +16,8 @@ Evidence, strongest first:
    unknown names give None; so does a name whose answer over all countries and for the USA
    differ). A name of one word gives None.
 
-``person_gender(entity, text)`` is the one entry point for other steps: the gender the
-entities step stored (``entity["gender"]``), else rules 1 and 3 over the entity's mentions.
+The entities step stores the result as ``entity["gender"]``; other steps (the quote step's
+pronoun agreement) read it there, since a plugin imports no other plugin's modules.
 """
 
 from __future__ import annotations
@@ -158,17 +158,3 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
         spans.append((i, end))
         i = end + 1
     return spans
-
-
-def person_gender(entity: dict[str, Any], text: str) -> str | None:
-    """The gender of a PERSON entity in ``text`` (its mentions' offsets index it), or None: the
-    one the entities step stored, else from honorifics and the given name."""
-    if "gender" in entity:
-        stored = entity["gender"]
-        return stored if stored in ("male", "female") else None
-    honorifics = Counter(
-        gender
-        for mention in entity.get("mentions", [])
-        if (gender := honorific_gender(text, mention["start"])) is not None
-    )
-    return decide(honorifics, Counter(), str(entity.get("name", "")))

@@ -1,17 +1,23 @@
 """Gender and number agreement between a pronoun speaker and the entity it may refer to.
 
-The gender of a PERSON entity comes from ``presspipe.plugins.entities.gender.person_gender``
-(the one the entities step stored, else honorifics and the given name).
+The gender of a PERSON entity is the ``gender`` the entities step stored with it
+(``entities.spacy`` decides it from honorifics, the pronouns that refer to it and the given
+name: ``plugins/entities/gender.py``); an entity without one agrees with "he" and "she" alike.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from presspipe.plugins.entities.gender import PRONOUN_GENDER
-
+PRONOUN_GENDER = {"he": "male", "him": "male", "she": "female", "her": "female"}
 PLURAL_PRONOUNS = {"they", "them", "we"}
 GROUP_LABELS = {"ORG", "NORP", "GPE"}
+
+
+def entity_gender(entity: dict[str, Any]) -> str | None:
+    """The gender stored with a PERSON entity (``male``/``female``), else None."""
+    gender = entity.get("gender") if entity.get("label") == "PERSON" else None
+    return gender if gender in ("male", "female") else None
 
 
 def agrees(pronoun: str, entity: dict[str, Any], gender: str | None) -> bool:

@@ -42,7 +42,6 @@ class DocumentState:
         self.paragraph_starts = [start for start, _ in self.paragraph_spans]
         self.entities = {e["id"]: e for e in entities}
         self.speakers: list[tuple[int, dict[str, Any]]] = []  # (offset, entity) of resolved speakers
-        self.genders: dict[str, str | None] = {}  # entity id -> gender (agreement.py), as asked
         self.segments = find_segments(self.text, settings.single)
         self.quoted = [(s.start, s.end) for s in self.segments]  # in order, never overlapping
         self.quoted_starts = [start for start, _ in self.quoted]
