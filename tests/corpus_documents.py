@@ -17,9 +17,15 @@ def article(
     published: str | None = "2026-01-06T07:03:00",
     uri: str | None = None,
     kind: str = "direct",
+    genders: dict[int, str | None] | None = None,
+    roles: dict[int, str] | None = None,
+    also: dict[int, list[str]] | None = None,
+    label: str = "PERSON",
 ) -> dict[str, Any]:
-    """A document naming ``people`` (each an entity, as written) and ``places``; ``quotes`` are
-    ``(index into people, words)``, each said by that person. Spans are consistent."""
+    """A document naming ``people`` (each an entity of ``label``, as written) and ``places``;
+    ``quotes`` are ``(index into people, words)``, each said by that person. ``genders`` and
+    ``roles`` (a class) give people the ``gender`` and ``role`` the entities step would; ``also`` more mentions of a person, each
+    written "Mr. Obama" (the honorific before the span) or "Obama". Spans are consistent."""
     text = ""
     entities: list[dict[str, Any]] = []
 
@@ -32,9 +38,17 @@ def article(
     for number, name in enumerate(people, start=1):
         mention = add(name)
         add(f" spoke on day {n}.\n\n")
-        entities.append(
-            {"id": f"E{number}", "name": name, "label": "PERSON", "salience": 0.1, "mentions": [mention]}
-        )
+        entity = {"id": f"E{number}", "name": name, "label": label, "salience": 0.1, "mentions": [mention]}
+        if genders is not None and number - 1 in genders:
+            entity["gender"] = genders[number - 1]
+        if roles is not None and number - 1 in roles:
+            entity["role"] = {"class": roles[number - 1], "text": f"a {roles[number - 1]}"}
+        for written in (also or {}).get(number - 1, []):
+            *honorific, surname = written.split()
+            add(" ".join([*honorific, ""]))
+            entity["mentions"].append(add(surname))
+            add(" spoke again.\n\n")
+        entities.append(entity)
     for number, place in enumerate(places, start=len(people) + 1):
         add("It happened in ")
         mention = add(place)

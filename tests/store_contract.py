@@ -330,7 +330,7 @@ def test_search_folds_a_query_as_it_folds_the_text(store: Store) -> None:
         assert ids(store, q=q) == found, q
 
 
-def test_migration_6_folds_the_words_of_documents_stored_before_it(store_url: str) -> None:
+def test_migration_7_folds_the_words_of_documents_stored_before_it(store_url: str) -> None:
     from presspipe.store.frozen import index_text as unfolded_index_text
 
     document = make_document(1, speaker=nfd("Jürgen Müller"))
@@ -338,7 +338,7 @@ def test_migration_6_folds_the_words_of_documents_stored_before_it(store_url: st
         first.put(document)
         db = first._db
         before = unfolded_index_text(document["meta"]["title"], document["text"])
-        with db.write() as cur:  # the index as version 5 wrote it
+        with db.write() as cur:  # the index as version 6 wrote it
             if db.dialect == "sqlite":
                 cur.execute("INSERT INTO pp_search (pp_search) VALUES ('delete-all')")
                 cur.execute("INSERT INTO pp_search (words, rowid) SELECT ?, seq FROM pp_documents", (before,))
@@ -346,10 +346,10 @@ def test_migration_6_folds_the_words_of_documents_stored_before_it(store_url: st
                 cur.execute(
                     "UPDATE pp_documents SET search = array_to_tsvector(?::text[])", (before.split(),)
                 )
-            cur.execute("DELETE FROM pp_migrations WHERE version = 6")
+            cur.execute("DELETE FROM pp_migrations WHERE version = 7")
         assert ids(first, q="Müller") == []
     with open_store(store_url) as upgraded:
-        assert upgraded.schema_version() == SCHEMA_VERSION == 6
+        assert upgraded.schema_version() == SCHEMA_VERSION == 7
         assert ids(upgraded, q="Müller") == ids(upgraded, q=nfd("MÜLLER")) == ["doc00001"]
         assert ids(upgraded, q="Bob") == ["doc00001"]
 
@@ -545,8 +545,19 @@ def test_two_processes_writing_at_once_lose_nothing_and_duplicate_nothing(store_
         assert ids(store, entity="Shared") == ["doc00007"]
 
 
-def undo_migration_5(conn: Any) -> None:
-    """Take out of a SQLite store what migration 5 (the near-copy index) made, as in a store from before it."""
+def undo_migrations_after_4(conn: Any) -> None:
+    """Take out of a SQLite store what migrations 5 (the near-copy index) and 6 (gender evidence
+    and roles; 7 changed no table) made, as in a store from before them."""
+    conn.execute("DROP TABLE pp_roles")
+    for table, column in (
+        ("pp_doc_entities", "gender"),
+        ("pp_doc_entities", "role"),
+        ("pp_doc_entities", "bare_mentions"),
+        ("pp_corpus", "bare_mentions"),
+        ("pp_corpus", "male"),
+        ("pp_corpus", "female"),
+    ):
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     for table in ("pp_copy_signatures", "pp_copy_bands", "pp_copy_pending"):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("DROP INDEX pp_documents_copy_of")

@@ -164,3 +164,108 @@ def test_parquet_exports_read_back_with_nested_lists(client: TestClient) -> None
     row = documents.to_pylist()[0]
     assert row["entities"] and isinstance(row["entities"][0]["mentions"], list)
     assert row["pipeline"] == "news" and row["errors"] == []
+
+
+@pytest.fixture
+def gendered(store_url: str, registry) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    store = open_store(store_url)
+    store.put_many(
+        [
+            article(
+                1,
+                ["Ada Byron"],
+                genders={0: "female"},
+                quotes=[(0, "One"), (0, "Two")],
+                published="2026-01-06",
+                uri="https://a.example/1",
+            ),
+            article(
+                2,
+                ["Alan Turing"],
+                genders={0: "male"},
+                quotes=[(0, "Three")],
+                published="2026-02-10",
+                uri="https://b.example/2",
+            ),
+            article(
+                3,
+                ["Ada Byron", "Kim Lee"],
+                genders={0: "female", 1: None},
+                quotes=[(1, "Four")],
+                published="2026-02-11",
+                uri="https://a.example/3",
+            ),
+        ]
+    )
+    with TestClient(create_app(Settings(store=store_url), registry=registry, store=store)) as opened:
+        yield opened
+    store.close()
+
+
+def test_speakers_and_entities_carry_gender_and_speakers_filter_by_it(gendered: TestClient) -> None:
+    body = gendered.get("/v1/speakers").json()
+    assert [(i["key"], i["gender"]) for i in body["items"]] == [
+        ("person:ada-byron", "female"),
+        ("person:alan-turing", "male"),
+        ("person:kim-lee", "unknown"),
+    ]
+    assert [i["key"] for i in gendered.get("/v1/speakers?gender=female").json()["items"]] == [
+        "person:ada-byron"
+    ]
+    assert [i["key"] for i in gendered.get("/v1/speakers?gender=unknown").json()["items"]] == [
+        "person:kim-lee"
+    ]
+    quotes = gendered.get("/v1/quotes?gender=male").json()["items"]
+    assert [q["text"] for q in quotes] == ["\u201cThree\u201d"]
+    exported = gendered.get("/v1/export/quotes?format=csv&gender=female").text
+    assert [row["quote"].strip("\u201c\u201d") for row in csv.DictReader(io.StringIO(exported))] == [
+        "One",
+        "Two",
+    ]
+    entities = {i["key"]: i["gender"] for i in gendered.get("/v1/entities").json()["items"]}
+    assert entities["person:ada-byron"] == "female" and entities["gpe:kyiv"] is None
+    assert gendered.get("/v1/entities/person:alan-turing").json()["gender"] == "male"
+    bad = gendered.get("/v1/speakers?gender=other")
+    assert bad.status_code == 422 and "gender" in bad.text
+
+
+def test_gender_counts_quotes_and_speakers_per_outlet_and_month(gendered: TestClient) -> None:
+    body = gendered.get("/v1/gender").json()
+    assert body["quotes"] == {"female": 2, "male": 1, "unknown": 1}
+    assert body["speakers"] == {"female": 1, "male": 1, "unknown": 1}
+    assert body["female_share"] == round(2 / 3, 4) and body["female_speaker_share"] == 0.5
+    assert [(o["outlet"], o["quotes"]) for o in body["outlets"]] == [
+        ("a.example", {"female": 2, "male": 0, "unknown": 1}),
+        ("b.example", {"female": 0, "male": 1, "unknown": 0}),
+    ]
+    assert [(m["month"], m["quotes"]["female"], m["quotes"]["male"]) for m in body["months"]] == [
+        ("2026-01", 2, 0),
+        ("2026-02", 0, 1),
+    ]
+    february = gendered.get("/v1/gender?published_from=2026-02-01&outlet=b.example").json()
+    assert february["quotes"] == {"female": 0, "male": 1, "unknown": 0} and february["female_share"] == 0.0
+    empty = gendered.get("/v1/gender?published_from=2030-01-01").json()
+    assert empty["female_share"] is None and empty["outlets"] == [] and empty["months"] == []
+
+
+def test_speakers_carry_their_role_and_filter_by_it(store_url: str, registry) -> None:  # type: ignore[no-untyped-def]
+    with open_store(store_url) as store:
+        store.put_many(
+            [
+                article(1, ["Abbas Gallyamov"], roles={0: "expert"}, quotes=[(0, "Jealous")]),
+                article(2, ["Alexei Puskov"], roles={0: "politician"}, quotes=[(0, "Weak")]),
+                article(3, ["Margarita Simonyan"], quotes=[(0, "Envy")]),
+            ]
+        )
+        with TestClient(create_app(Settings(store=store_url), registry=registry, store=store)) as client:
+            body = client.get("/v1/speakers").json()
+            assert {i["key"]: i["role"] for i in body["items"]} == {
+                "person:abbas-gallyamov": "expert",
+                "person:alexei-puskov": "politician",
+                "person:margarita-simonyan": None,
+            }
+            experts = client.get("/v1/speakers?role=expert").json()["items"]
+            assert [i["key"] for i in experts] == ["person:abbas-gallyamov"]
+            quotes = client.get("/v1/quotes?role=politician").json()["items"]
+            assert [q["speaker"]["key"] for q in quotes] == ["person:alexei-puskov"]
+            assert client.get("/v1/speakers?role=astronaut").status_code == 422

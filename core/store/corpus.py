@@ -7,15 +7,37 @@ quotes; per quote, ``pp_quotes`` its speaker's key; per key, ``pp_corpus`` the c
 (documents, mentions, quotes) that rankings read, and ``pp_name_words`` the words of its name
 that name filters look up.
 
-A partial name (a PERSON named by one word once titles are dropped: "Obama", "Mr. Obama")
-is resolved by this rule:
+Titles and descriptors ("Mr.", "President", "Sen.", "candidate", "presidential nominee") are
+never part of a PERSON's key, a lone middle initial neither ("Donald J. Trump" is
+``person:donald-trump``; "George H.W. Bush" keeps his two), and a NORP name is keyed by its group: a plural's "s" and an
+"-atic" adjective's "ic" dropped ("Democrats", "Democrat" and "Democratic" are
+``norp:democrat``; "Republicans" and "Republican" ``norp:republican``).
 
-1. The document names exactly one full name with that surname: it is that person (the
-   mentions are folded into the full name's row).
+A person's gender (``gender`` of a document's PERSON entity: its honorifics, the pronouns that
+refer to it, its given name) is evidence of who a partial name is. A partial name (a PERSON
+named by one word once titles are dropped: "Obama", "Mr. Obama") is resolved by this rule,
+where a full name is *compatible* with it when their genders do not differ (either unknown,
+or the same; a full name's gender in the corpus is the one most of its documents give it):
+
+1. The document names exactly one compatible full name with that surname: it is that person
+   (the mentions are folded into the full name's row).
 2. The document names two or more: it stays apart, for good (``pinned``).
-3. The document names none: it is the corpus's full name with that surname when there is
-   exactly one, or when one holds at least 90% of the mentions of full names with that
-   surname (``DOMINANT_SHARE``); otherwise it stays apart under its own key.
+3. The document names none: among the corpus's compatible full names with that surname, it
+   is the only one, or the one that holds at least 90% (``DOMINANT_SHARE``) of the evidence.
+   For a partial name of known gender the evidence is the full names' mentions; for one of
+   unknown gender it is their *bare* mentions (the surname alone with no "Mr."/"Mrs."/"Ms."
+   before it, in documents that also give the full name: how this corpus uses the surname
+   alone), or their mentions when no full name has any. Otherwise it stays apart under its
+   own key. So in 2016 news "Mr. Obama", "President Obama" and "Obama said ... he" are Barack
+   Obama, "Mrs. Obama" is Michelle Obama.
+
+A PERSON's role class (``role`` of the entity: politician, official, spokesperson, expert,
+journalist, public, other) is kept per document, and per key in ``pp_roles`` (the documents
+that give it each role); a speaker's role is its most frequent one.
+
+A partial name of known gender is counted under its own surface (``person_male:obama``,
+``person_female:obama``), which falls back to the partial key (``person:obama``) when no
+compatible full name takes it.
 
 Case 3 depends on the corpus, which changes as documents arrive and leave, so it is decided
 at write time and re-decided whenever a write changes a surname's full names: the partial
@@ -69,9 +91,21 @@ TITLES = frozenset(
         "rev",
         "judge",
         "justice",
+        "candidate",
+        "nominee",
+        "presidential",
+        "hopeful",
+        "frontrunner",
+        "businessman",
+        "businesswoman",
     ]
 )
 """Words dropped from the start of a PERSON's name before it is keyed ("Mr. Obama" is "obama")."""
+
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "sir", "dame", "lady", "lord", "madam"})
+"""Titles that give a gender: a surname after one is not a *bare* mention."""
+
+GENDERS = ("male", "female")
 
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 """Words after a surname that are not the surname ("Martin Luther King Jr.")."""
@@ -90,12 +124,26 @@ def name_words(name: str) -> list[str]:
 
 
 def person_words(label: str, name: str) -> list[str]:
-    """``name_words``, less the leading titles of a PERSON."""
+    """``name_words`` as keyed: a PERSON's less its leading titles and one-letter middle initials,
+    a NORP's folded to its group (see the module docstring)."""
     words = name_words(name)
     if label == "PERSON":
         while len(words) > 1 and words[0] in TITLES:
             words = words[1:]
+        if len(words) == 3 and len(words[1]) == 1:
+            words = [words[0], words[2]]  # "Donald J. Trump"; "George H.W. Bush" keeps both
+    elif label == "NORP" and words:
+        words = [*words[:-1], group_word(words[-1])]
     return words
+
+
+def group_word(word: str) -> str:
+    """A NORP word folded to its group: "democrats" and "democratic" -> democrat."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    if word.endswith("atic"):
+        word = word[:-2]
+    return word
 
 
 def corpus_key(label: str, words: Iterable[str]) -> str:
@@ -135,10 +183,18 @@ class EntityFacts:
     name: str
     surname: str | None
     full: bool
+    gender: str | None = None
+    fallback: str = ""
+    """The key it is counted under when the corpus resolves it nowhere (a partial name of known
+    gender: the partial key; else its surface)."""
     pinned: bool = False
     mentions: int = 0
     own_mentions: int = 0
     """Mentions under the full name itself (what the 90% rule compares), not folded partials."""
+    bare_mentions: int = 0
+    """Of a full name's mentions, those of the surname alone with no gendered honorific."""
+    role: str | None = None
+    """A PERSON's role class in this document (``entity.role.class``), or None."""
     quotes: int = 0
 
 
@@ -171,6 +227,7 @@ def facts_of(document: Document) -> DocumentFacts:
         pipeline=str(document["provenance"]["pipeline"]["name"]),
     )
     surface_of = facts.keys
+    text = str(document.get("text") or "")
     for entity in document.get("entities") or []:
         if not isinstance(entity, dict) or not isinstance(entity.get("name"), str):
             continue
@@ -178,24 +235,36 @@ def facts_of(document: Document) -> DocumentFacts:
         words = person_words(label, entity["name"])
         if not words:
             continue
-        surface = corpus_key(label, words)
-        surface_of[entity.get("id")] = surface
         person = label == "PERSON"
+        full = person and len(words) > 1
+        gender = entity.get("gender") if person and entity.get("gender") in GENDERS else None
+        role: Any = entity.get("role") if person else None
+        role_class = (
+            role.get("class") if isinstance(role, dict) and isinstance(role.get("class"), str) else None
+        )
+        key = corpus_key(label, words)
+        surface = corpus_key(f"person_{gender}", words) if person and not full and gender else key
+        surface_of[entity.get("id")] = surface
         found = facts.entities.setdefault(
             surface,
             EntityFacts(
                 surface,
-                surface,
+                key,
                 label,
                 entity["name"].strip(),
                 surname_of(words) if person else None,
-                full=person and len(words) > 1,
+                full=full,
+                gender=gender,
+                fallback=key,
+                role=role_class,
             ),
         )
-        count = len([m for m in entity.get("mentions") or [] if isinstance(m, dict)]) or 1
+        mentions = [m for m in entity.get("mentions") or [] if isinstance(m, dict)]
+        count = len(mentions) or 1
         found.mentions += count
         if found.full:
             found.own_mentions += count
+            found.bare_mentions += sum(_bare(text, m, found.surname or "") for m in mentions)
     _fold_partials(facts.entities, surface_of)
     for quote in document.get("quotes") or []:
         if not isinstance(quote, dict):
@@ -217,18 +286,33 @@ def facts_of(document: Document) -> DocumentFacts:
     return facts
 
 
+def _bare(text: str, mention: dict[str, Any], surname: str) -> bool:
+    """Whether a mention is the surname alone with no gendered honorific before it."""
+    start, end = mention.get("start"), mention.get("end")
+    if not isinstance(start, int) or not isinstance(end, int) or name_words(text[start:end]) != [surname]:
+        return False
+    before = name_words(text[max(0, start - 8) : start])
+    return not before or before[-1] not in HONORIFICS
+
+
+def compatible(one: str | None, other: str | None) -> bool:
+    """Whether two genders (None: unknown) can be one person's."""
+    return one is None or other is None or one == other
+
+
 def _fold_partials(entities: dict[str, EntityFacts], surface_of: dict[Any, str]) -> None:
     """Rules 1 and 2: a partial name the document itself resolves (or leaves ambiguous)."""
-    fulls: dict[str, list[str]] = {}
+    fulls: dict[str, list[EntityFacts]] = {}
     for row in entities.values():
         if row.full and row.surname:
-            fulls.setdefault(row.surname, []).append(row.surface)
+            fulls.setdefault(row.surname, []).append(row)
     for surface, row in list(entities.items()):
         if row.label != "PERSON" or row.full or row.surname is None:
             continue
-        named = fulls.get(row.surname, [])
+        named = [full.surface for full in fulls.get(row.surname, []) if compatible(row.gender, full.gender)]
         if len(named) == 1:
             entities[named[0]].mentions += row.mentions
+            entities[named[0]].role = entities[named[0]].role or row.role
             del entities[surface]
             for entity_id, other in surface_of.items():
                 if other == surface:
@@ -255,13 +339,14 @@ def add_document(cur: Cursor, seq: int, facts: DocumentFacts, *, copy: bool = Fa
     targets = dict(_select_in(cur, "SELECT surface, target FROM pp_partials WHERE surface IN", partial))
     for row in rows:
         row.key = str(targets.get(row.surface, row.key))
-    new_keys = {row.surface: (row.label, row.name, row.surname, row.full) for row in rows}
+    new_keys = {row.fallback: (row.label, row.name, row.surname, row.full) for row in rows}
     for row in rows:
         new_keys.setdefault(row.key, (row.label, row.name, None, True))
     _ensure_keys(cur, new_keys)
     cur.executemany(
         "INSERT INTO pp_doc_entities (doc, surface, key, pinned, surname, mentions, own_mentions, quotes, "
-        "published, outlet, pipeline, copy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "published, outlet, pipeline, copy, gender, bare_mentions, role) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 seq,
@@ -276,16 +361,32 @@ def add_document(cur: Cursor, seq: int, facts: DocumentFacts, *, copy: bool = Fa
                 facts.outlet,
                 facts.pipeline,
                 int(copy),
+                row.gender,
+                row.bare_mentions,
+                row.role,
             )
             for row in rows
         ],
     )
+    if not copy:
+        _move_roles(cur, [(row.key, row.role, 1) for row in rows if row.role])
     day = _day(facts.published)
     if not copy:
         _move(
             cur,
             [
-                (row.key, day, 1, row.mentions, row.own_mentions, row.quotes, int(row.quotes > 0))
+                (
+                    row.key,
+                    day,
+                    1,
+                    row.mentions,
+                    row.own_mentions,
+                    row.quotes,
+                    int(row.quotes > 0),
+                    row.bare_mentions,
+                    int(row.gender == "male"),
+                    int(row.gender == "female"),
+                )
                 for row in sorted(rows, key=lambda r: r.key)
             ],
         )
@@ -362,8 +463,8 @@ def _count(cur: Cursor, seq: int, sign: int, *, copy: bool) -> set[str]:
     """Add (``sign`` 1) or take away (-1) the counts of document ``seq``'s rows marked ``copy``;
     the surnames they name."""
     cur.execute(
-        "SELECT key, mentions, own_mentions, quotes, surname, published FROM pp_doc_entities "
-        "WHERE doc = ? AND copy = ?",
+        "SELECT key, mentions, own_mentions, quotes, surname, published, bare_mentions, gender, role "
+        "FROM pp_doc_entities WHERE doc = ? AND copy = ?",
         (seq, int(copy)),
     )
     found = cur.fetchall()
@@ -378,15 +479,21 @@ def _count(cur: Cursor, seq: int, sign: int, *, copy: bool) -> set[str]:
                 sign * int(own),
                 sign * int(quotes),
                 sign * int(int(quotes) > 0),
+                sign * int(bare),
+                sign * int(gender == "male"),
+                sign * int(gender == "female"),
             )
-            for key, mentions, own, quotes, _, published in sorted(found, key=lambda r: str(r[0]))
+            for key, mentions, own, quotes, _, published, bare, gender, _ in sorted(
+                found, key=lambda r: str(r[0])
+            )
         ],
     )
+    _move_roles(cur, [(str(r[0]), str(r[8]), sign) for r in found if r[8]])
     return {str(r[4]) for r in found if r[4]}
 
 
 def resolve(cur: Cursor, surnames: Iterable[str]) -> None:
-    """Rule 3 for each surname: point its partial name where the corpus now says, moving its counts."""
+    """Rule 3 for each surname: point its partial names where the corpus now says, moving their counts."""
     partials = [corpus_key("PERSON", [surname]) for surname in sorted(surnames)]
     # Only surnames once given alone have a partial name to resolve.
     given_alone = {str(r[0]) for r in _select_in(cur, "SELECT key FROM pp_corpus WHERE key IN", partials)}
@@ -394,36 +501,72 @@ def resolve(cur: Cursor, surnames: Iterable[str]) -> None:
         if partial not in given_alone:
             continue
         cur.execute(
-            "SELECT key, own_mentions FROM pp_corpus WHERE surname = ? AND full_name = 1 AND own_mentions > 0 "
-            "AND label = 'PERSON'",
+            "SELECT key, own_mentions, bare_mentions, male, female FROM pp_corpus WHERE surname = ? "
+            "AND full_name = 1 AND own_mentions > 0 AND label = 'PERSON'",
             (surname,),
         )
-        target = dominant({str(k): int(m) for k, m in cur.fetchall()}) or partial
-        cur.execute("SELECT target FROM pp_partials WHERE surface = ?", (partial,))
-        found = cur.fetchone()
-        current = str(found[0]) if found else partial
-        if target == current:
-            continue
-        cur.execute(
-            "SELECT substr(published, 1, 10), COUNT(*), SUM(mentions), SUM(quotes), "
-            "SUM(CASE WHEN quotes > 0 THEN 1 ELSE 0 END) FROM pp_doc_entities WHERE surface = ? AND pinned = 0 "
-            "AND copy = 0 GROUP BY substr(published, 1, 10)",
-            (partial,),
-        )
-        days = cur.fetchall()
-        for table in ("pp_doc_entities", "pp_quotes"):
-            cur.execute(f"UPDATE {table} SET key = ? WHERE surface = ? AND pinned = 0", (target, partial))
-        moves = []
-        for day, *counts in days:
-            documents, mentions, quotes, quoted = (int(v or 0) for v in counts)
-            moves.append((current, day, -documents, -mentions, 0, -quotes, -quoted))
-            moves.append((target, day, documents, mentions, 0, quotes, quoted))
-        _move(cur, sorted(moves, key=lambda m: m[0]))
-        cur.execute(
-            "INSERT INTO pp_partials (surface, target) VALUES (?, ?) "
-            "ON CONFLICT (surface) DO UPDATE SET target = excluded.target",
-            (partial, target),
-        )
+        fulls = [
+            (str(k), int(own), int(bare), key_gender(int(m), int(f))) for k, own, bare, m, f in cur.fetchall()
+        ]
+        for gender in (None, *GENDERS):
+            surface = corpus_key(f"person_{gender}", [surname]) if gender else partial
+            _point(cur, surface, partial, choose(fulls, gender) or partial)
+
+
+def _point(cur: Cursor, surface: str, partial: str, target: str) -> None:
+    """Move the unpinned occurrences of a partial name's ``surface`` (and their counts) to ``target``."""
+    cur.execute("SELECT target FROM pp_partials WHERE surface = ?", (surface,))
+    found = cur.fetchone()
+    current = str(found[0]) if found else partial
+    if target == current:
+        return
+    cur.execute(
+        "SELECT substr(published, 1, 10), COUNT(*), SUM(mentions), SUM(quotes), "
+        "SUM(CASE WHEN quotes > 0 THEN 1 ELSE 0 END), SUM(CASE WHEN gender = 'male' THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN gender = 'female' THEN 1 ELSE 0 END) FROM pp_doc_entities WHERE surface = ? "
+        "AND pinned = 0 AND copy = 0 GROUP BY substr(published, 1, 10)",
+        (surface,),
+    )
+    days = cur.fetchall()
+    if not days and found is None:
+        return  # never met under this surface
+    cur.execute(
+        "SELECT role, COUNT(*) FROM pp_doc_entities WHERE surface = ? AND pinned = 0 AND copy = 0 "
+        "AND role IS NOT NULL GROUP BY role",
+        (surface,),
+    )
+    roles = cur.fetchall()
+    _move_roles(
+        cur,
+        [(current, str(role), -int(n)) for role, n in roles]
+        + [(target, str(role), int(n)) for role, n in roles],
+    )
+    for table in ("pp_doc_entities", "pp_quotes"):
+        cur.execute(f"UPDATE {table} SET key = ? WHERE surface = ? AND pinned = 0", (target, surface))
+    moves = []
+    for day, *counts in days:
+        documents, mentions, quotes, quoted, male, female = (int(v or 0) for v in counts)
+        moves.append((current, day, -documents, -mentions, 0, -quotes, -quoted, 0, -male, -female))
+        moves.append((target, day, documents, mentions, 0, quotes, quoted, 0, male, female))
+    _move(cur, sorted(moves, key=lambda m: m[0]))
+    cur.execute(
+        "INSERT INTO pp_partials (surface, target) VALUES (?, ?) "
+        "ON CONFLICT (surface) DO UPDATE SET target = excluded.target",
+        (surface, target),
+    )
+
+
+def key_gender(male: int, female: int) -> str | None:
+    """A key's gender: the one most of its documents give it (a tie: None)."""
+    return "male" if male > female else "female" if female > male else None
+
+
+def choose(fulls: Sequence[tuple[str, int, int, str | None]], gender: str | None) -> str | None:
+    """The full name (key, mentions, bare mentions, gender) a partial name of ``gender`` joins (rule 3)."""
+    pool = [full for full in fulls if compatible(gender, full[3])]
+    if gender is None and any(bare for _, _, bare, _ in pool):
+        return dominant({key: bare for key, _, bare, _ in pool})
+    return dominant({key: own for key, own, _, _ in pool})
 
 
 def dominant(full_mentions: Mapping[str, int]) -> str | None:
@@ -436,19 +579,20 @@ def dominant(full_mentions: Mapping[str, int]) -> str | None:
     return None
 
 
-Move = tuple[str, str | None, int, int, int, int, int]
+Move = tuple[str, str | None, int, int, int, int, int, int, int, int]
 """A change to one key's counts: key, day (or None), documents, mentions, own mentions, quotes,
-documents quoted in."""
+documents quoted in, bare mentions, documents giving it male, female."""
 
 
 def _move(cur: Cursor, moves: Sequence[Move]) -> None:
     """Add to each key's totals, and to its counts of the day (``pp_corpus_days``) when it has one."""
     cur.executemany(
         "UPDATE pp_corpus SET documents = documents + ?, mentions = mentions + ?, own_mentions = own_mentions + ?, "
-        "quotes = quotes + ?, quote_documents = quote_documents + ? WHERE key = ?",
+        "quotes = quotes + ?, quote_documents = quote_documents + ?, bare_mentions = bare_mentions + ?, "
+        "male = male + ?, female = female + ? WHERE key = ?",
         [
-            (documents, mentions, own, quotes, quoted, key)
-            for key, _, documents, mentions, own, quotes, quoted in moves
+            (documents, mentions, own, quotes, quoted, bare, male, female, key)
+            for key, _, documents, mentions, own, quotes, quoted, bare, male, female in moves
         ],
     )
     cur.executemany(
@@ -460,9 +604,18 @@ def _move(cur: Cursor, moves: Sequence[Move]) -> None:
         "quote_documents = pp_corpus_days.quote_documents + excluded.quote_documents",
         [
             (key, day, documents, mentions, quotes, quoted)
-            for key, day, documents, mentions, _, quotes, quoted in moves
+            for key, day, documents, mentions, _, quotes, quoted, *_ in moves
             if day is not None
         ],
+    )
+
+
+def _move_roles(cur: Cursor, moves: Sequence[tuple[str, str, int]]) -> None:
+    """Add to the documents that give each key a role (key, role class, documents)."""
+    cur.executemany(
+        "INSERT INTO pp_roles (key, role, documents) VALUES (?, ?, ?) ON CONFLICT (key, role) DO UPDATE SET "
+        "documents = pp_roles.documents + excluded.documents",
+        sorted(moves),
     )
 
 

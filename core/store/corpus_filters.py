@@ -31,6 +31,10 @@ class CorpusFilters:
     pipeline: str | None = None
     published_from: date | datetime | None = None
     published_to: date | datetime | None = None
+    gender: str | None = None
+    """A speaker's gender: ``female``, ``male`` or ``unknown`` (see ``gender_where``)."""
+    role: str | None = None
+    """A speaker's most frequent role class (see ``role_where``)."""
     copies: bool | None = None
     """True: count near-copies of earlier documents too (``store.copies``); None (the default):
     originals only, which is what the totals kept on write hold."""
@@ -109,3 +113,47 @@ def common_filters(
         where += f" AND {doc_column} IN (SELECT seq FROM pp_documents WHERE {clause})"
         params.append(value)
     return start + where, params
+
+
+GENDERS = ("female", "male", "unknown")
+
+
+def gender_of(table: str) -> str:
+    """SQL for the gender of a ``pp_corpus`` row ``table``: the one most of its documents give a
+    PERSON (``corpus.key_gender``), 'unknown' for a PERSON with none or a tie, NULL for other labels."""
+    return (
+        f"CASE WHEN {table}.label <> 'PERSON' THEN NULL WHEN {table}.male > {table}.female THEN 'male' "
+        f"WHEN {table}.female > {table}.male THEN 'female' ELSE 'unknown' END"
+    )
+
+
+def gender_where(filters: CorpusFilters, column: str) -> tuple[str, list[Any]]:
+    """``AND column IN (keys of that gender)`` for a ``gender`` filter, else nothing."""
+    if filters.gender is None:
+        return "", []
+    if filters.gender not in GENDERS:
+        raise InvalidQuery(f"'gender' must be one of {', '.join(GENDERS)}, not {filters.gender!r}")
+    return f" AND {column} IN (SELECT c.key FROM pp_corpus AS c WHERE {gender_of('c')} = ?)", [filters.gender]
+
+
+ROLES = ("politician", "official", "spokesperson", "expert", "journalist", "public", "other")
+
+
+def role_of(key: str) -> str:
+    """SQL for the most frequent role of the key in column ``key`` (``pp_roles``; ties: alphabetical)."""
+    return (
+        f"(SELECT p.role FROM pp_roles AS p WHERE p.key = {key} AND p.documents > 0 "
+        "ORDER BY p.documents DESC, p.role LIMIT 1)"
+    )
+
+
+def role_where(filters: CorpusFilters, column: str) -> tuple[str, list[Any]]:
+    """``AND column IN (keys whose most frequent role is filters.role)``, else nothing."""
+    if filters.role is None:
+        return "", []
+    if filters.role not in ROLES:
+        raise InvalidQuery(f"'role' must be one of {', '.join(ROLES)}, not {filters.role!r}")
+    return (
+        f" AND {column} IN (SELECT r.key FROM pp_roles AS r WHERE r.role = ? AND {role_of('r.key')} = ?)",
+        [filters.role, filters.role],
+    )

@@ -10,18 +10,23 @@ quote listings by position (``pq1``), newest document first.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from presspipe.document import Document
 from presspipe.store.corpus import facts_of, quote_words
 from presspipe.store.corpus_filters import (
+    GENDERS,
     CorpusFilters,
     common_filters,
     dates_where,
     day_bounds,
+    gender_of,
+    gender_where,
     name_filter,
     only,
+    role_of,
+    role_where,
     whole_days,
 )
 from presspipe.store.cursors import decode_position, encode_position
@@ -49,6 +54,10 @@ class Ranked:
     quotes: int
     first: str | None
     last: str | None
+    gender: str | None = None
+    """A PERSON's: ``female``, ``male`` or ``unknown``; None for other labels."""
+    role: str | None = None
+    """A PERSON's most frequent role class over its documents, or None."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,22 @@ class FoundQuote:
     published: str | None
     uri: str | None
     outlet: str | None
+
+
+@dataclass
+class GenderSplit:
+    """Counts by gender (``female``, ``male``, ``unknown``)."""
+
+    quotes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GENDERS, 0))
+    speakers: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GENDERS, 0))
+
+
+@dataclass(frozen=True)
+class GenderCounts:
+    total: GenderSplit
+    outlets: list[tuple[str, GenderSplit]]
+    months: list[tuple[str, GenderSplit]]
+    """By ``YYYY-MM`` of the publication date (quotes of undated documents count in ``total`` only)."""
 
 
 @dataclass(frozen=True)
@@ -189,6 +214,31 @@ class CorpusQueries:
         items = [Outlet(str(r[0]), int(r[1]), quotes[str(r[0])]) for r in rows[:limit]]
         return Ranking(items, _next_offset(rows, limit, offset))
 
+    def gender(self, filters: CorpusFilters) -> GenderCounts:
+        """Quotes and distinct speakers by the speaker's gender, in all, per outlet and per month
+        (quotes whose speaker is a PERSON of the corpus only)."""
+        where, params = self._quote_where(filters)
+        base = f"FROM pp_quotes AS q JOIN pp_corpus AS g ON g.key = q.key WHERE g.label = 'PERSON'{where}"
+        groups: dict[str, dict[str, GenderSplit]] = {}
+        for name, column in (("all", None), ("outlet", "q.outlet"), ("month", "substr(q.published, 1, 7)")):
+            found: dict[str, GenderSplit] = {}
+            by = f"{column}, {gender_of('g')}" if column else gender_of("g")
+            for value, gender, quotes, speakers in self._db.query(
+                f"SELECT {column or repr('')}, {gender_of('g')}, COUNT(*), COUNT(DISTINCT q.key) {base} GROUP BY {by}",
+                params,
+            ):
+                if value is None:
+                    continue
+                split = found.setdefault(str(value), GenderSplit())
+                split.quotes[str(gender)] = int(quotes)
+                split.speakers[str(gender)] = int(speakers)
+            groups[name] = found
+        return GenderCounts(
+            total=groups["all"].get("", GenderSplit()),
+            outlets=sorted(groups["outlet"].items(), key=lambda kv: (-sum(kv[1].quotes.values()), kv[0])),
+            months=sorted(groups["month"].items()),
+        )
+
     def date_range(self) -> tuple[str | None, str | None]:
         """The first and last publication dates of the stored documents."""
         first = self._db.query_one("SELECT MIN(published) FROM pp_documents")
@@ -268,8 +318,11 @@ class CorpusQueries:
 
     def keys_of(self, document: Document) -> dict[Any, str]:
         """Entity id -> corpus key, for a stored document (partial names as the corpus resolves them)."""
-        keys = facts_of(document).keys
-        return {entity: self.resolved(key) or key for entity, key in keys.items()}
+        facts = facts_of(document)
+        return {
+            entity: self.resolved(surface) or facts.entities[surface].fallback
+            for entity, surface in facts.keys.items()
+        }
 
     def resolved(self, key: str) -> str | None:
         """The full name's key a partial name's key points to, or None."""
@@ -353,6 +406,9 @@ class CorpusQueries:
         if filters.kind is not None:
             common += " AND q.kind = ?"
             more.append(checked(filters.kind, "kind"))
+        for clause, values in (gender_where(filters, "q.key"), role_where(filters, "q.key")):
+            common += clause
+            more.extend(values)
         if filters.q is not None:
             words = quote_words(checked(filters.q, "q"))
             if not words:
@@ -392,13 +448,25 @@ class CorpusQueries:
                 for direction in ("ASC", "DESC")
             )
         rows = self._db.query(
-            f"SELECT r.key, c.name, c.label, r.documents, r.mentions, r.quotes, {first}, {last} FROM ({inner}) AS r "
-            f"JOIN pp_corpus AS c ON c.key = r.key ORDER BY {order}",
+            f"SELECT r.key, c.name, c.label, r.documents, r.mentions, r.quotes, {first}, {last}, {gender_of('c')}, "
+            f"{role_of('r.key')} "
+            f"FROM ({inner}) AS r JOIN pp_corpus AS c ON c.key = r.key ORDER BY {order}",
             params,
         )
         return [
-            Ranked(str(k), str(name), str(label), int(docs or 0), int(ments or 0), int(quotes or 0), one, two)
-            for k, name, label, docs, ments, quotes, one, two in rows
+            Ranked(
+                str(k),
+                str(name),
+                str(label),
+                int(docs or 0),
+                int(ments or 0),
+                int(quotes or 0),
+                one,
+                two,
+                gender,
+                role,
+            )
+            for k, name, label, docs, ments, quotes, one, two, gender, role in rows
         ]
 
 

@@ -1,6 +1,6 @@
-"""The code that migration 6 runs, frozen as it shipped: never edit it.
+"""The code that migration 7 runs, frozen as it shipped: never edit it.
 
-Migration 6 rebuilds the full-text index with the words of ``search`` as they became then
+Migration 7 rebuilds the full-text index with the words of ``search`` as they became then
 (folded for Unicode normalisation, case, dotted İ and invisible characters), so that documents
 stored before it are found by the folded queries after it. Like ``frozen`` (migrations 2 and 3),
 it is a copy, so that a later change to ``search`` never changes what this upgrade does. Only

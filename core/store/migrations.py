@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 Step = str | Callable[["Backend", "Cursor"], None]
 """A migration step: a SQL statement, or a function of the backend and the write cursor (a backfill)."""
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """The newest store schema this code writes (the last migration's number)."""
 
 QUOTES_PER_ROWID = 2**20
@@ -110,7 +110,7 @@ def _reindex_search(
     write: str, *, as_array: bool, index: Callable[[str | None, str], str] = index_text
 ) -> Step:
     """Rebuild the full-text index with ``index`` (version 3: ``frozen.index_text``, one tokenizer
-    for both stores; version 6: ``frozen_fold.index_text``, folded words); ``write`` stores one
+    for both stores; version 7: ``frozen_fold.index_text``, folded words); ``write`` stores one
     document's words (parameters: the words, as one string or as an array, then its seq)."""
 
     def reindex(backend: Backend, cur: Cursor) -> None:
@@ -146,6 +146,20 @@ def _copies_tables(big_id: str, blob: str, without_rowid: str) -> list[Step]:
         "INSERT INTO pp_copy_pending (doc) SELECT seq FROM pp_documents",
     ]
 
+
+PEOPLE_COLUMNS: list[Step] = [
+    # Migration 6: the evidence partial names are resolved by, and people's roles (``corpus``).
+    # Rows stored before carry none (no gender, bare mentions or role) until their documents
+    # are stored again.
+    "ALTER TABLE pp_doc_entities ADD COLUMN gender TEXT",
+    "ALTER TABLE pp_doc_entities ADD COLUMN role TEXT",
+    "CREATE TABLE pp_roles (key TEXT NOT NULL, role TEXT NOT NULL, documents INTEGER NOT NULL, "
+    "PRIMARY KEY (key, role))",
+    "ALTER TABLE pp_doc_entities ADD COLUMN bare_mentions INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE pp_corpus ADD COLUMN bare_mentions INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE pp_corpus ADD COLUMN male INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE pp_corpus ADD COLUMN female INTEGER NOT NULL DEFAULT 0",
+]
 
 MIGRATIONS: dict[str, list[list[Step]]] = {
     "sqlite": [
@@ -205,6 +219,7 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
             f"FROM pp_quotes WHERE n < {QUOTES_PER_ROWID}",
         ],
         _copies_tables("INTEGER", "BLOB", " WITHOUT ROWID"),
+        PEOPLE_COLUMNS,
         [
             # Folded words (``search.fold``): the old entries go at once (a contentless table
             # forgets a row only when told its words), then every document's new words.
@@ -267,6 +282,7 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
             "CREATE INDEX pp_quotes_key ON pp_quotes (key, doc, n) INCLUDE (words)",
         ],
         _copies_tables("BIGINT", "BYTEA", ""),
+        PEOPLE_COLUMNS,
         [
             # Folded words (``search.fold``) for every stored document.
             _reindex_search(

@@ -81,17 +81,20 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from presspipe import DEFAULT_MODEL, Document, RunContext, StepSpec, hookimpl
+from presspipe.plugins.entities.gender import pronoun_votes
 from presspipe.plugins.entities.grouping import Group, group_mentions
 from presspipe.plugins.entities.names import (
     BUILTIN_ALIASES,
     NON_WORD,
     POSSESSIVE_WORD,
+    Mention,
     alias_table,
     collect_mentions,
     name_key,
     trim_span,
 )
 from presspipe.plugins.entities.repair import given_names, repaired_labels
+from presspipe.plugins.entities.roles import entity_role
 
 __all__ = [
     "CONFIG_SCHEMA",
@@ -165,6 +168,24 @@ def salience_scores(groups: list[Group], text: str, title: str | None) -> list[f
     return [round(r / total, 4) for r in raw]
 
 
+def add_pronouns(doc: Doc, mentions: list[Mention]) -> None:
+    """Give each PERSON mention the genders of the pronouns that refer to it (``gender.pronoun_votes``)."""
+    persons = sorted((m for m in mentions if m.label == "PERSON"), key=lambda m: m.start)
+    words = [frozenset(m.key) for m in persons]
+    votes = pronoun_votes(
+        doc, [(m.start, m.end) for m in persons], lambda i, j: words[i] <= words[j] or words[j] <= words[i]
+    )
+    for mention, counted in zip(persons, votes, strict=True):
+        mention.pronouns = counted
+
+
+def person_role(doc: Doc, mentions: list[Mention]) -> dict[str, str] | None:
+    """A person's role from the descriptors of its mentions (``roles.py``)."""
+    return entity_role(
+        doc, [{"start": m.start, "end": m.end} for m in sorted(mentions, key=lambda m: m.start)]
+    )
+
+
 def build_entities(
     document: Document,
     doc: Doc,
@@ -182,6 +203,7 @@ def build_entities(
     ent_labels = repaired_labels(doc) if repair else None
     names = given_names() if repair else None
     mentions = collect_mentions(text, doc, keep | GROUPING_LABELS, table, ent_labels, names)
+    add_pronouns(doc, mentions)
     groups = [g for g in group_mentions(mentions) if g.label() in keep]
     title = (document.get("meta") or {}).get("title")
     scores = salience_scores(groups, text, title if isinstance(title, str) else None)
@@ -195,6 +217,11 @@ def build_entities(
                 "id": f"E{number}",
                 "name": canonical.get(group.key) or group.name(),
                 "label": group.label(),
+                **(
+                    {"gender": group.gender(), "role": person_role(doc, group.mentions)}
+                    if group.label() == "PERSON"
+                    else {}
+                ),
                 "salience": score,
                 "mentions": [m.as_json() for m in sorted(group.mentions, key=lambda m: m.start)],
             }

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from presspipe.plugins.entities.gender import decide
 from presspipe.plugins.entities.names import PARTICLE, Mention, name_like
 
 # A short name tagged only with these never joins a person's or organisation's longer name.
 PLACE_LABELS = frozenset({"GPE", "LOC", "NORP", "FAC"})
 LABEL_ORDER = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
+JOIN_VOTES = 3
+"""Pronoun votes a gender needs to keep two names apart (one stray "he" does not split a person)."""
 
 
 @dataclass
@@ -19,6 +22,19 @@ class Group:
     key: tuple[str, ...]
     """The fullest form of the name: the key it started from (shorter names join it)."""
     mentions: list[Mention] = field(default_factory=list)
+    mark: str | None = None
+    """For a name of one word: the gender of the honorific its mentions carry ("Mr. Obama" and
+    "Mrs. Obama" start as two groups)."""
+
+    def gender(self, min_votes: int = 1) -> str | None:
+        """The gender its mentions give it (``gender.decide``); None for a group that is not a person."""
+        if self.label() != "PERSON":
+            return None
+        honorifics = Counter(m.honorific for m in self.mentions if m.honorific)
+        pronouns: Counter[str] = Counter()
+        for m in self.mentions:
+            pronouns.update(m.pronouns)
+        return decide(honorifics, pronouns, self.name(), min_votes)
 
     def own_label(self) -> str:
         """Majority label of the mentions of the fullest name itself."""
@@ -101,16 +117,18 @@ def _is_suffix(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
 
 def group_mentions(mentions: list[Mention]) -> list[Group]:
     """Group mentions into entities (rules 2-5 of the module docstring)."""
-    by_key: dict[tuple[str, ...], Group] = {}
+    by_key: dict[tuple[tuple[str, ...], str | None], Group] = {}
     for mention in mentions:
-        by_key.setdefault(mention.key, Group(mention.key)).mentions.append(mention)
+        mark = mention.honorific if len(mention.key) == 1 else None
+        by_key.setdefault((mention.key, mark), Group(mention.key, mark=mark)).mentions.append(mention)
     # NORP plurals join their singular.
-    for key in list(by_key):
-        if len(key) == 1 and key[0].endswith("s") and (key[0][:-1],) in by_key:
-            plural, singular = by_key[key], by_key[(key[0][:-1],)]
+    for key, mark in list(by_key):
+        singular_key = ((key[0][:-1],), mark)
+        if len(key) == 1 and key[0].endswith("s") and singular_key in by_key:
+            plural, singular = by_key[(key, mark)], by_key[singular_key]
             if plural.labels() == {"NORP"} and singular.labels() == {"NORP"}:
                 singular.mentions += plural.mentions
-                del by_key[key]
+                del by_key[(key, mark)]
     longest_first = sorted(by_key.values(), key=lambda g: -len(g.key))
 
     # A person name joins a longer one with the same first and last word that contains all
@@ -138,6 +156,7 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
     for group in merged:
         if not group.labels() <= PLACE_LABELS and not group.name().islower():
             label = group.label()
+            gender = group.gender(JOIN_VOTES)
             targets = [
                 g
                 for g in by_last.get(group.key[-1], [])
@@ -145,6 +164,7 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
                 and g.own_label() in {"PERSON", "ORG"}
                 and not (label == "PERSON" and len(group.key) > 1 and g.own_label() != "PERSON")
                 and (g.own_label() == "ORG" or g.name_like())
+                and _compatible(gender, g.gender(JOIN_VOTES))
             ]
             persons = [g for g in targets if g.own_label() == "PERSON"]
             target = _dominant(persons or targets)
@@ -175,7 +195,29 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
                 firsts[0].mentions += group.mentions
                 continue
         final.append(group)
-    return final
+    return _join_unmarked(final)
+
+
+def _join_unmarked(groups: list[Group]) -> list[Group]:
+    """A one-word name left without an honorific joins the same name with one ("Obama" ->
+    "Mr. Obama"), when all the honorifics of that name give one gender and its pronouns agree."""
+    marked: dict[tuple[str, ...], list[Group]] = {}
+    for group in groups:
+        if group.mark is not None and all(len(m.key) == 1 for m in group.mentions):
+            marked.setdefault(group.key, []).append(group)
+    kept = []
+    for group in groups:
+        found = marked.get(group.key, []) if group.mark is None and len(group.key) == 1 else []
+        if len(found) == 1 and _compatible(group.gender(JOIN_VOTES), found[0].mark):
+            found[0].mentions += group.mentions
+            continue
+        kept.append(group)
+    return kept
+
+
+def _compatible(one: str | None, other: str | None) -> bool:
+    """Whether two genders (None: unknown) can be one person's."""
+    return one is None or other is None or one == other
 
 
 def _is_subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:

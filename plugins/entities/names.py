@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from presspipe.plugins.entities.gender import honorific_gender
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -37,6 +40,9 @@ PERSON_ONLY_TITLES = PERSON_TITLES | word_set(
     chairman chairwoman chair speaker ambassador ayatollah sheikh rev reverend state us attorney
     assemblyman assemblywoman councilman councilwoman councilmember spokesman spokeswoman
     spokesperson founder co-founder billionaire actor actress author
+    candidate nominee presidential hopeful front-runner frontrunner challenger incumbent
+    businessman businesswoman mogul lawmaker analyst commentator strategist adviser advisor aide
+    pollster economist activist blogger
     ukrainian russian american british french german chinese"""
 )
 # Words that can sit between titles ("Secretary of State") but never end a title run.
@@ -87,6 +93,10 @@ class Mention:
     label: str
     name: str
     key: tuple[str, ...]
+    honorific: str | None = None
+    """The gender of an honorific right before the mention ("Mrs. Clinton": female), or None."""
+    pronouns: Counter[str] = field(default_factory=Counter)
+    """Genders of the pronouns that refer to this mention (``gender.pronoun_votes``)."""
 
     def as_json(self) -> dict[str, Any]:
         return {"text": self.text, "start": self.start, "end": self.end}
@@ -152,7 +162,8 @@ def collect_mentions(
         if len(words) > 1 and fold(words[0]) == "the":
             name = words[1]
         key = aliases.get(key, key)
-        mentions.append(Mention(surface, start, end, label, name, key))
+        honorific = honorific_gender(text, start) if label == "PERSON" else None
+        mentions.append(Mention(surface, start, end, label, name, key, honorific))
     return mentions
 
 

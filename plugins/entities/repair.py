@@ -15,13 +15,18 @@ Every other ORG span of the same name then becomes PERSON too; a surname the mod
 joins the full-name PERSON entity by the grouping rules. A span tagged PERSON is not a person
 when it starts with a lower-case letter or with "pro-"/"anti-" ("pro-Kremlin",
 "anti-Western": NORP), or ends with a word that names a thing ("Monroe Doctrine": LAW,
-"Freedom Caucus": ORG, "Pennsylvania Avenue": FAC). Otherwise the model's label stands.
+"Freedom Caucus": ORG, "Pennsylvania Avenue": FAC). A span tagged ORG is a place (GPE) when
+it names a place noun ("the region of Nagorno-Karabakh") or is coordinated with two or more
+places only ("in Nagorno-Karabakh, Syria and Iran"), and a weapon (PRODUCT, not kept by
+default) when it names a weapon noun ("an Oreshnik missile"); every other ORG span of that
+name follows. Otherwise the model's label stands.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -29,7 +34,7 @@ from typing import TYPE_CHECKING
 from presspipe.plugins.entities.names import PERSON_TITLES, fold, name_key, name_like, trim_span, word_set
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 SPEECH_VERBS = word_set(
     """say tell write add argue claim note ask explain warn insist post tweet continue reply respond
@@ -49,8 +54,18 @@ ORG_WORDS = word_set(
 )
 """Words that make a speaking multi-word name an organisation's ("the White House said")."""
 AFFIXED = re.compile(r"^(?:pro|anti|non|neo|post|ex)-", re.IGNORECASE)
+PLACE_NOUNS = word_set(
+    """region city town village province state republic county district territory enclave island
+    capital oblast country area"""
+)
+WEAPON_NOUNS = word_set(
+    """missile rocket drone warhead bomb tank jet fighter bomber warplane helicopter warship submarine
+    frigate destroyer carrier rifle gun howitzer launcher interceptor torpedo"""
+)
 THING_HEADS = {
-    **dict.fromkeys(("doctrine", "act", "law", "amendment", "treaty", "accord", "accords", "bill"), "LAW"),
+    **dict.fromkeys(
+        ("doctrine", "act", "law", "amendment", "treaty", "accord", "accords", "bill", "agreement"), "LAW"
+    ),
     **dict.fromkeys(
         ("party", "caucus", "committee", "council", "ministry", "university", "institute"), "ORG"
     ),
@@ -79,10 +94,60 @@ def repaired_labels(doc: Doc) -> list[str | None]:
         elif ent.label_ == "ORG" and _person_evidence(ent):
             labels[i] = "PERSON"
             persons.add(name_key(ent.text))
+    things: dict[tuple[str, ...], str] = {}
+    for i, ent in enumerate(ents):
+        if labels[i] == "ORG" and (thing := _place_or_weapon(ent, ents, labels)) is not None:
+            labels[i] = thing
+            things[name_key(ent.text)] = thing
     for i, ent in enumerate(ents):
         if labels[i] == "ORG" and name_key(ent.text) in persons:
             labels[i] = "PERSON"
+        elif labels[i] == "ORG" and name_key(ent.text) in things:
+            labels[i] = things[name_key(ent.text)]
     return labels
+
+
+def _place_or_weapon(ent: Span, ents: Sequence[Span], labels: list[str | None]) -> str | None:
+    """GPE for an ORG span the text makes a place, PRODUCT for one it makes a weapon, else None.
+
+    A place: the name of a place noun ("the region of Nagorno-Karabakh", "the city of X"), or
+    coordinated with places only ("in Nagorno-Karabakh, Syria and Iran": two or more other
+    members, all GPE or LOC). A weapon: the name of a weapon noun ("an Oreshnik missile")."""
+    last = fold(ent[-1].text)
+    if last in THING_HEADS or last in ORG_WORDS:
+        return None  # "the North American Free Trade Agreement, Mexico and China": a name of a thing
+    root = ent.root
+    head = root.head
+    if root.dep_ == "compound" and head.i >= ent.end and head.lemma_.lower() in WEAPON_NOUNS:
+        return "PRODUCT"
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in PLACE_NOUNS:
+        return "GPE"
+    members = _coordinated(root)
+    if len(members) >= 2:
+        places = 0
+        for member in members:
+            other = next((j for j, e in enumerate(ents) if e.start <= member.i < e.end), None)
+            if other is None or labels[other] not in ("GPE", "LOC"):
+                return None
+            places += 1
+        return "GPE" if places >= 2 else None
+    return None
+
+
+def _coordinated(token: Token) -> list[Token]:
+    """The other members of the coordination ``token`` is in ("Syria" and "Iran" for "Karabakh")."""
+    first = token
+    while first.dep_ == "conj" and first.head.i < first.i:
+        first = first.head
+    members = [first]
+    frontier = [first]
+    while frontier:
+        current = frontier.pop()
+        for child in current.children:
+            if child.dep_ == "conj":
+                members.append(child)
+                frontier.append(child)
+    return [m for m in members if m.i != token.i]
 
 
 def _not_person(document_text: str, ent: Span) -> str | None:

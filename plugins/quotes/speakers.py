@@ -12,7 +12,7 @@ from bisect import bisect_left
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from presspipe.plugins.quotes.agreement import agrees, person_gender
+from presspipe.plugins.quotes.agreement import agrees, entity_gender
 from presspipe.plugins.quotes.state import DocumentState
 
 if TYPE_CHECKING:
@@ -135,10 +135,7 @@ class SpeakerSearch(DocumentState):
         return found
 
     def _agrees(self, pronoun: str, entity: dict[str, Any]) -> bool:
-        key = entity["id"]
-        if key not in self.genders:
-            self.genders[key] = person_gender(entity, self.text) if entity.get("label") == "PERSON" else None
-        return agrees(pronoun, entity, self.genders[key])
+        return agrees(pronoun, entity, entity_gender(entity))
 
     def _description(self, noun: Token) -> dict[str, Any] | None:
         """The person a definite description ("the analyst") refers to: the nearest earlier

@@ -80,7 +80,6 @@ class DocumentState:
         self.paragraph_starts = [start for start, _ in self.paragraph_spans]
         self.entities = {e["id"]: e for e in entities}
         self.speakers = SpeakerLog(self._paragraph)
-        self.genders: dict[str, str | None] = {}  # entity id -> gender (agreement.py), as asked
         # pronoun -> starts and entities of the mentions it may refer to (speakers.py), as asked
         self._agreeing: dict[str, tuple[list[int], list[dict[str, Any]]]] = {}
         self.segments = find_segments(self.text, settings.single)

@@ -18,6 +18,9 @@ from presspipe.api.corpus_models import (
     EntityOut,
     EntityPage,
     FoundQuoteOut,
+    GenderMonthOut,
+    GenderOut,
+    GenderOutletOut,
     OutletOut,
     OutletPage,
     PeriodOut,
@@ -31,7 +34,7 @@ from presspipe.api.corpus_models import (
 from presspipe.api.dependencies import COPIES_COUNTED, Svc, document_url, next_page_url, parse_when
 from presspipe.api.errors import ApiError, responses
 from presspipe.errors import echo
-from presspipe.store.corpus_queries import CorpusFilters, FoundQuote, Outlet, Ranked, Ranking
+from presspipe.store.corpus_queries import CorpusFilters, FoundQuote, GenderSplit, Outlet, Ranked, Ranking
 
 corpus = APIRouter(prefix="/v1", tags=["corpus"])
 
@@ -47,6 +50,14 @@ async def speaker_filters(
     speaker: Annotated[str | None, Query(description=f"the speaker: {NAME}")] = None,
     q: Annotated[str | None, Query(description="words that must all occur in the quote")] = None,
     kind: Annotated[Kind | None, Query(description="the kind of quote")] = None,
+    gender: Annotated[
+        Literal["female", "male", "unknown"] | None,
+        Query(description="the speaker's gender (a PERSON's; 'unknown': no evidence)"),
+    ] = None,
+    role: Annotated[
+        Literal["politician", "official", "spokesperson", "expert", "journalist", "public", "other"] | None,
+        Query(description="the speaker's most frequent role"),
+    ] = None,
     outlet: Annotated[str | None, Query(description="the outlet's domain ('bbc.co.uk')")] = None,
     pipeline: Annotated[str | None, Query(description="pipeline name")] = None,
     published_from: Annotated[str | None, Query(description=FROM)] = None,
@@ -59,6 +70,8 @@ async def speaker_filters(
         speaker=speaker,
         q=q,
         kind=kind,
+        gender=gender,
+        role=role,
         outlet=outlet,
         pipeline=pipeline,
         published_from=parse_when(published_from, "published_from"),
@@ -234,3 +247,33 @@ def list_outlets(
 ) -> OutletPage:
     page = svc.store.corpus.outlets(filters, limit=limit, cursor=cursor)
     return OutletPage(**_paged(request, page, _outlet_out))
+
+
+def _share(counts: dict[str, int]) -> float | None:
+    known = counts["female"] + counts["male"]
+    return round(counts["female"] / known, 4) if known else None
+
+
+def _gender_counts(split: GenderSplit) -> dict[str, Any]:
+    return {
+        "quotes": split.quotes,
+        "speakers": split.speakers,
+        "female_share": _share(split.quotes),
+        "female_speaker_share": _share(split.speakers),
+    }
+
+
+@corpus.get(
+    "/gender",
+    response_model=GenderOut,
+    dependencies=[Depends(require_read)],
+    summary="Quotes and distinct speakers by the speaker's gender, in all, per outlet and per month",
+    responses=responses(401, 422, 503),
+)
+def gender_counts(svc: Svc, filters: SpeakerFilters) -> GenderOut:
+    counts = svc.store.corpus.gender(filters)
+    return GenderOut(
+        **_gender_counts(counts.total),
+        outlets=[GenderOutletOut(outlet=o, **_gender_counts(c)) for o, c in counts.outlets],
+        months=[GenderMonthOut(month=m, **_gender_counts(c)) for m, c in counts.months],
+    )

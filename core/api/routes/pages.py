@@ -45,6 +45,7 @@ def index_page(
             speakers=svc.store.corpus.speakers(CorpusFilters(), limit=10).items,
             entities=svc.store.corpus.entities(CorpusFilters(), limit=10).items,
             sort=sort,
+            gender=svc.store.corpus.gender(CorpusFilters()).total,
         )
         return HTMLResponse(pages.render_index(page.items, values, page.next_cursor, overview=overview))
     except InvalidQuery as error:
