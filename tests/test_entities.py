@@ -611,7 +611,7 @@ def test_gender_from_pronouns_honorifics_and_given_names_through_the_model() -> 
     }
     context = RunContext()
     documents = [new_document(text=t) for t in texts.values()]
-    SpacyEntities(config_with_defaults(CONFIG_SCHEMA, {"labels": DEFAULT_LABELS}))(documents, context)
+    run_step("entities.spacy", documents, {"labels": DEFAULT_LABELS}, context=context)
     genders = [{e["name"]: e["gender"] for e in d["entities"] if e["label"] == "PERSON"} for d in documents]
     assert genders[0] == {"Kowalczyk": "female"}
     assert genders[1] == {"Barack Obama": "male", "Angela Merkel": "female"}
@@ -648,7 +648,7 @@ def test_roles_from_appositives_titles_and_ages_through_the_model() -> None:
     ]
     context = RunContext()
     documents = [new_document(text=t) for t in texts]
-    SpacyEntities(config_with_defaults(CONFIG_SCHEMA, {"labels": ["PERSON"]}))(documents, context)
+    run_step("entities.spacy", documents, {"labels": ["PERSON"]}, context=context)
     roles = [{e["name"]: e["role"] for e in d["entities"]} for d in documents]
     assert roles[0]["Josh Earnest"] == {"class": "spokesperson", "text": "the White House press secretary"}
     assert roles[1]["Hillary Clinton"] == {"class": "official", "text": "Former Secretary of State"}
