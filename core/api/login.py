@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from urllib.parse import quote
+from contextvars import ContextVar
+from urllib.parse import quote, urlsplit
 
-from fastapi import Request
+from fastapi import Request, Response
 
 COOKIE = "presspipe_session"
 COOKIE_SECONDS = 30 * 24 * 3600
+
+signed_in: ContextVar[bool] = ContextVar("signed_in", default=False)
+"""Whether the request being answered came with a valid session (set by ``auth.require_page``):
+the pages then show a sign-out button."""
 
 
 class LoginRequired(Exception):
@@ -26,7 +31,8 @@ class LoginRequired(Exception):
         super().__init__(next_path)
 
     def location(self) -> str:
-        return f"/login?next={quote(self.next_path, safe='/?=&')}"
+        # Encoded whole: "/?q=a&speaker=b" must come back with its "&speaker=b".
+        return f"/login?next={quote(self.next_path, safe='/')}"
 
 
 def session_value(token: str) -> str:
@@ -40,7 +46,22 @@ def has_session(request: Request, token: str) -> bool:
 
 
 def safe_next(path: str) -> str:
-    """Where to go after signing in: a path on this server only (not ``//host`` or ``https://``)."""
-    if not path.startswith("/") or path.startswith("//") or "\\" in path:
+    """Where to go after signing in: a path on this server only.
+
+    Not ``//host`` or ``https://host``, and no backslash, space or control character anywhere:
+    browsers read a backslash as a slash and drop tabs and newlines, so ``/`` + tab + ``/host``
+    would leave the site too."""
+    if (
+        not path.startswith("/")
+        or path.startswith("//")
+        or "\\" in path
+        or any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in path)
+        or urlsplit(path).netloc
+    ):
         return "/"
     return path
+
+
+def end_session(request: Request, response: Response) -> None:
+    """Sign out: the session cookie is cleared (``POST /logout``)."""
+    response.delete_cookie(COOKIE, httponly=True, samesite="strict", secure=request.url.scheme == "https")

@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from presspipe.api.login import signed_in
 from presspipe.document import Document
 from presspipe.store import Copies, StoredSummary
 from presspipe.text import paragraphs
@@ -46,6 +47,8 @@ environment = Environment(
 ``base.html`` includes."""
 environment.filters["entity_url"] = lambda key: f"/entities/{quote_url(str(key), safe=':')}"
 """``{{ key | entity_url }}``: the entity page of a corpus key."""
+environment.globals["signed_in"] = signed_in.get
+"""``{% if signed_in() %}``: the page was asked for with a session (the sign-out button shows)."""
 
 
 @dataclass(frozen=True)

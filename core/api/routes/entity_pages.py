@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from presspipe.api import pages
-from presspipe.api.auth import require_read
+from presspipe.api.auth import require_page
 from presspipe.api.corpus_pages import render_entity
 from presspipe.api.dependencies import Svc
 from presspipe.store import InvalidQuery
@@ -17,7 +17,7 @@ from presspipe.store.corpus_queries import CorpusFilters
 entity_pages = APIRouter(include_in_schema=False)
 
 
-@entity_pages.get("/entities/{key}", response_class=HTMLResponse, dependencies=[Depends(require_read)])
+@entity_pages.get("/entities/{key}", response_class=HTMLResponse, dependencies=[Depends(require_page)])
 def entity_page(key: str, svc: Svc, period: str = "month") -> Response:
     chosen: Literal["day", "week", "month"] = (
         "day" if period == "day" else "week" if period == "week" else "month"

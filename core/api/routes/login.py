@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from presspipe.api import pages
 from presspipe.api.bodies import read_body
 from presspipe.api.dependencies import Svc
-from presspipe.api.login import COOKIE, COOKIE_SECONDS, LoginRequired, safe_next, session_value
+from presspipe.api.login import COOKIE, COOKIE_SECONDS, LoginRequired, end_session, safe_next, session_value
 
 login = APIRouter(include_in_schema=False)
 
@@ -43,6 +43,14 @@ async def sign_in(request: Request, svc: Svc) -> Response:
         samesite="strict",
         secure=request.url.scheme == "https",
     )
+    return response
+
+
+@login.post("/logout")
+def sign_out(request: Request) -> Response:
+    """Sign out (the button on every page while signed in), back to the sign-in form."""
+    response = RedirectResponse("/login", status_code=303)
+    end_session(request, response)
     return response
 
 

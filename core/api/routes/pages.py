@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from presspipe.api import pages
 from presspipe.api.auth import require_page
@@ -15,6 +15,18 @@ from presspipe.store import Filters, InvalidQuery
 from presspipe.store.corpus_queries import CorpusFilters
 
 html_pages = APIRouter(include_in_schema=False)
+
+FAVICON = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
+    '<rect width="16" height="16" rx="3" fill="#20232a"/>'
+    '<path d="M4 3h5a3.5 3.5 0 0 1 0 7H6.5v3H4z M6.5 5.3v2.4H9a1.2 1.2 0 0 0 0-2.4z" fill="#ffe08a"/></svg>'
+)
+"""The site's icon, a "p" on the header's colour: open to all, like the sign-in form it shows on."""
+
+
+@html_pages.get("/favicon.ico")
+def favicon() -> Response:
+    return Response(FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
 
 @html_pages.get("/", response_class=HTMLResponse, dependencies=[Depends(require_page)])
