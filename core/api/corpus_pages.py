@@ -1,4 +1,5 @@
-"""The corpus in HTML: the entity page (``/entities/{key}``) and its timeline chart.
+"""The corpus in HTML: the rankings (``/speakers``, ``/entities``), the entity page
+(``/entities/{key}``) and its timeline chart.
 
 The chart is an inline SVG drawn here, on the server: one bar (``rect.mark``) per period,
 documents as its height, so the page needs no script and no asset from another host.
@@ -7,12 +8,14 @@ documents as its height, so the page needs no script and no asset from another h
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 
-from presspipe.api.pages import LABEL_COLOURS, OTHER_COLOUR, environment
-from presspipe.store.corpus_queries import Profile
+from presspipe.api.pages import LABEL_COLOURS, OTHER_COLOUR, chip_colours, environment, pager
+from presspipe.store.corpus_queries import Profile, Ranking
 from presspipe.store.timeline import PeriodCount
 
 CHART_HEIGHT = 120
@@ -60,4 +63,73 @@ def render_entity(profile: Profile, period: str) -> str:
             for lab in sorted({label, *(c.label for c in profile.cooccurring)})
             if lab.isidentifier()
         },
+    )
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a ranking's filter form: a query parameter of its JSON route."""
+
+    name: str
+    label: str
+    hint: str = ""
+    type: str = "text"
+    choices: tuple[str, ...] = ()
+    list: str = ""
+
+
+DATES = (Field("published_from", "published from", type="date"), Field("published_to", "to", type="date"))
+RANKINGS = {
+    "speakers": (
+        Field("speaker", "speaker", "name or key"),
+        Field("q", "words of the quote", "words"),
+        Field("kind", "kind", choices=("direct", "partial", "indirect")),
+        Field("outlet", "outlet", "bbc.co.uk"),
+        Field("pipeline", "pipeline", "news"),
+        *DATES,
+    ),
+    "entities": (
+        Field("entity", "entity", "name or key"),
+        Field("label", "label", "PERSON", list="labels"),
+        Field("q", "words of the document", "words"),
+        Field("outlet", "outlet", "bbc.co.uk"),
+        Field("pipeline", "pipeline", "news"),
+        *DATES,
+    ),
+}
+"""The form of each ranking page, as the filters of ``/v1/speakers`` and ``/v1/entities``."""
+
+
+def render_ranking(
+    kind: str, values: Mapping[str, str], page: Ranking | None, total: int, problem: str | None = None
+) -> str:
+    """``/speakers`` or ``/entities``: the form, the total, one page of the ranking, its pager."""
+    path = f"/{kind}"
+    items = page.items if page else []
+    query = urlencode(values)
+    return environment.get_template("ranking.html").render(
+        kind=kind,
+        path=path,
+        heading="Speakers" if kind == "speakers" else "Entities",
+        noun=kind[:-1] if kind == "speakers" else "entity",
+        nouns=kind,
+        ordered="most quoted first" if kind == "speakers" else "in the most documents first",
+        filter_name=kind[:-1] if kind == "speakers" else "entity",
+        fields=RANKINGS[kind],
+        values=values,
+        any_filter=bool(values),
+        problem=problem,
+        items=items,
+        total=total,
+        json_url=f"/v1{path}" + (f"?{query}" if query else ""),
+        pager=pager(
+            path,
+            values,
+            len(items),
+            total,
+            page.offset if page else 0,
+            page.previous_cursor if page else None,
+            page.next_cursor if page else None,
+        ),
+        colours=chip_colours(sorted({str(r.label) for r in items})),
     )

@@ -29,6 +29,10 @@ def favicon() -> Response:
     return Response(FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
 
+PAGE_SIZE = 50
+FACETS = 10
+
+
 @html_pages.get("/", response_class=HTMLResponse, dependencies=[Depends(require_page)])
 def index_page(
     svc: Svc,
@@ -36,6 +40,7 @@ def index_page(
     entity: str | None = None,
     speaker: str | None = None,
     pipeline: str | None = None,
+    undated: str | None = None,
     cursor: str | None = None,
     sort: str = "stored",
 ) -> HTMLResponse:
@@ -44,23 +49,33 @@ def index_page(
         "entity": entity or None,
         "speaker": speaker or None,
         "pipeline": pipeline or None,
+        "undated": "1" if undated else None,
     }
     try:
         filters = Filters(
-            q=values["q"], entity=values["entity"], speaker=values["speaker"], pipeline=values["pipeline"]
+            q=values["q"],
+            entity=values["entity"],
+            speaker=values["speaker"],
+            pipeline=values["pipeline"],
+            undated=bool(undated),
         )
-        page = svc.store.list_documents(filters, limit=50, cursor=cursor or None, sort=sort)
+        page = svc.store.list_documents(
+            filters, limit=PAGE_SIZE, cursor=cursor or None, sort=sort, locate=True
+        )
+        # The facets count the documents the list selects (the corpus totals when nothing is filtered).
+        facets = CorpusFilters(within=filters) if any(values.values()) else CorpusFilters()
         overview = pages.Overview(
             svc.store.count(),
             svc.store.count(filters),
             *svc.store.corpus.date_range(),
-            speakers=svc.store.corpus.speakers(CorpusFilters(), limit=10).items,
-            entities=svc.store.corpus.entities(CorpusFilters(), limit=10).items,
+            speakers=svc.store.corpus.speakers(facets, limit=FACETS).items,
+            entities=svc.store.corpus.entities(facets, limit=FACETS).items,
             sort=sort,
+            undated=svc.store.count(Filters(undated=True)),
         )
-        return HTMLResponse(pages.render_index(page.items, values, page.next_cursor, overview=overview))
+        return HTMLResponse(pages.render_index(page, values, overview=overview))
     except InvalidQuery as error:
-        return HTMLResponse(pages.render_index([], values, None, problem=str(error)), status_code=422)
+        return HTMLResponse(pages.render_index(None, values, problem=str(error)), status_code=422)
 
 
 @html_pages.get("/documents/{id}", response_class=HTMLResponse, dependencies=[Depends(require_page)])
