@@ -108,7 +108,9 @@ def test_entity_page_charts_one_mark_per_period_with_quotes_and_company(
         assert fits(browser)
     browser.get(f"{base}/entities/{ZELENSKYY}")
     assert browser.find_element(By.ID, "title").text == "Volodymyr Zelenskyy"
-    assert len(browser.find_elements(By.CSS_SELECTOR, "#timeline rect.mark")) == 3  # January to March
+    # auto: ten weeks (two lone days and a break would say less), January to March
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#timeline rect.mark")) == 10
+    assert browser.find_element(By.CSS_SELECTOR, "#periods b").text == "auto (week)"
     quotes = [
         li.find_element(By.CLASS_NAME, "quote-text").text
         for li in browser.find_elements(By.CSS_SELECTOR, "#quotes li")

@@ -99,3 +99,18 @@ def test_facets_count_within_the_listing_selection(db: Store) -> None:
     }
     assert db.corpus.entity_count(CorpusFilters(within=Filters(q="counting", undated=True))) == 4  # 10, 12
     assert db.corpus.speaker_count(CorpusFilters(within=Filters(speaker="alan turing", undated=True))) == 1
+
+
+def test_a_profile_counts_its_undated_documents_and_picks_its_period(db: Store) -> None:
+    corpus(db)
+    ada = db.corpus.profile("person:ada-byron", CorpusFilters(), period="auto")
+    assert ada is not None and ada.undated == 3 and ada.entity.documents == 12
+    assert ada.period == "week" and len(ada.timeline) == 36  # 2026-W03 to 2026-W38
+    assert sum(p.documents for p in ada.timeline) == 9
+    grace = db.corpus.profile("person:grace-hopper", CorpusFilters(), period="month")
+    assert grace is not None and (grace.undated, [p.documents for p in grace.timeline]) == (
+        1,
+        [1, 0, 0, 1, 0, 0, 1],
+    )
+    copies = db.corpus.profile("person:grace-hopper", CorpusFilters(copies=True), period="year")
+    assert copies is not None and copies.undated == 1 and [p.period for p in copies.timeline] == ["2026"]

@@ -27,7 +27,7 @@ from presspipe.store.corpus_filters import (
 from presspipe.store.cursors import decode_position, encode_position
 from presspipe.store.records import InvalidQuery
 from presspipe.store.rows import checked
-from presspipe.store.timeline import Period, PeriodCount, timeline
+from presspipe.store.timeline import Period, PeriodChoice, PeriodCount, timeline
 
 if TYPE_CHECKING:
     from presspipe.store.backend import Backend
@@ -91,6 +91,10 @@ class Profile:
     timeline: list[PeriodCount]
     cooccurring: list[Ranked]
     quotes: list[FoundQuote]
+    period: Period = "month"
+    """The timeline's period (what ``auto`` chose)."""
+    undated: int = 0
+    """Its documents with no publication date, which the timeline cannot place."""
 
 
 class CorpusQueries:
@@ -226,7 +230,7 @@ class CorpusQueries:
     # ------------------------------------------------------------------ one entity
 
     def profile(
-        self, key: str, filters: CorpusFilters, period: Period = "month", quotes: int = 5
+        self, key: str, filters: CorpusFilters, period: PeriodChoice = "month", quotes: int = 5
     ) -> Profile | None:
         """An entity's counts, timeline, co-occurring entities and latest quotes; None if unknown."""
         key = checked(key, "key")
@@ -292,7 +296,13 @@ class CorpusQueries:
             ),
             limit=quotes,
         ).items
-        return Profile(entity, partials, timeline(days, period), cooccurring, latest)
+        undated = self._db.query_one(
+            "SELECT COUNT(*) FROM pp_doc_entities WHERE key = ? AND published IS NULL"
+            + ("" if filters.copies else " AND copy = 0"),
+            (key,),
+        )
+        chosen, periods = timeline(days, period)
+        return Profile(entity, partials, periods, cooccurring, latest, chosen, int(undated[0]))
 
     def keys_of(self, document: Document) -> dict[Any, str]:
         """Entity id -> corpus key, for a stored document (partial names as the corpus resolves them)."""

@@ -31,6 +31,7 @@ from presspipe.api.corpus_models import (
 from presspipe.api.dependencies import COPIES_COUNTED, Svc, document_url, next_page_url, parse_when
 from presspipe.api.errors import ApiError, responses
 from presspipe.store.corpus_queries import CorpusFilters, FoundQuote, Outlet, Ranked, Ranking
+from presspipe.store.timeline import PeriodChoice
 
 corpus = APIRouter(prefix="/v1", tags=["corpus"])
 
@@ -174,7 +175,10 @@ def list_entities(
 def get_entity(
     key: str,
     svc: Svc,
-    period: Annotated[Literal["day", "week", "month"], Query(description="the timeline's period")] = "month",
+    period: Annotated[
+        PeriodChoice,
+        Query(description="the timeline's period; auto: the finest that draws at most 60 bars and 3 breaks"),
+    ] = "month",
     published_from: Annotated[str | None, Query(description=FROM)] = None,
     published_to: Annotated[str | None, Query(description=TO)] = None,
     quotes: Annotated[int, Query(ge=0, le=100, description="how many of its latest quotes")] = 5,
@@ -195,7 +199,8 @@ def get_entity(
     return ProfileOut(
         **profile.entity.__dict__,
         names=profile.names,
-        period=period,
+        period=profile.period,
+        undated=profile.undated,
         timeline=[PeriodOut(**p.__dict__) for p in profile.timeline],
         cooccurring=[
             CooccurringOut(

@@ -19,6 +19,7 @@ from presspipe.api.errors import ApiError
 from presspipe.api.routes.corpus import Kind, entity_filters, speaker_filters
 from presspipe.store import InvalidQuery
 from presspipe.store.corpus_queries import CorpusFilters
+from presspipe.store.timeline import PeriodChoice
 
 entity_pages = APIRouter(include_in_schema=False)
 
@@ -64,10 +65,8 @@ async def entities_page(request: Request, svc: Svc, cursor: str | None = None) -
 
 
 @entity_pages.get("/entities/{key}", response_class=HTMLResponse, dependencies=[Depends(require_page)])
-def entity_page(key: str, svc: Svc, period: str = "month") -> Response:
-    chosen: Literal["day", "week", "month"] = (
-        "day" if period == "day" else "week" if period == "week" else "month"
-    )
+def entity_page(key: str, svc: Svc, period: str = "auto") -> Response:
+    chosen: PeriodChoice = next((p for p in get_args(PeriodChoice) if p == period), "auto")
     try:
         profile = svc.store.corpus.profile(key, CorpusFilters(), period=chosen, quotes=20)
         target = svc.store.corpus.resolved(key) if profile is None else None
