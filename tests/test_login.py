@@ -125,7 +125,15 @@ def test_pages_ask_for_the_token_in_a_form_and_the_cookie_opens_reads_only(base:
         assert b.current_url == f"{base}/"
 
 
-PAGES = ("/", "/?q=council&pipeline=light", "/documents/seed?pipeline=light", "/entities/person:ada-lovelace")
+PAGES = (
+    "/",
+    "/?q=council&pipeline=light",
+    "/documents/seed?pipeline=light",
+    "/entities/person:ada-lovelace",
+    "/entities/person:ada-lovelace?period=week",
+    "/speakers?kind=direct&speaker=obama",
+    "/entities?label=PERSON&q=council",
+)
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -144,14 +152,16 @@ def test_a_next_that_leaves_the_site_goes_home_instead(base: str, target: str) -
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_sign_out_button_ends_the_session(base: str, width: int) -> None:
+def test_sign_in_comes_back_filtered_and_sign_out_ends_the_session(base: str, width: int) -> None:
     with chromium() as b:
         b.set_window_size(width, 900)
-        b.get(f"{base}/login")
+        b.get(f"{base}/speakers?kind=direct&q=council")
         assert not b.find_elements(By.ID, "sign-out")  # not signed in: no button
         b.save_screenshot(f"/tmp/presspipe-login-form-{width}.png")
         sign_in(b, base)
-        assert b.current_url == f"{base}/"
+        assert b.current_url == f"{base}/speakers?kind=direct&q=council"  # the filters came back whole
+        assert b.find_element(By.NAME, "kind").get_attribute("value") == "direct"
+        b.get(f"{base}/")
         button = b.find_element(By.ID, "sign-out")
         assert button.is_displayed() and button.text == "Sign out"
         b.save_screenshot(f"/tmp/presspipe-login-signed-in-{width}.png")
