@@ -6,6 +6,8 @@ it, a count scale), long empty runs drawn as breaks, and ``period=auto``. Screen
 
 from __future__ import annotations
 
+import json
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -115,3 +117,14 @@ def test_clusters_years_apart_are_drawn_with_a_break_and_dated_axis(
     ]
     assert weeks[:2] == ["2016-W36", "2016-W37"] and weeks[2:] == ["2026-W01", "2026-W02", "2026-W03"]
     assert len(browser.find_elements(By.CSS_SELECTOR, "#timeline rect.break")) == 1
+
+
+def test_the_profile_api_answers_the_chosen_period_the_breaks_and_the_undated(base: str) -> None:
+    with urllib.request.urlopen(f"{base}/v1/entities/person:ada-byron?period=auto") as answer:
+        ada = json.load(answer)
+    assert ada["period"] == "day" and ada["undated"] == 0
+    assert [p["gap_before"] for p in ada["timeline"] if p["gap_before"]] == [3394]
+    with urllib.request.urlopen(f"{base}/v1/entities/person:donald-trump?period=year") as answer:
+        trump = json.load(answer)
+    assert (trump["period"], trump["undated"], trump["documents"]) == ("year", 55, 56)
+    assert [(p["period"], p["documents"]) for p in trump["timeline"]] == [("2026", 1)]
