@@ -3,7 +3,8 @@
 Exit status: 0 every document read was written; 1 some inputs were skipped, some documents
 failed (written with their errors) or were dropped by a step (a language the pipeline does not
 keep; not written), as the closing line counts; 2 the command could not start (bad pipeline,
-bad arguments, plugin clash); 141 the reader of standard output closed it (``| head``).
+bad arguments, plugin clash); 130 interrupted (Ctrl-C or SIGTERM; ``presspipe run`` keeps every document
+it finished, for ``--resume``); 141 the reader of standard output closed it (``| head``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from presspipe.limits import Limits
 from presspipe.outputs import OutputFile, done_ids
 from presspipe.pipeline import PipelineStep, load_pipeline, pipeline_file_schema
 from presspipe.registry import Registry, load_registry
-from presspipe.sources import InputProblem, PassedOver, read_inputs
+from presspipe.sources import InputProblem, PassedOver, count_inputs, read_inputs
 from presspipe.stats import PipelineStats
 from presspipe.validate import document_schema
 
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
     from presspipe.store import Store
 
 
+INTERRUPTED_STATUS = 130
+"""What a shell reports for a command stopped by Ctrl-C (128 + SIGINT)."""
 SIGPIPE_STATUS = 141
 """What a shell reports for a command killed by SIGPIPE: ``presspipe run ... | head`` ends so."""
 
@@ -61,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         print("presspipe: interrupted", file=sys.stderr)
-        return 130
+        return INTERRUPTED_STATUS
     except BrokenPipeError:
         # The reader stopped reading (`| head`): stop quietly, and keep Python from complaining
         # again when it flushes standard output at exit.
@@ -86,10 +89,13 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
     counts = RunCounts()
     unreadable = 0
     dropped = 0
+    written = 0
     passed_over: Counter[str] = Counter()
     stats = PipelineStats()
     started = time.perf_counter()
-    progress = tqdm(unit="doc", disable=not sys.stderr.isatty(), file=sys.stderr)
+    on_terminal = sys.stderr.isatty()
+    total = count_inputs(args.inputs, readers, exclude=args.out) if on_terminal else None
+    progress = tqdm(total=total, unit="doc", disable=not on_terminal, file=sys.stderr)
 
     def documents() -> Iterator[Document]:
         nonlocal unreadable
@@ -98,6 +104,7 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
                 passed_over.update(item.counts)
             elif isinstance(item, InputProblem):
                 unreadable += 1
+                progress.update()  # counted in the total as the document it is not
                 progress.write(f"presspipe: skipped {item}", file=sys.stderr)
             else:
                 yield item
@@ -109,7 +116,7 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
             yield batch
 
     def finished() -> Iterator[Document]:
-        nonlocal dropped
+        nonlocal dropped, written
         # Failed and dropped documents are not stored; --out keeps failed ones with their errors.
         outcomes = run_into_store(
             documents(),
@@ -123,9 +130,9 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
             counts=counts,
         )
         for outcome in outcomes:
+            progress.update()
             if outcome.status == "skipped":
                 continue
-            progress.update()
             if is_dropped(outcome.document):
                 dropped += 1
                 continue
@@ -135,6 +142,7 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
                     f"presspipe: failed {outcome.document['source']['uri']}: {reasons}", file=sys.stderr
                 )
             yield outcome.document
+            written += 1  # the exporter asks for the next document once it wrote this one
 
     staged = OutputFile(args.out, append=args.resume) if args.out else None
     try:
@@ -144,9 +152,9 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
             for _document in finished():
                 pass
     except KeyboardInterrupt:
-        if staged:
-            staged.commit()  # what was written is kept, for --resume to go on from
-        raise
+        progress.close()
+        _interrupted(staged, written, args)
+        return INTERRUPTED_STATUS
     except BaseException:
         if staged:
             staged.discard()
@@ -188,6 +196,23 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
         }
         _write_json(args.stats, {"run": run, **stats.as_json()})
     return 1 if failed or unreadable or dropped else 0
+
+
+def _interrupted(staged: OutputFile | None, written: int, args: argparse.Namespace) -> None:
+    """Keep what an interrupted run finished (every batch that came back is written by then) and say
+    how to go on; a run that wrote nothing leaves ``--out`` as it was."""
+    where = f" to {args.out}" if args.out else f" into {args.store}" if args.store else ""
+    if staged and written == 0 and not args.resume:
+        staged.discard()
+        where = f"; {args.out} left as it was"
+    elif staged:
+        staged.commit()
+    resumable = args.store or (args.out and args.format == "jsonl")
+    print(
+        f"presspipe: interrupted: {_count(written, 'finished document')} written{where}"
+        + ("; run the same command with --resume to go on from there" if resumable and written else ""),
+        file=sys.stderr,
+    )
 
 
 def _write_json(path: Path, value: Any) -> None:

@@ -28,6 +28,18 @@ EXECUTORS = ("local", "dask")
 class _Future(Protocol):
     def result(self) -> Any: ...
 
+    def done(self) -> bool: ...
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM) while batches were in flight: ``finished`` holds those already processed,
+    each with its position among the batches not yet yielded (0: the next one due), so that the
+    caller writes them before it stops. Caught as any ``KeyboardInterrupt`` is."""
+
+    def __init__(self, finished: list[tuple[int, Batch]]) -> None:
+        super().__init__()
+        self.finished = finished
+
 
 def process_batches(
     pipeline: Pipeline,
@@ -54,14 +66,32 @@ def process_batches(
 
 
 def ordered(submit: Callable[[Batch], _Future], batches: Iterable[Batch], in_flight: int) -> Iterator[Batch]:
-    """Submit batches, at most ``in_flight`` pending at once, and yield results in input order."""
+    """Submit batches, at most ``in_flight`` pending at once, and yield results in input order.
+
+    Interrupted while waiting, it raises ``Interrupted`` with the batches already finished, so a
+    batch done behind a slower one is not lost with it."""
     pending: deque[_Future] = deque()
-    for batch in batches:
-        pending.append(submit(batch))
-        if len(pending) >= in_flight:
+    try:
+        for batch in batches:
+            pending.append(submit(batch))
+            if len(pending) >= in_flight:
+                yield pending.popleft().result()
+        while pending:
             yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
+    except KeyboardInterrupt:
+        raise Interrupted(_finished(pending)) from None
+
+
+def _finished(pending: Iterable[_Future]) -> list[tuple[int, Batch]]:
+    """The batches of ``pending`` that came back, with their positions in it."""
+    found = []
+    for position, future in enumerate(pending):
+        if future.done():
+            try:
+                found.append((position, future.result()))
+            except Exception:  # failed or cancelled: its documents are for the next run
+                continue
+    return found
 
 
 def process_on_dask_worker(source: str, path: str, limits: Limits, batch: Batch) -> Batch:

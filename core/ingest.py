@@ -4,7 +4,8 @@
 all call ``run_into_store``: a document already stored under the same id, pipeline hash and
 content hash (or whose id the caller already has done) is not run again; the rest go through
 the pipeline a batch at a time; those that did not fail are stored, one transaction per
-batch; and each document's outcome comes back in input order, counted.
+batch; and each document's outcome comes back in input order, counted (when interrupted, the
+batches that finished behind the one awaited come back after it, out of order: ``Interrupted``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from presspipe.document import Document, fail, is_failed
+from presspipe.executors import Interrupted
 from presspipe.limits import Limits
 from presspipe.runner import raw_length
 
@@ -116,15 +118,25 @@ def run_into_store(
             marks.append((indexes, end))
             yield batch
 
-    for processed in process(batches()):
-        indexes, end = marks.popleft()
-        outcomes = list(_run_outcomes(indexes, processed, store))
-        while held and held[0].index < end:
-            outcomes.append(held.popleft())
-        for outcome in sorted(outcomes, key=lambda o: o.index):
-            if counts is not None:
-                counts.add(outcome)
-            yield outcome
+    try:
+        for processed in process(batches()):
+            indexes, end = marks.popleft()
+            outcomes = list(_run_outcomes(indexes, processed, store))
+            while held and held[0].index < end:
+                outcomes.append(held.popleft())
+            for outcome in sorted(outcomes, key=lambda o: o.index):
+                if counts is not None:
+                    counts.add(outcome)
+                yield outcome
+    except Interrupted as stop:
+        # Batches that finished behind the one awaited: stored and reported, out of order, before
+        # stopping (the documents of the others are run again by the next run, not lost).
+        for position, processed in stop.finished:
+            for outcome in _run_outcomes(marks[position][0], processed, store):
+                if counts is not None:
+                    counts.add(outcome)
+                yield outcome
+        raise
 
 
 def _run_outcomes(indexes: list[int], processed: list[Document], store: Store | None) -> Iterator[Outcome]:

@@ -20,7 +20,8 @@ class JsonlLine:
     number: int
     value: Any
     problem: str | None = None
-    """``invalid JSON: ... at column N`` when the line does not parse (``value`` is then None)."""
+    """``invalid JSON: ... at column N`` when the line does not parse (``value`` is then None); N
+    counts characters from 1, on the line without its line ending."""
 
 
 def _utf8(line: bytes) -> str:
@@ -44,9 +45,20 @@ def jsonl_lines(lines: Iterable[str | bytes], decode: Callable[[bytes], str] = _
             line = str(item)
         if not line.strip():
             continue
+        line = line.rstrip("\r\n")  # or an error at the end of the line is said at "column 1" of the next
         try:
             value = json.loads(line)
         except json.JSONDecodeError as error:
-            yield JsonlLine(number, None, f"invalid JSON: {error.msg} at column {error.colno}")
+            yield JsonlLine(number, None, f"invalid JSON: {_problem(error, line)}")
             continue
         yield JsonlLine(number, value)
+
+
+def _problem(error: json.JSONDecodeError, line: str) -> str:
+    """What is wrong and where on the line: a column counts characters (not bytes) from 1, as
+    editors do; a line that stops short (cut off mid-write) is said to end too soon."""
+    message = error.msg.removesuffix(" at")  # json's "Invalid control character at"
+    column = error.pos + 1
+    if error.pos >= len(line.rstrip()):
+        return f"{message} at the end of the line (column {column}): the line stops short"
+    return f"{message} at column {column}"

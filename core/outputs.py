@@ -78,8 +78,11 @@ class OutputFile:
     def __init__(self, path: Path, *, append: bool) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        # A dot-name no reader takes, in the same directory, so that the move is atomic.
-        self.temporary = None if append else path.with_name(f".{path.name}.{os.getpid()}.part")
+        # A dot-name no reader takes, in the same directory, so that the move is atomic. A
+        # destination that exists but is no regular file (/dev/null, a FIFO, /dev/stdout) is
+        # written in place: moving a file onto it would replace the device itself.
+        in_place = append or (path.exists() and not path.is_file())
+        self.temporary = None if in_place else path.with_name(f".{path.name}.{os.getpid()}.part")
         self.file: TextIO = (self.temporary or path).open("a" if append else "w", encoding="utf-8")
 
     def commit(self) -> None:

@@ -165,6 +165,13 @@ def parse_pipeline(text: str, path: str, registry: Registry, check: StepCheck | 
     )
 
 
+def check_step(name: str, config: dict[str, Any], registry: Registry, where: str) -> PipelineStep:
+    """One step checked as a pipeline's steps are, outside any pipeline file (``presspipe.testing``):
+    its name known (E003, with the closest names), its config valid (E004), defaults filled in.
+    Messages start with ``where``."""
+    return _check_step({"use": name, "with": config}, 0, _Locator(where, None, lines=False), registry)
+
+
 def _check_step(entry: Any, position: int, where: _Locator, registry: Registry) -> PipelineStep:
     index = position + 1
     at = where.at("steps", position)
@@ -278,9 +285,11 @@ class _Locator:
 
     path: str
     root: yaml.Node | None
+    lines: bool = True
+    """False: there is no file to point into, and ``at`` gives the path alone."""
 
     def at(self, *keys: str | int) -> str:
-        return f"{self.path}:{self.line(*keys)}"
+        return f"{self.path}:{self.line(*keys)}" if self.lines else self.path
 
     def line(self, *keys: str | int) -> int:
         """The 1-based line of the node at ``keys``, or of its deepest parent that exists.

@@ -99,6 +99,12 @@ class Source:
             raise RuntimeError("this Source was made without readers")
         return self.readers.read(str(path), stdin=self.stdin, exclude=self.exclude)
 
+    def count(self, path: Path) -> int | None:
+        """What ``read(path)`` would give, counted without reading (``Readers.count``); None: unknown."""
+        if self.readers is None:
+            raise RuntimeError("this Source was made without readers")
+        return self.readers.count(str(path), exclude=self.exclude)
+
 
 class Readers:
     """The registered readers, and which one takes an input."""
@@ -139,38 +145,52 @@ class Readers:
 
     def read(self, name: str, stdin: BinaryIO | None = None, exclude: Path | None = None) -> Iterator[Input]:
         """The documents of one input: ``-`` (standard input), a URI, a directory or a file."""
+        taken = self._take(name, stdin, exclude)
+        if isinstance(taken, InputProblem):
+            yield taken
+        else:
+            spec, source = taken
+            yield from spec.read(source)
+
+    def count(self, name: str, exclude: Path | None = None) -> int | None:
+        """How many documents (or problems) the input ``name`` gives, when its reader knows without
+        reading it (``ReaderSpec.count``); None when it does not (a JSONL file, a crawl, ``-``)."""
+        taken = self._take(name, None, exclude)
+        if isinstance(taken, InputProblem):
+            return 1
+        spec, source = taken
+        return None if spec.count is None else spec.count(source)
+
+    def _take(
+        self, name: str, stdin: BinaryIO | None, exclude: Path | None
+    ) -> tuple[ReaderSpec, Source] | InputProblem:
+        """The reader that takes the input ``name``, and its ``Source``; or why none can."""
         if not self.specs:
-            yield InputProblem(name, NO_READERS)
-            return
+            return InputProblem(name, NO_READERS)
         scheme = STDIN_SCHEME if name == "-" else (m.group(1).lower() if (m := _SCHEME.match(name)) else None)
         if scheme is not None:
             spec = self.schemes.get(scheme)
             if spec is None:
                 known = ", ".join(sorted(self.schemes)) or "none"
-                yield InputProblem(name, f"no reader takes '{scheme}' URIs (readers take: {known})")
-                return
-            yield from spec.read(Source(name, readers=self, stdin=stdin, exclude=exclude))
-            return
+                return InputProblem(name, f"no reader takes '{scheme}' URIs (readers take: {known})")
+            return spec, Source(name, readers=self, stdin=stdin, exclude=exclude)
         path = Path(name)
         compression = None
         if path.is_dir():
-            spec = self.match(path.name + "/")
+            found = self.match(path.name + "/")
         elif not os.path.lexists(path):
-            yield InputProblem(name, "no such file or directory")
-            return
+            return InputProblem(name, "no such file or directory")
         elif (problem := file_problem(path)) is not None:
-            yield InputProblem(name, problem)
-            return
+            return InputProblem(name, problem)
         else:
-            spec = self.match(path.name)
+            found = self.match(path.name)
             stem, suffix = os.path.splitext(path.name)
-            if spec is None and suffix.lower() in COMPRESSIONS:
-                spec, compression = self.match(stem), COMPRESSIONS[suffix.lower()]
-        if spec is None:
+            if found is None and suffix.lower() in COMPRESSIONS:
+                found, compression = self.match(stem), COMPRESSIONS[suffix.lower()]
+        if found is None:
             kind = "directories" if path.is_dir() else f"'{path.name}'"
-            yield InputProblem(name, f"no reader takes {kind}; presspipe reads {self.known_patterns()}")
-            return
-        yield from spec.read(Source(name, path, compression, self, stdin, exclude))
+            return InputProblem(name, f"no reader takes {kind}; presspipe reads {self.known_patterns()}")
+        return found, Source(name, path, compression, self, stdin, exclude)
 
 
 def file_problem(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str | None:
@@ -192,6 +212,18 @@ def file_problem(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str | None:
     if status.st_size > max_bytes:
         return f"{status.st_size:,} bytes, {_TOO_BIG.format(limit=max_bytes)}"
     return None
+
+
+def count_inputs(inputs: Iterable[str], readers: Readers, exclude: Path | None = None) -> int | None:
+    """How many documents (or problems) ``read_inputs`` would give, when every input's reader knows
+    without reading it (a file of one document; a directory of such files); None otherwise."""
+    total = 0
+    for name in inputs:
+        found = readers.count(name, exclude)
+        if found is None:
+            return None
+        total += found
+    return total
 
 
 def read_inputs(

@@ -98,6 +98,10 @@ class ReaderSpec:
       ``"*/"`` for directories). A file whose name ends in ``.gz`` or ``.zst`` and matches no
       pattern is matched without that suffix and decompressed for the reader (``Source.open``).
     - ``schemes``: URI schemes it takes (``"s3"`` for ``s3://...``; ``"stdin"`` for ``-``).
+    - ``count``: how many documents (or problems) ``read`` will yield for a ``Source``, when that is
+      cheap to know without reading it (a file of one document: 1; a directory: its files'
+      counts, through ``Source.count``); ``None`` (the default): unknown. ``presspipe run``'s
+      progress bar has a total when every input's count is known.
     """
 
     name: str
@@ -105,3 +109,4 @@ class ReaderSpec:
     patterns: tuple[str, ...] = ()
     schemes: tuple[str, ...] = ()
     description: str = ""
+    count: Callable[[Source], int | None] | None = None

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -28,3 +29,13 @@ def write_pipeline(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path
 
     return write
+
+
+@pytest.fixture
+def demo_env(tmp_path: Path) -> dict[str, str]:
+    """An environment in which the CLI finds the tests' demo plugin through an entry point."""
+    from .test_registry import fake_distribution
+
+    site = tmp_path / "site"
+    fake_distribution(site, "presspipe_demo", "[presspipe]\ndemo = tests.demo_plugin\n")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from pathlib import Path
 from typing import Any
 
 from presspipe import Document, RunContext, StepSpec, hookimpl
@@ -74,6 +75,25 @@ class Stall:
         return documents
 
 
+class Hold:
+    """Holds a worker on any document whose text contains 'hold', until the file ``release`` appears
+    in ``dir`` (it writes ``holding`` there first); marks every other document it passes with a file
+    named by its id. A test sees from ``dir`` what the workers have done, and lets the held one go."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.dir = Path(config["dir"])
+
+    def __call__(self, documents: list[Document], context: RunContext) -> list[Document]:
+        for document in documents:
+            if "hold" in document["text"]:
+                (self.dir / "holding").touch()
+                while not (self.dir / "release").exists():
+                    time.sleep(0.05)
+            else:
+                (self.dir / document["id"]).touch()
+        return documents
+
+
 class Crash:
     """Kills its own process on any document whose text contains 'crash' (a worker that dies)."""
 
@@ -119,4 +139,10 @@ def presspipe_steps() -> list[StepSpec]:
             config_schema={"type": "object", "properties": {"seconds": {"type": "number", "default": 60}}},
         ),
         StepSpec("demo.crash", Crash, "1.0"),
+        StepSpec(
+            "demo.hold",
+            Hold,
+            "1.0",
+            config_schema={"type": "object", "required": ["dir"], "properties": {"dir": {"type": "string"}}},
+        ),
     ]

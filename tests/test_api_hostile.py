@@ -19,11 +19,9 @@ from pathlib import Path
 
 import httpx
 import psutil
-import pytest
 
 from .conftest import ROOT
 from .servers import free_port
-from .test_registry import fake_distribution
 
 STALL = "name: stall\nsteps:\n  - use: demo.words\n  - use: demo.stall\n    with: {seconds: 120}\n"
 MARKS = "Ada Lovelace said " + '"' * 12_000
@@ -103,13 +101,6 @@ def test_healthz_answers_while_twelve_thousand_quote_marks_are_processed(tmp_pat
     assert answer.json()["text"].endswith('"' * 100)
     assert seconds < 120
     assert latencies and max(latencies) < 2.0, f"/healthz took up to {max(latencies):.1f} s"
-
-
-@pytest.fixture
-def demo_env(tmp_path: Path) -> dict[str, str]:
-    site = tmp_path / "site"
-    fake_distribution(site, "presspipe_demo", "[presspipe]\ndemo = tests.demo_plugin\n")
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])}
 
 
 def test_a_document_over_its_budget_fails_alone_and_sigterm_stops_the_server(

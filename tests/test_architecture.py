@@ -23,10 +23,16 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def imports(path: Path) -> Iterator[str]:
-    """Every module ``path`` imports (``from a import b`` gives ``a.b`` as well as ``a``), anywhere in it."""
+def imports(path: Path, but_in: str | None = None) -> Iterator[str]:
+    """Every module ``path`` imports (``from a import b`` gives ``a.b`` as well as ``a``), anywhere in it
+    but in the body of the function called ``but_in``."""
     package = module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    if but_in is not None:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.name == but_in:
+                node.body = []
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -67,17 +73,30 @@ def test_the_store_never_imports_the_api_or_the_cli():
     assert found == []
 
 
+TEST_SERVER = ("testing.py", "serve")
+"""The one exemption: the test kit imports the API in its test server (``presspipe.testing.serve``),
+and nowhere else in it, so that ``import presspipe.testing`` imports no FastAPI."""
+
+
 def test_only_the_cli_imports_the_api_and_only_main_imports_the_cli():
     allowed = {"cli.py": "presspipe.api", "__main__.py": "presspipe.cli"}
     found = [
         (str(p.relative_to(ROOT)), n)
         for p in sources("core")
         if "api" not in p.relative_to(ROOT / "core").parts
-        for n in imports(p)
+        for n in imports(p, but_in=TEST_SERVER[1] if p.name == TEST_SERVER[0] else None)
         if (within(n, "presspipe.api") or within(n, "presspipe.cli"))
         and not within(n, allowed.get(p.name, "-"))
     ]
     assert found == []
+
+
+def test_the_test_kit_imports_the_api_in_its_server_only():
+    kit = ROOT / "core" / TEST_SERVER[0]
+    everywhere = {n for n in imports(kit) if within(n, "presspipe.api")}
+    outside = {n for n in imports(kit, but_in=TEST_SERVER[1]) if within(n, "presspipe.api")}
+    assert everywhere and not outside
+    assert not {n for n in imports(kit) if within(n, "presspipe.cli")}
 
 
 def plugin_family(path: Path) -> str:
@@ -124,6 +143,10 @@ def loaded_after(code: str) -> list[str]:
 
 def test_import_presspipe_imports_no_spacy_fastapi_uvicorn_or_trafilatura():
     assert loaded_after("import presspipe") == []
+
+
+def test_import_presspipe_testing_imports_none_of_them_either():
+    assert loaded_after("import presspipe.testing") == []
 
 
 @pytest.mark.parametrize(

@@ -9,13 +9,12 @@ from typing import Any
 
 import pytest
 
-from presspipe import RunContext, config_with_defaults
+from presspipe import RunContext, Step
 from presspipe.document import new_document
 from presspipe.pipeline import parse_pipeline
-from presspipe.plugins.clean.config import HTML_SCHEMA
-from presspipe.plugins.clean.html import CleanHtml
 from presspipe.registry import Registry, load_registry
 from presspipe.runner import Runner
+from presspipe.testing import build_step
 from presspipe.validate import DocumentChecker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,9 +31,9 @@ PARAGRAPHS = [
 ]
 
 
-def clean_html_step(config: dict[str, Any] | None = None) -> CleanHtml:
-    """The step as the loader builds it: with its config's defaults filled in."""
-    return CleanHtml(config_with_defaults(HTML_SCHEMA, config or {}))
+def clean_html_step(config: dict[str, Any] | None = None) -> Step:
+    """The step as the loader builds it: its config checked, its defaults filled in."""
+    return build_step("clean.html", config)
 
 
 def page(paragraphs: list[str] = PARAGRAPHS, lang: str = "en", extra: str = "") -> str:

@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
-from presspipe import RunContext, config_with_defaults
+from presspipe import RunContext, Step
 from presspipe.document import new_document
 from presspipe.pipeline import parse_pipeline
 from presspipe.plugins.clean.body import normalise
-from presspipe.plugins.clean.config import TEXT_SCHEMA
 from presspipe.plugins.clean.dates import parse_dateline
 from presspipe.plugins.clean.text import CleanText
 from presspipe.registry import Registry, load_registry
 from presspipe.runner import Runner
+from presspipe.testing import build_step
 from presspipe.validate import DocumentChecker
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_88ecee838c30f0fd.txt"
@@ -29,9 +29,9 @@ BODY = (
 )
 
 
-def clean_text_step(config: dict[str, Any] | None = None) -> CleanText:
-    """The step as the loader builds it: with its config's defaults filled in."""
-    return CleanText(config_with_defaults(TEXT_SCHEMA, config or {}))
+def clean_text_step(config: dict[str, Any] | None = None) -> Step:
+    """The step as the loader builds it: its config checked, its defaults filled in."""
+    return build_step("clean.text", config)
 
 
 def clean(text: str, config: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from .servers import free_port
 from .test_sources import write_mixed_directory
 
 ENTITIES_ONLY = "name: ents\nsteps:\n  - use: entities.spacy\n"
+CLEAN_ONLY = "name: clean\nsteps:\n  - use: clean.text\n"
 
 BAD_PIPELINES = {
     "syntax": ("name: d\nsteps:\n  - use: entities.spacy\n   with: [1\n", "E001", ":4:"),
@@ -145,18 +146,23 @@ def test_seeds_through_news_pipeline(tmp_path):
     ]
 
 
-def run_with_stderr(stderr: int, tmp_path: Path) -> None:
-    (tmp_path / "a.txt").write_text("Maria Lopez lives in Madrid.", encoding="utf-8")
-    (tmp_path / "p.yaml").write_text(ENTITIES_ONLY, encoding="utf-8")
+def run_with_stderr(stderr: int, tmp_path: Path, *inputs: str, resume: bool = False) -> None:
+    """`presspipe run` of a clean.text pipeline on ``inputs`` (default one file), stderr to ``stderr``."""
+    if not inputs:
+        (tmp_path / "a.txt").write_text("Maria Lopez lives in Madrid.", encoding="utf-8")
+        inputs = (str(tmp_path / "a.txt"),)
+    (tmp_path / "p.yaml").write_text(CLEAN_ONLY, encoding="utf-8")
+    out = ["--out", str(tmp_path / "out.jsonl"), *(["--resume"] if resume else [])]
     subprocess.run(
-        [sys.executable, "-m", "presspipe", "run", str(tmp_path / "p.yaml"), str(tmp_path / "a.txt")],
+        [sys.executable, "-m", "presspipe", "run", str(tmp_path / "p.yaml"), *inputs, *out],
         stdout=subprocess.DEVNULL,
         stderr=stderr,
         check=True,
     )
 
 
-def test_progress_bar_on_a_terminal_and_none_when_piped(tmp_path):
+def on_a_terminal(tmp_path: Path, *inputs: str, resume: bool = False) -> bytes:
+    """What `presspipe run` shows on a terminal (its stderr on a pseudo-terminal of 100 columns)."""
     import fcntl
     import os
     import pty
@@ -165,9 +171,9 @@ def test_progress_bar_on_a_terminal_and_none_when_piped(tmp_path):
 
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a real terminal's size
-    run_with_stderr(follower, tmp_path)
+    run_with_stderr(follower, tmp_path, *inputs, resume=resume)
     os.close(follower)
-    on_terminal = b""
+    shown = b""
     while True:
         try:
             chunk = os.read(leader, 4096)
@@ -175,15 +181,50 @@ def test_progress_bar_on_a_terminal_and_none_when_piped(tmp_path):
             break
         if not chunk:
             break
-        on_terminal += chunk
+        shown += chunk
     os.close(leader)
-    assert b"1doc [" in on_terminal, on_terminal
+    return shown
+
+
+def test_progress_bar_on_a_terminal_and_none_when_piped(tmp_path):
+    assert b"| 1/1 [" in on_a_terminal(tmp_path)
 
     piped = tmp_path / "stderr.txt"
     with piped.open("wb") as file:
         run_with_stderr(file.fileno(), tmp_path)
-    assert b"doc [" not in piped.read_bytes()
+    assert b"doc [" not in piped.read_bytes() and b"1/1" not in piped.read_bytes()
     assert b"1 document: 1 done" in piped.read_bytes()
+
+
+ARTICLE = "The council met on Tuesday and agreed the budget for the coming year after a long debate."
+
+
+def test_the_progress_bar_has_a_total_for_files_and_directories(tmp_path):
+    files = []
+    for n in range(3):
+        files.append(tmp_path / f"{n}.txt")
+        files[-1].write_text(f"{ARTICLE} Item {n}.", encoding="utf-8")
+    shown = on_a_terminal(tmp_path, *map(str, files))
+    assert b"100%" in shown and b"| 3/3 [" in shown, shown
+
+    folder = tmp_path / "folder"
+    (folder / "deeper").mkdir(parents=True)
+    (folder / "one.txt").write_text(f"{ARTICLE} One.", encoding="utf-8")
+    (folder / "two.txt").write_text(f"{ARTICLE} Two.", encoding="utf-8")
+    (folder / "deeper" / "three.txt").write_text(f"{ARTICLE} Three.", encoding="utf-8")
+    (folder / ".hidden.txt").write_text("not read", encoding="utf-8")
+    shown = on_a_terminal(tmp_path, str(folder), str(files[0]))
+    assert b"| 4/4 [" in shown, shown
+    # Resumed, the documents already done count towards the total too.
+    assert b"| 4/4 [" in on_a_terminal(tmp_path, str(folder), str(files[0]), resume=True)
+
+
+def test_the_progress_bar_has_no_total_when_an_input_holds_an_unknown_number(tmp_path):
+    records = tmp_path / "records.jsonl"
+    records.write_text("\n".join(f'{{"text": "{ARTICLE} Record {n}."}}' for n in range(2)) + "\n")
+    (tmp_path / "a.txt").write_text(f"{ARTICLE} A.", encoding="utf-8")
+    shown = on_a_terminal(tmp_path, str(records), str(tmp_path / "a.txt"))
+    assert b"3doc [" in shown and b"/3" not in shown, shown
 
 
 def test_missing_model_stops_the_run_with_how_to_install_it(tmp_path, capsys):

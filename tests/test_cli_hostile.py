@@ -13,19 +13,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from .conftest import ROOT
-from .test_registry import fake_distribution
-
 WORDS = "name: w\nsteps:\n  - use: demo.words\n"
 STALL = "name: s\nsteps:\n  - use: demo.words\n  - use: demo.stall\n"
-
-
-@pytest.fixture
-def demo_env(tmp_path: Path) -> dict[str, str]:
-    """An environment in which the CLI finds the tests' demo plugin through an entry point."""
-    site = tmp_path / "site"
-    fake_distribution(site, "presspipe_demo", "[presspipe]\ndemo = tests.demo_plugin\n")
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])}
 
 
 def presspipe(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

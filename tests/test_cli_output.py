@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 LIGHT = "name: light\nsteps:\n  - use: clean.text\n"
@@ -98,3 +101,50 @@ def test_resume_keeps_the_existing_output_and_appends_what_is_new(tmp_path):
     assert after.startswith(before)
     texts = [json.loads(line)["text"] for line in after.splitlines()]
     assert len(texts) == 3 and texts[2] == "A third story, about the port."
+
+
+def test_a_bad_jsonl_line_is_named_with_its_column_in_characters(tmp_path):
+    mid_line = '{"text": "Señor Pérez — “sí”", "meta": {"title": "x",}}'
+    cut_off = '{"text": "cut off mid-write", "id": "a"'
+    lines = [
+        '{"text": "The council met on Tuesday and agreed the budget."}',
+        mid_line,
+        cut_off,
+        '{"text": "b"',
+    ]
+    records = tmp_path / "records.jsonl"
+    records.write_bytes(("\n".join(lines[:3]) + "\n" + lines[3] + "\r\n").encode("utf-8"))
+    (tmp_path / "p.yaml").write_text(LIGHT, encoding="utf-8")
+    result = presspipe("run", tmp_path / "p.yaml", records, "--out", tmp_path / "out.jsonl", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    # The '}' after the trailing comma: a column counts characters, where bytes would say 9 more.
+    column = mid_line.index(",}") + 2
+    assert mid_line.encode("utf-8").index(b",}") + 2 == column + 9
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("presspipe: skipped")]
+    assert skipped == [
+        f"presspipe: skipped {records}:2: invalid JSON: Expecting property name enclosed in double quotes "
+        f"at column {column}",
+        f"presspipe: skipped {records}:3: invalid JSON: Expecting ',' delimiter at the end of the line "
+        f"(column {len(cut_off) + 1}): the line stops short",
+        f"presspipe: skipped {records}:4: invalid JSON: Expecting ',' delimiter at the end of the line "
+        f"(column {len(lines[3]) + 1}): the line stops short",
+    ]
+    assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 1
+
+
+def test_an_out_that_is_no_regular_file_is_written_in_place_not_replaced(tmp_path):
+    # As root, moving the finished file onto `--out /dev/null` replaced the device with a
+    # regular file; a FIFO shows the same without touching the machine's /dev/null.
+    write_articles(tmp_path / "in", 3)
+    (tmp_path / "light.yaml").write_text(LIGHT, encoding="utf-8")
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    result = presspipe("run", "light.yaml", "in/", "--out", fifo, cwd=tmp_path, timeout=120)
+    reader.join(timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert [json.loads(line)["id"] for line in received[0].splitlines()]
+    assert not list(tmp_path.glob(".out.fifo.*"))

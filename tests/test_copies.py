@@ -169,9 +169,7 @@ def test_the_api_and_the_page_show_the_copies(tmp_path: Any) -> None:
     import json
     import urllib.request
 
-    from presspipe.api import Settings, create_app
-
-    from .servers import serving
+    from presspipe.testing import serve
 
     rng = random.Random(11)
     body = paragraphs(rng)
@@ -182,7 +180,7 @@ def test_the_api_and_the_page_show_the_copies(tmp_path: Any) -> None:
         headline, copy = syndicated(rng, body, 2 * n + 1)
         store.put(news(outlet, headline, copy, "Alice Smith", outlet=f"{outlet}.example"))
     store.put(news("other", "Other", paragraphs(rng), "Alice Smith", outlet="wire.example"))
-    with serving(create_app(Settings(store=str(path)), store=store)) as url:
+    with serve(store=store) as url:
 
         def get(route: str) -> tuple[Any, Any]:
             with urllib.request.urlopen(url + route, timeout=30) as response:

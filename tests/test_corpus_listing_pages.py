@@ -17,13 +17,13 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from presspipe.api import Settings, create_app
 from presspipe.store import Filters, open_store
 from presspipe.store.corpus_queries import CorpusFilters
+from presspipe.testing import serve
 
 from . import test_page
 from .corpus_documents import article
-from .servers import press, serving, shown
+from .servers import press, shown
 
 browser = test_page.browser
 SHOTS = Path("/tmp")
@@ -48,7 +48,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]
     directory = tmp_path_factory.mktemp("listing-pages")
     store = open_store(directory / "store.db")
     store.put_many(documents())
-    with serving(create_app(Settings(store=str(directory / "store.db")), store=store)) as url:
+    with serve(store=store) as url:
         yield url, store
     store.close()
 

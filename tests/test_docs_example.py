@@ -104,3 +104,12 @@ def test_every_python_snippet_of_the_guide_has_its_imports(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_the_guides_testing_kit_example_runs_as_written(tmp_path):
+    code = GUIDE.read_text(encoding="utf-8").split("<!-- example: testing kit -->\n```python\n", 1)[1]
+    (tmp_path / "kit_example.py").write_text(code.split("```", 1)[0], encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "kit_example.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr

@@ -14,17 +14,17 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from presspipe import RunContext, config_with_defaults
+from presspipe import RunContext
 from presspipe.document import Document, new_document
 from presspipe.plugins.entities import (
     CONFIG_SCHEMA,
-    SpacyEntities,
     build_entities,
     entity_at,
     presspipe_steps,
     trim_span,
 )
 from presspipe.plugins.entities.repair import repaired_labels
+from presspipe.testing import build_step, run_step
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_88ecee838c30f0fd.txt"
 DEFAULT_LABELS = ["PERSON", "ORG", "GPE", "NORP"]
@@ -337,7 +337,7 @@ def test_no_entities_and_empty_text() -> None:
     assert entities_of("nothing to see here", []) == []
     context = RunContext()
     documents = [new_document(text=""), new_document(text="   \n\n  ")]
-    SpacyEntities(config_with_defaults(CONFIG_SCHEMA, {}))(documents, context)
+    run_step("entities.spacy", documents, context=context)
     assert [d["entities"] for d in documents] == [[], []]
 
 
@@ -406,7 +406,7 @@ def test_entity_at_picks_the_largest_overlap() -> None:
 def seed() -> tuple[Document, Doc]:
     context = RunContext()
     document = new_document(text=SEED.read_text(encoding="utf-8"))
-    SpacyEntities(config_with_defaults(CONFIG_SCHEMA, {"labels": DEFAULT_LABELS}))([document], context)
+    run_step("entities.spacy", [document], {"labels": DEFAULT_LABELS}, context=context)
     (doc,) = context.parse([document])
     assert context.documents_parsed == 1
     return document, doc
@@ -487,7 +487,7 @@ def test_step_is_idempotent_and_reads_the_shared_parse(seed: tuple[Document, Doc
     document, _ = seed
     context = RunContext()
     again = new_document(text=document["text"])
-    step = SpacyEntities(config_with_defaults(CONFIG_SCHEMA, {"labels": DEFAULT_LABELS}))
+    step = build_step("entities.spacy", {"labels": DEFAULT_LABELS})
     step([again], context)
     first = again["entities"]
     step([again], context)
@@ -503,7 +503,7 @@ def test_short_texts_through_the_model() -> None:
     ]
     context = RunContext()
     documents = [new_document(text=t) for t in texts]
-    SpacyEntities(config_with_defaults(CONFIG_SCHEMA, {"labels": DEFAULT_LABELS}))(documents, context)
+    run_step("entities.spacy", documents, {"labels": DEFAULT_LABELS}, context=context)
     assert context.documents_parsed == len(texts)
     for document in documents:
         check_offsets(document)

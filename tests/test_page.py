@@ -18,15 +18,15 @@ from typing import Any
 
 import pytest
 
-from presspipe.api import Settings, create_app
 from presspipe.document import new_document
 from presspipe.pipeline import load_pipeline
 from presspipe.registry import load_registry
 from presspipe.runner import Runner
 from presspipe.store import open_store
+from presspipe.testing import serve
 
 from .conftest import SEED
-from .servers import CHROMEDRIVER, CHROMIUM, chromium, chromium_available, serving
+from .servers import CHROMEDRIVER, CHROMIUM, chromium, chromium_available
 from .test_store import make_document
 
 SCREENSHOT = Path("/tmp/presspipe-document-page.png")
@@ -73,7 +73,7 @@ def server(seed_document: dict[str, Any], tmp_path_factory: pytest.TempPathFacto
     directory = tmp_path_factory.mktemp("page")
     store = open_store(directory / "store.db")
     store.put_many([make_document(1, place=HOSTILE), seed_document, summary_not_the_opening(seed_document)])
-    with serving(create_app(Settings(store=str(directory / "store.db")), store=store)) as url:
+    with serve(store=store) as url:
         yield url
     store.close()
 

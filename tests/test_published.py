@@ -103,14 +103,13 @@ def test_a_dateline_from_the_text_is_evidence():
 
 
 def test_clean_text_drops_a_dateline_later_than_the_crawl():
-    from presspipe import config_with_defaults, new_document
-    from presspipe.plugins.clean.config import TEXT_SCHEMA
-    from presspipe.plugins.clean.text import CleanText
+    from presspipe import new_document
+    from presspipe.testing import run_step
 
     text = "Harbour to be cleaned\n\n6 January 2031\n\nThe council approved the plan on Tuesday after a long debate."
     crawled = new_document(text=text, meta={"crawled": "2026-01-07T00:00:00Z"})
     later = new_document(text=text, meta={"crawled": "2031-01-07T00:00:00Z"})
-    CleanText(config_with_defaults(TEXT_SCHEMA, {}))([crawled, later], None)
+    run_step("clean.text", [crawled, later])
     assert "published" not in crawled["meta"]
     assert later["meta"]["published"] == "2031-01-06"
 

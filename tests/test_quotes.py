@@ -11,21 +11,18 @@ from typing import Any
 
 import pytest
 
-from presspipe import RunContext, config_with_defaults
+from presspipe import RunContext
 from presspipe.document import new_document
 from presspipe.plugins.quotes.marks import find_segments
 from presspipe.registry import load_registry
+from presspipe.testing import build_step, run_step
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_88ecee838c30f0fd.txt"
 
 
 @pytest.fixture(scope="module")
 def steps() -> list[Any]:
-    registry = load_registry()
-    return [
-        registry.steps[name].factory(config_with_defaults(registry.steps[name].config_schema, {}))
-        for name in ("entities.spacy", "quotes.extract")
-    ]
+    return [build_step(name) for name in ("entities.spacy", "quotes.extract")]
 
 
 @pytest.fixture(scope="module")
@@ -522,23 +519,15 @@ def test_not_attributions(run: Any, text: str) -> None:
 
 
 def test_kinds_and_scope_options(run: Any) -> None:
-    registry = load_registry()
     text = (
         "Senator Jane Smith said the budget would pass next week. “We will win,” she added. "
         "Many voters believe that the economy is weak.\n"
     )
 
     def with_config(**options: Any) -> list[dict[str, Any]]:
-        steps = []
-        for name in ("entities.spacy", "quotes.extract"):
-            given = options if name == "quotes.extract" else {}
-            config = config_with_defaults(registry.steps[name].config_schema, given)
-            steps.append(registry.steps[name].factory(config))
-        documents = [new_document(text=text)]
         context = RunContext()
-        for step in steps:
-            documents = step(documents, context)
-        return list(documents[0]["quotes"])
+        documents = run_step("entities.spacy", [new_document(text=text)], context=context)
+        return list(run_step("quotes.extract", documents, options, context=context)[0]["quotes"])
 
     assert [q["kind"] for q in with_config()] == ["indirect", "direct", "indirect"]
     assert [q["kind"] for q in with_config(kinds=["direct"])] == ["direct"]
@@ -553,11 +542,8 @@ def test_every_attribution_has_a_confidence_and_min_confidence_filters(seed: dic
     confidences = [q["confidence"] for q in seed["quotes"]]
     assert all(0.0 <= c <= 1.0 for c in confidences)
     assert len(set(confidences)) > 3  # scored, not a constant
-    registry = load_registry()
-    spec = registry.steps["quotes.extract"]
-    strict = spec.factory(config_with_defaults(spec.config_schema, {"min_confidence": 0.9}))
     documents = [{**new_document(text=seed["text"]), "entities": seed["entities"]}]
-    kept = strict(documents, RunContext())[0]["quotes"]
+    kept = run_step("quotes.extract", documents, {"min_confidence": 0.9})[0]["quotes"]
     assert 0 < len(kept) < len(seed["quotes"])
     assert all(q["confidence"] >= 0.9 for q in kept)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -103,3 +104,77 @@ def test_run_into_a_store_and_resume_from_it(tmp_path, capsys):
 def test_unusable_store_url_exits_2(tmp_path, capsys):
     assert main(["run", "news", str(tmp_path), "--store", "mysql://nowhere/db"]) == 2
     assert "[E404] store 'mysql://nowhere/db' cannot be opened" in capsys.readouterr().err
+
+
+def held_run(tmp_path: Path, count: int) -> tuple[list[str], Path, Path]:
+    """A run's command on ``count`` inputs, the first of which a worker holds (demo.hold) until
+    ``marks/release`` exists; ``marks/`` shows what the workers finished."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "00.txt").write_text("hold this one back", encoding="utf-8")
+    for i in range(1, count):
+        (inputs / f"{i:02}.txt").write_text(f"Document number {i}.", encoding="utf-8")
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    pipeline = tmp_path / "held.yaml"
+    pipeline.write_text(
+        f"name: held\nsteps:\n  - use: demo.hold\n    with: {{dir: '{marks}'}}\n  - use: demo.upper\n"
+    )
+    out = tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "presspipe", "run", str(pipeline), str(inputs), "--out", str(out)]
+    return [*command, "--workers", "2", "--batch-size", "1"], marks, out
+
+
+def ctrl_c_when(process: subprocess.Popen[str], ready) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    """Ctrl-C as a terminal sends it (SIGINT to the whole process group) once ``ready()``."""
+    deadline = time.monotonic() + 120
+    while not ready():
+        assert process.poll() is None, process.communicate()[1]
+        assert time.monotonic() < deadline, "the workers did not get there"
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    return process.returncode, err
+
+
+def test_ctrl_c_keeps_every_finished_batch_and_resume_goes_on(tmp_path, demo_env):
+    command, marks, out = held_run(tmp_path, 6)
+    process = subprocess.Popen(
+        command, stderr=subprocess.PIPE, text=True, env=demo_env, start_new_session=True
+    )
+    # One worker holds document 0; the other finishes the three batches after it that are in
+    # flight (2 per worker), which wait behind document 0 to be written in order.
+    finished = lambda: {p.name for p in marks.iterdir()} - {"holding"}  # noqa: E731
+    status, err = ctrl_c_when(process, lambda: (marks / "holding").exists() and len(finished()) == 3)
+    assert status == 130
+    assert "Traceback" not in err
+    written = ids_in(out)
+    assert sorted(written) == sorted(finished()), "the batches finished behind the held one are kept"
+    assert (
+        f"presspipe: interrupted: 3 finished documents written to {out}; run the same command with --resume"
+        in err
+    )
+    assert out.read_bytes().endswith(b"\n")
+
+    (marks / "release").touch()
+    resumed = subprocess.run(
+        [*command, "--resume"], capture_output=True, text=True, env=demo_env, timeout=300
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert "3 documents: 3 done" in resumed.stderr and "3 already done" in resumed.stderr
+    final = ids_in(out)
+    assert final[:3] == written and len(final) == len(set(final)) == 6
+    assert all(json.loads(line)["text"].isupper() for line in out.read_text().splitlines())
+
+
+def test_ctrl_c_before_anything_finished_leaves_the_output_as_it_was(tmp_path, demo_env):
+    command, marks, out = held_run(tmp_path, 1)
+    out.write_text('{"earlier": "output"}\n', encoding="utf-8")
+    process = subprocess.Popen(
+        command, stderr=subprocess.PIPE, text=True, env=demo_env, start_new_session=True
+    )
+    status, err = ctrl_c_when(process, (marks / "holding").exists)
+    assert status == 130 and "Traceback" not in err
+    assert f"presspipe: interrupted: 0 finished documents written; {out} left as it was" in err
+    assert out.read_text() == '{"earlier": "output"}\n'
+    assert not list(tmp_path.glob(".out.jsonl.*"))

@@ -15,12 +15,11 @@ from typing import Any
 import pytest
 from selenium.webdriver.common.by import By
 
-from presspipe.api import Settings, create_app
 from presspipe.store import open_store
+from presspipe.testing import serve
 
 from . import test_page
 from .corpus_documents import article
-from .servers import serving
 
 browser = test_page.browser
 SHOTS = Path("/tmp")
@@ -41,7 +40,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     directory = tmp_path_factory.mktemp("timeline-pages")
     store = open_store(directory / "store.db")
     store.put_many(documents())
-    with serving(create_app(Settings(store=str(directory / "store.db")), store=store)) as url:
+    with serve(store=store) as url:
         yield url
     store.close()
 

@@ -62,6 +62,27 @@ def read_stdin(source: Source) -> Iterator[Input]:
 
 def read_directory(source: Source) -> Iterator[Input]:
     """Every non-hidden file below the directory but the run's own output, in sorted order."""
+    for path in _directory_files(source):
+        yield from source.read(path)
+
+
+def count_directory(source: Source) -> int | None:
+    """The documents of the directory's files, when each file's reader knows its count."""
+    total = 0
+    for path in _directory_files(source):
+        found = source.count(path)
+        if found is None:
+            return None
+        total += found
+    return total
+
+
+def one_document(source: Source) -> int:
+    """A file of one document (or of one problem, said instead)."""
+    return 1
+
+
+def _directory_files(source: Source) -> Iterator[Path]:
     assert source.path is not None
     # realpath, not Path.resolve: it raises on a symlink loop, which is one input's problem.
     excluded = os.path.realpath(source.exclude) if source.exclude else None
@@ -70,7 +91,7 @@ def read_directory(source: Source) -> Iterator[Input]:
         for name in sorted(names):
             path = Path(root) / name
             if not name.startswith(".") and os.path.realpath(path) != excluded:
-                yield from source.read(path)
+                yield path
 
 
 def jsonl_records(lines: Iterable[bytes], uri: str) -> Iterator[Input]:
