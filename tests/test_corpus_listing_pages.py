@@ -209,6 +209,8 @@ def test_undated_documents_are_a_filter_of_the_api_and_the_home_page(
     browser.find_element(By.ID, "undated").click()
     assert browser.find_element(By.ID, "count").text == "10"
     assert {td.text for td in browser.find_elements(By.CSS_SELECTOR, "#documents td.date")} == {"no date"}
+    browser.get(base + "/?undated=0")
+    assert browser.find_element(By.ID, "count").text == "70"
 
 
 def test_favicon_is_an_svg_icon(server: tuple[str, Any], browser: Any) -> None:

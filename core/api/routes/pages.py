@@ -44,12 +44,13 @@ def index_page(
     cursor: str | None = None,
     sort: str = "stored",
 ) -> HTMLResponse:
+    only_undated = (undated or "").strip().lower() in ("1", "true", "on", "yes")
     values = {
         "q": q or None,
         "entity": entity or None,
         "speaker": speaker or None,
         "pipeline": pipeline or None,
-        "undated": "1" if undated else None,
+        "undated": "1" if only_undated else None,
     }
     try:
         filters = Filters(
@@ -57,7 +58,7 @@ def index_page(
             entity=values["entity"],
             speaker=values["speaker"],
             pipeline=values["pipeline"],
-            undated=bool(undated),
+            undated=only_undated,
         )
         page = svc.store.list_documents(
             filters, limit=PAGE_SIZE, cursor=cursor or None, sort=sort, locate=True
