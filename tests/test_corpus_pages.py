@@ -118,6 +118,7 @@ def test_entity_page_charts_one_mark_per_period_with_quotes_and_company(
     assert quotes[:2] == ["\u201cWe stand\u201d", "\u201cWe will win\u201d"] and len(quotes) == 3
     company = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#cooccurring a")]
     assert company == ["Kyiv", "Nicolás Maduro"]
+    assert "GPE: countries, cities, states; PERSON: people" in browser.find_element(By.ID, "chip-legend").text
     browser.save_screenshot(str(SHOTS / f"presspipe-corpus-entity-{width}.png"))
     browser.get(f"{base}/entities/person:zelenskyy")  # the surname alone leads to the full name
     assert browser.current_url.startswith(f"{base}/entities/{ZELENSKYY}")
