@@ -177,7 +177,10 @@ def get_entity(
     svc: Svc,
     period: Annotated[
         PeriodChoice,
-        Query(description="the timeline's period; auto: the finest that draws at most 60 bars and 3 breaks"),
+        Query(
+            description="the timeline's period; auto: the finest that draws at most 60 bars and 3 breaks, "
+            "4 bars or more between breaks"
+        ),
     ] = "month",
     published_from: Annotated[str | None, Query(description=FROM)] = None,
     published_to: Annotated[str | None, Query(description=TO)] = None,
