@@ -1,8 +1,10 @@
 """The corpus in HTML: the rankings (``/speakers``, ``/entities``), the entity page
 (``/entities/{key}``) and its timeline chart.
 
-The chart is an inline SVG drawn here, on the server: one bar (``rect.mark``) per period,
-documents as its height, so the page needs no script and no asset from another host.
+The chart is drawn here, on the server: an inline SVG with one bar (``rect.mark``) per period,
+documents as its height, and a grey band (``rect.break``) for each long run of empty periods
+the timeline left out; the count scale and the dates along the axis are HTML beside and under
+it, so they stay legible however the SVG is stretched. No script, no asset from another host.
 """
 
 from __future__ import annotations
