@@ -93,3 +93,28 @@ def chromium() -> Iterator[Any]:
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def shown(browser: Any, element: Any) -> bool:
+    """Whether ``element`` is on screen and on top at its centre: what a reader sees. (Selenium's
+    own check calls everything in a closed <details> hidden, which wide screens show through
+    ``::details-content``.)"""
+    return bool(
+        browser.execute_script(
+            "const r = arguments[0].getBoundingClientRect(); if (!r.width || !r.height) return false;"
+            "const at = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);"
+            "return at === arguments[0] || arguments[0].contains(at);",
+            element,
+        )
+    )
+
+
+def press(browser: Any, element: Any, keys: str = "") -> None:
+    """A click with the mouse near the start of ``element`` (and ``keys`` typed into it), as a
+    reader does (a date field takes its month first there)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    left = 6 - element.size["width"] // 2
+    actions = ActionChains(browser).move_to_element_with_offset(element, left, 0).click()
+    (actions.send_keys(keys) if keys else actions).perform()

@@ -277,7 +277,10 @@ def test_writes_need_the_token_and_reads_are_open_or_closed_by_configuration(
     ):
         assert closed.get(path).status_code == 401, path
     page = closed.get("/documents/x?pipeline=small", follow_redirects=False)
-    assert (page.status_code, page.headers["location"]) == (303, "/login?next=/documents/x?pipeline=small")
+    assert (page.status_code, page.headers["location"]) == (
+        303,
+        "/login?next=/documents/x%3Fpipeline%3Dsmall",
+    )
     assert closed.get("/v1/documents", headers=AUTH).status_code == 200
     assert closed.get("/healthz").status_code == 200
 

@@ -93,7 +93,7 @@ def test_profile_has_timeline_cooccurring_and_latest_quotes(client: TestClient) 
 def test_unknown_entity_is_a_404_and_bad_parameters_are_422(client: TestClient) -> None:
     missing = client.get("/v1/entities/person:nobody")
     assert missing.status_code == 404 and "person:nobody" in missing.json()["error"]["message"]
-    bad = client.get("/v1/entities/person:volodymyr-zelenskyy?period=year")
+    bad = client.get("/v1/entities/person:volodymyr-zelenskyy?period=decade")
     assert bad.status_code == 422 and bad.json()["error"]["message"].startswith("query.period")
     cursor = client.get("/v1/speakers?cursor=nope")
     assert cursor.status_code == 422 and "invalid cursor" in cursor.json()["error"]["message"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -263,15 +263,62 @@ def test_profile_timeline_cooccurring_and_latest_quotes(db: Store) -> None:
     assert weeks is not None and len(weeks.timeline) == 10 and weeks.timeline[0].period == "2026-W02"
 
 
-def test_timeline_over_a_long_span_keeps_only_periods_with_documents() -> None:
+def test_timeline_draws_a_long_empty_run_as_a_break_not_as_empty_bars() -> None:
     rows = [("2016-09-08", 2, 1), ("2026-01-06", 1, 0)]
-    assert [(p.period, p.documents) for p in timeline(rows, "week")] == [("2016-W36", 2), ("2026-W02", 1)]
-    assert len(timeline(rows, "month")) == 113  # 113 months: every one listed
+    assert [(p.period, p.documents, p.gap_before) for p in timeline(rows, "week")[1]] == [
+        ("2016-W36", 2, 0),
+        ("2026-W02", 1, 486),  # 2016-W37 to 2026-W01 left out, and said to be
+    ]
+    assert [(p.period, p.gap_before) for p in timeline(rows, "month")[1]] == [
+        ("2016-09", 0),
+        ("2026-01", 111),
+    ]
+    years = timeline(rows, "year")[1]  # nine empty years: few enough to draw
+    assert [p.period for p in years] == [str(y) for y in range(2016, 2027)] and not any(
+        p.gap_before for p in years
+    )
+
+
+def test_timeline_draws_a_short_lull_as_empty_periods() -> None:
+    rows = [("2026-01-10", 1, 0), ("2026-04-02", 2, 0), ("2027-06-01", 1, 0)]
+    months = timeline(rows, "month")[1]
+    assert [(p.period, p.documents, p.gap_before) for p in months] == [
+        ("2026-01", 1, 0),
+        ("2026-02", 0, 0),
+        ("2026-03", 0, 0),
+        ("2026-04", 2, 0),
+        ("2027-06", 1, 13),  # May 2026 to May 2027: thirteen empty months, a break
+    ]
+
+
+def test_timeline_past_400_entries_keeps_the_periods_with_documents_and_their_gaps() -> None:
+    rows = [((date(2000, 1, 1) + timedelta(days=20 * n)).isoformat(), 1, 0) for n in range(100)]
+    days = timeline(rows, "day")[1]  # 1,981 days with every gap drawn: too many
+    assert len(days) == 100 and [p.gap_before for p in days] == [0] + [19] * 99
+
+
+def test_timeline_auto_picks_the_finest_period_that_fits() -> None:
+    assert timeline([("2026-01-05", 1, 0), ("2026-01-20", 1, 0)], "auto")[0] == "day"  # 16 bars
+    spring = [(f"2026-{m:02d}-{d:02d}", 1, 0) for m in (3, 4, 5) for d in (1, 15)]
+    assert timeline(spring, "auto")[0] == "week"  # 75 days, 12 weeks
+    years = [(f"{y}-{m:02d}-10", 1, 0) for y in (2019, 2020, 2021, 2022) for m in range(1, 13, 2)]
+    assert timeline(years, "auto")[0] == "month"  # 48 months; 209 weeks would be too many
+    clusters = [(f"2016-09-{d:02d}", 1, 0) for d in range(1, 21)] + [
+        (f"2026-01-{d:02d}", 1, 0) for d in (2, 9)
+    ]
+    chosen, found = timeline(clusters, "auto")  # two clusters ten years apart: days, one break
+    assert chosen == "day" and len(found) == 28 and [p.gap_before for p in found if p.gap_before] == [3390]
+    decades = [(f"{y}-06-01", 1, 0) for y in range(1950, 2026)]
+    chosen, found = timeline(decades, "auto")
+    assert chosen == "year" and len(found) == 76
+    two = [("2026-01-06", 1, 0), ("2026-03-10", 1, 0)]
+    assert timeline(two, "auto")[0] == "week"  # ten weeks, not two lone days and a break
+    assert timeline([("2016-01-06", 1, 0), ("2026-03-10", 1, 0)], "auto")[0] == "year"
 
 
 def test_timeline_buckets_days_into_weeks() -> None:
     rows = [("2026-01-05", 1, 0), ("2026-01-11", 2, 3), ("2026-01-12", 1, 1)]
-    assert [(p.period, p.start, p.documents) for p in timeline(rows, "week")] == [
+    assert [(p.period, p.start, p.documents) for p in timeline(rows, "week")[1]] == [
         ("2026-W02", "2026-01-05", 3),
         ("2026-W03", "2026-01-12", 1),
     ]

@@ -24,7 +24,7 @@ print(json.dumps({
     "schema": document_schema()["title"],
     "steps": sorted(registry.steps),
     "failed": registry.failed,
-    "templates": "<h1>404</h1>" in page and "no such document" in page and "Documents" in render_index([], {}, None),
+    "templates": "<h1>404</h1>" in page and "no such document" in page and "Documents" in render_index(None, {}),
     "css": "header.site" in page,
 }))
 """

@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from presspipe.api.errors import ApiError
-from presspipe.api.login import LoginRequired, client_address, has_session
+from presspipe.api.login import LoginRequired, client_address, has_session, signed_in
 from presspipe.api.settings import TOKEN_ENV_VAR
 
 if TYPE_CHECKING:
@@ -92,7 +92,8 @@ async def require_page(
 ) -> None:
     """As ``require_read``, but a browser without the token is sent to the sign-in form."""
     found: Services = request.app.state.services
-    if found.settings.reads == "token" and not _signed_in(request, found):
+    signed_in.set(_signed_in(request, found))
+    if found.settings.reads == "token" and not signed_in.get():
         try:
             _check_token(request, found, credentials)
         except ApiError as error:

@@ -86,10 +86,13 @@ class QuotePage(Paged):
 
 
 class PeriodOut(BaseModel):
-    period: str = Field(description="YYYY-MM-DD (day), YYYY-Www (ISO week) or YYYY-MM (month)")
+    period: str = Field(description="YYYY-MM-DD (day), YYYY-Www (ISO week), YYYY-MM (month) or YYYY (year)")
     start: str = Field(description="the period's first day")
     documents: int
     quotes: int = Field(description="quotes it is the speaker of")
+    gap_before: int = Field(
+        description="empty periods left out between the previous entry and this one (a break: more than 31 days, 12 weeks, months or years in a row)"
+    )
 
 
 class CooccurringOut(BaseModel):
@@ -114,9 +117,11 @@ class ProfileOut(BaseModel):
         "name: docs/steps/entities.md); 'unknown' without evidence; null for other labels"
     )
     names: list[str] = Field(description="keys of partial names ('person:obama') resolved to this entity")
-    period: str
+    period: str = Field(description="the timeline's period: the one asked for, or the one 'auto' chose")
+    undated: int = Field(description="its documents with no publication date, which the timeline leaves out")
     timeline: list[PeriodOut] = Field(
-        description="one entry per period from the first to the last, empty ones too (past 400 periods: only those with documents)"
+        description="one entry per period from the first to the last, empty ones too, except runs of more than "
+        "31 empty days or 12 empty weeks, months or years (the next entry's gap_before counts them) and, past 400 entries, every empty period"
     )
     cooccurring: list[CooccurringOut] = Field(
         description="entities in the most shared documents (among its newest 200 documents)"

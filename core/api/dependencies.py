@@ -85,8 +85,12 @@ async def document_filters(
             description="near-copies of earlier documents (copy_of set): listed by default, like any stored document"
         ),
     ] = "include",
+    undated: Annotated[
+        bool, Query(description="true: only documents with no publication date (what timelines leave out)")
+    ] = False,
 ) -> Filters:
     return Filters(
+        undated=undated,
         pipeline=pipeline,
         entity=entity,
         speaker=speaker,

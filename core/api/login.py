@@ -21,9 +21,10 @@ import secrets
 import threading
 import time
 from collections import OrderedDict, deque
-from urllib.parse import quote
+from contextvars import ContextVar
+from urllib.parse import quote, urlsplit
 
-from fastapi import Request
+from fastapi import Request, Response
 
 COOKIE = "presspipe_session"
 COOKIE_SECONDS = 30 * 24 * 3600
@@ -35,6 +36,10 @@ FAILURE_WINDOW = 60.0
 MAX_CLIENTS = 10_000
 """Clients whose failures are remembered at once (the oldest forgotten first)."""
 
+signed_in: ContextVar[bool] = ContextVar("signed_in", default=False)
+"""Whether the request being answered came with a valid session (set by ``auth.require_page``):
+the pages then show a sign-out button."""
+
 
 class LoginRequired(Exception):
     """A page was asked for without the token: answer with a redirect to the sign-in form."""
@@ -44,7 +49,8 @@ class LoginRequired(Exception):
         super().__init__(next_path)
 
     def location(self) -> str:
-        return f"/login?next={quote(self.next_path, safe='/?=&')}"
+        # Encoded whole: "/?q=a&speaker=b" must come back with its "&speaker=b".
+        return f"/login?next={quote(self.next_path, safe='/')}"
 
 
 def _key(session: str) -> str:
@@ -137,7 +143,24 @@ def client_address(request: Request) -> str:
 
 
 def safe_next(path: str) -> str:
-    """Where to go after signing in: a path on this server only (not ``//host`` or ``https://``)."""
-    if not path.startswith("/") or path.startswith("//") or "\\" in path:
+    """Where to go after signing in: a path on this server only.
+
+    Not ``//host`` or ``https://host``, and no backslash, space or control character anywhere:
+    browsers read a backslash as a slash and drop tabs and newlines, so ``/`` + tab + ``/host``
+    would leave the site too."""
+    if (
+        not path.startswith("/")
+        or path.startswith("//")
+        or "\\" in path
+        or any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in path)
+        or urlsplit(path).netloc
+    ):
         return "/"
     return path
+
+
+def end_session(request: Request, response: Response, sessions: Sessions) -> None:
+    """Sign out (``POST /logout``): the session ends on the server, so the cookie is useless
+    wherever it is kept, and the browser is told to drop it."""
+    sessions.close(request.cookies.get(COOKIE, ""))
+    response.delete_cookie(COOKIE, httponly=True, samesite="strict", secure=request.url.scheme == "https")

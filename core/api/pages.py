@@ -14,7 +14,7 @@ import bisect
 import html
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote as quote_url
@@ -23,8 +23,9 @@ from urllib.parse import urlencode
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from presspipe.api.login import signed_in
 from presspipe.document import Document
-from presspipe.store import Copies, StoredSummary
+from presspipe.store import Copies, Page
 from presspipe.text import paragraphs
 
 CSS_LABEL = re.compile(r"[A-Za-z0-9_-]+")
@@ -38,6 +39,14 @@ LABEL_COLOURS = {
     "LOC": "#c8f0c0",
 }
 OTHER_COLOUR = "#e4e4e4"
+LABEL_NAMES = {
+    "PERSON": "people",
+    "ORG": "organisations",
+    "GPE": "countries, cities, states",
+    "NORP": "nationalities, religious and political groups",
+    "LOC": "other places",
+}
+"""What an entity chip's label means, for the legends (spaCy's labels; others are named as they are)."""
 
 environment = Environment(
     loader=PackageLoader("presspipe.api", "templates"),
@@ -47,6 +56,9 @@ environment = Environment(
 ``base.html`` includes."""
 environment.filters["entity_url"] = lambda key: f"/entities/{quote_url(str(key), safe=':')}"
 """``{{ key | entity_url }}``: the entity page of a corpus key."""
+environment.globals["signed_in"] = signed_in.get
+environment.globals["label_names"] = LABEL_NAMES
+"""``{% if signed_in() %}``: the page was asked for with a session (the sign-out button shows)."""
 
 
 @dataclass(frozen=True)
@@ -141,12 +153,54 @@ class Overview:
     sort: str = "stored"
     gender: Any = None
     """Quotes and speakers by gender (``corpus_queries.GenderSplit``), or None."""
+    undated: int = 0
+    """How many stored documents have no publication date."""
+
+
+@dataclass(frozen=True)
+class Pager:
+    """A listing page's place: items ``first`` to ``last`` of ``total``, and the links around it."""
+
+    first: int
+    last: int
+    total: int
+    previous_url: str | None
+    next_url: str | None
+
+
+def pager(
+    path: str,
+    query: Mapping[str, str],
+    shown: int,
+    total: int,
+    offset: int,
+    previous_cursor: str | None,
+    next_cursor: str | None,
+) -> Pager:
+    """The previous and next links of a page of ``shown`` items after ``offset`` (a previous
+    cursor of None with an offset means the first page)."""
+
+    def url(cursor: str | None) -> str:
+        found = {**query, **({"cursor": cursor} if cursor else {})}
+        return f"{path}?{urlencode(found)}" if found else path
+
+    return Pager(
+        offset + 1 if shown else 0,
+        offset + shown,
+        total,
+        url(previous_cursor) if offset > 0 else None,
+        url(next_cursor) if next_cursor else None,
+    )
+
+
+def chip_colours(labels: Iterable[str]) -> dict[str, str]:
+    """The chip colour of each label that can be a CSS class (the ``ent-LABEL`` rules, the legend)."""
+    return {label: LABEL_COLOURS.get(label, OTHER_COLOUR) for label in labels if CSS_LABEL.fullmatch(label)}
 
 
 def render_index(
-    items: Sequence[StoredSummary],
+    page: Page | None,
     filters: Mapping[str, str | None],
-    next_cursor: str | None,
     problem: str | None = None,
     overview: Overview | None = None,
 ) -> str:
@@ -154,21 +208,25 @@ def render_index(
     query = {k: v for k, v in filters.items() if v}
     if overview.sort != "stored":
         query["sort"] = overview.sort
-    next_url = "/?" + urlencode({**query, "cursor": next_cursor}) if next_cursor else None
-    facet_labels = {str(e.label) for e in overview.entities}
+    items = page.items if page else []
     return environment.get_template("index.html").render(
         items=items,
         filters=filters,
         any_filter=any(filters.values()),
-        next_url=next_url,
+        active=sum(1 for v in filters.values() if v),
+        pager=pager(
+            "/",
+            query,
+            len(items),
+            overview.matching,
+            page.offset if page else 0,
+            page.previous_cursor if page else None,
+            page.next_cursor if page else None,
+        ),
         problem=problem,
         overview=overview,
         sorts={"stored": "newest stored", "published": "newest published", "oldest": "oldest published"},
-        colours={
-            label: LABEL_COLOURS.get(label, OTHER_COLOUR)
-            for label in facet_labels
-            if CSS_LABEL.fullmatch(label)
-        },
+        colours=chip_colours({str(e.label) for e in overview.entities}),
     )
 
 
@@ -184,11 +242,7 @@ def _speaker_name(quote: Mapping[str, Any], names: Mapping[Any, Any]) -> Any:
 
 
 def _colours(entities: Sequence[Mapping[str, Any]]) -> dict[str, str]:
-    return {
-        label: LABEL_COLOURS.get(label, OTHER_COLOUR)
-        for label in sorted({str(e["label"]) for e in entities})
-        if CSS_LABEL.fullmatch(label)
-    }
+    return chip_colours(sorted({str(e["label"]) for e in entities}))
 
 
 def highlight(document: Document, keys: Mapping[Any, str] | None = None) -> Markup:

@@ -6,8 +6,8 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from presspipe.store.queries import name_clause, published_bound
-from presspipe.store.records import InvalidQuery
+from presspipe.store.queries import name_clause, published_bound, selection
+from presspipe.store.records import Filters, InvalidQuery
 from presspipe.store.rows import checked
 from presspipe.store.search import words as search_words
 
@@ -38,6 +38,9 @@ class CorpusFilters:
     copies: bool | None = None
     """True: count near-copies of earlier documents too (``store.copies``); None (the default):
     originals only, which is what the totals kept on write hold."""
+    within: Filters | None = None
+    """Only the documents a listing with these filters selects (``Store.list_documents``): the
+    home page's facets count what its list shows."""
 
 
 def only(filters: CorpusFilters, *names: str) -> bool:
@@ -94,8 +97,9 @@ def common_filters(
     *,
     words_in_document: bool = True,
 ) -> tuple[str, list[Any]]:
-    """Outlet, pipeline, dates, (``words_in_document``) document words and, unless ``copies``,
-    originals only, as ``start AND ...`` (``doc_column`` ``seq``: over ``pp_documents``)."""
+    """Outlet, pipeline, dates, the listing's selection (``within``), (``words_in_document``)
+    document words and, unless ``copies``, originals only, as ``start AND ...`` (``doc_column``
+    ``seq``: over ``pp_documents``)."""
     where, params = dates_where(filters, prefix)
     if not filters.copies:
         where += f" AND {prefix}copy_of IS NULL" if doc_column == "seq" else f" AND {prefix}copy = 0"
@@ -105,6 +109,10 @@ def common_filters(
             where += f" AND {prefix}{name} = ?"
             text = checked(value, name)
             params.append(text.strip().casefold() if name == "outlet" else text)
+    if filters.within is not None:
+        selected, more = selection(backend, filters.within, None)[:2]
+        where += f" AND {doc_column} IN (SELECT seq{selected})"
+        params.extend(more)
     if words_in_document and filters.q is not None:
         words = search_words(checked(filters.q, "q"))
         if not words:

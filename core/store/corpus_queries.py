@@ -32,7 +32,7 @@ from presspipe.store.corpus_filters import (
 from presspipe.store.cursors import decode_position, encode_position
 from presspipe.store.records import InvalidQuery
 from presspipe.store.rows import checked
-from presspipe.store.timeline import Period, PeriodCount, timeline
+from presspipe.store.timeline import Period, PeriodChoice, PeriodCount, timeline
 
 if TYPE_CHECKING:
     from presspipe.store.backend import Backend
@@ -102,6 +102,10 @@ class GenderCounts:
 class Ranking:
     items: list[Any]
     next_cursor: str | None
+    offset: int = 0
+    """How many items come before this page (rankings, which page by offset)."""
+    previous_cursor: str | None = None
+    """The cursor of the page before; None too when that page is the first (``offset`` says)."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,10 @@ class Profile:
     timeline: list[PeriodCount]
     cooccurring: list[Ranked]
     quotes: list[FoundQuote]
+    period: Period = "month"
+    """The timeline's period (what ``auto`` chose)."""
+    undated: int = 0
+    """Its documents with no publication date, which the timeline cannot place."""
 
 
 class CorpusQueries:
@@ -125,72 +133,96 @@ class CorpusQueries:
     def speakers(self, filters: CorpusFilters, limit: int = 20, cursor: str | None = None) -> Ranking:
         """Named speakers, most quoted first."""
         offset = _offset(cursor)
+        inner, params, dates_of = self._speaker_rows(filters)
+        rows = self._ranked(
+            f"{inner} ORDER BY quotes DESC, key LIMIT ? OFFSET ?",
+            (*params, limit + 1, offset),
+            "r.quotes DESC, r.key",
+            dates_of=dates_of,
+        )
+        return _ranking(rows, limit, offset)
+
+    def speaker_count(self, filters: CorpusFilters) -> int:
+        """How many speakers ``speakers`` ranks under ``filters``, on every page."""
+        inner, params, _ = self._speaker_rows(filters)
+        return int(self._db.query_one(f"SELECT COUNT(*) FROM ({inner}) AS r", params)[0])
+
+    def _speaker_rows(self, filters: CorpusFilters) -> tuple[str, list[Any], str | None]:
+        """The speakers' ranking rows, unordered: from the totals kept on write when the filters
+        allow, else counted from the quotes; and where their dates come from (``_ranked``)."""
         where, params = name_filter(filters, "speaker", "key")
         days = whole_days(filters, "speaker")
-        page = "ORDER BY quotes DESC, key LIMIT ? OFFSET ?"
         if only(filters, "speaker"):
-            rows = self._ranked(
+            return (
                 "SELECT key, quote_documents AS documents, 0 AS mentions, quotes, NULL AS first_day, "
-                f"NULL AS last_day FROM pp_corpus WHERE quotes > 0{where} {page}",
-                (*params, limit + 1, offset),
-                "r.quotes DESC, r.key",
-                dates_of="quotes",
+                f"NULL AS last_day FROM pp_corpus WHERE quotes > 0{where}",
+                params,
+                "quotes",
             )
-        elif days is not None:
-            rows = self._ranked(
+        if days is not None:
+            return (
                 "SELECT key, SUM(quote_documents) AS documents, 0 AS mentions, SUM(quotes) AS quotes, "
                 f"MIN(day) AS first_day, MAX(day) AS last_day FROM pp_corpus_days WHERE quotes > 0{days[0]}{where} "
-                f"GROUP BY key {page}",
-                (*days[1], *params, limit + 1, offset),
-                "r.quotes DESC, r.key",
+                "GROUP BY key",
+                [*days[1], *params],
+                None,
             )
-        else:
-            where, params = self._quote_where(filters)
-            rows = self._ranked(
-                "SELECT q.key, COUNT(DISTINCT q.doc) AS documents, 0 AS mentions, COUNT(*) AS quotes, "
-                "substr(MIN(q.published), 1, 10) AS first_day, substr(MAX(q.published), 1, 10) AS last_day "
-                f"FROM pp_quotes AS q WHERE q.key IS NOT NULL{where} GROUP BY q.key {page}",
-                (*params, limit + 1, offset),
-                "r.quotes DESC, r.key",
-            )
-        return Ranking(rows[:limit], _next_offset(rows, limit, offset))
+        where, params = self._quote_where(filters)
+        return (
+            "SELECT q.key AS key, COUNT(DISTINCT q.doc) AS documents, 0 AS mentions, COUNT(*) AS quotes, "
+            "substr(MIN(q.published), 1, 10) AS first_day, substr(MAX(q.published), 1, 10) AS last_day "
+            f"FROM pp_quotes AS q WHERE q.key IS NOT NULL{where} GROUP BY q.key",
+            params,
+            None,
+        )
 
     def entities(self, filters: CorpusFilters, limit: int = 20, cursor: str | None = None) -> Ranking:
         """Entities, in the most documents first (then most mentioned)."""
         offset = _offset(cursor)
+        inner, params, dates_of = self._entity_rows(filters)
+        rows = self._ranked(
+            f"{inner} ORDER BY documents DESC, mentions DESC, key LIMIT ? OFFSET ?",
+            (*params, limit + 1, offset),
+            "r.documents DESC, r.mentions DESC, r.key",
+            dates_of=dates_of,
+        )
+        return _ranking(rows, limit, offset)
+
+    def entity_count(self, filters: CorpusFilters) -> int:
+        """How many entities ``entities`` ranks under ``filters``, on every page."""
+        inner, params, _ = self._entity_rows(filters)
+        return int(self._db.query_one(f"SELECT COUNT(*) FROM ({inner}) AS r", params)[0])
+
+    def _entity_rows(self, filters: CorpusFilters) -> tuple[str, list[Any], str | None]:
+        """The entities' ranking rows, unordered (as ``_speaker_rows``)."""
         where, params = name_filter(filters, "entity", "key")
         if filters.label is not None:
             where += " AND key IN (SELECT key FROM pp_corpus WHERE label = ?)"
             params.append(checked(filters.label, "label"))
         days = whole_days(filters, "entity", "label")
-        page = "ORDER BY documents DESC, mentions DESC, key LIMIT ? OFFSET ?"
-        order = "r.documents DESC, r.mentions DESC, r.key"
         if only(filters, "entity", "label"):
-            rows = self._ranked(
+            return (
                 "SELECT key, documents, mentions, quotes, NULL AS first_day, NULL AS last_day FROM pp_corpus "
-                f"WHERE documents > 0{where} {page}",
-                (*params, limit + 1, offset),
-                order,
-                dates_of="documents",
+                f"WHERE documents > 0{where}",
+                params,
+                "documents",
             )
-        elif days is not None:
-            rows = self._ranked(
+        if days is not None:
+            return (
                 "SELECT key, SUM(documents) AS documents, SUM(mentions) AS mentions, SUM(quotes) AS quotes, "
                 f"MIN(day) AS first_day, MAX(day) AS last_day FROM pp_corpus_days WHERE documents > 0{days[0]}{where} "
-                f"GROUP BY key {page}",
-                (*days[1], *params, limit + 1, offset),
-                order,
+                "GROUP BY key",
+                [*days[1], *params],
+                None,
             )
-        else:
-            where, params = self._entity_where(filters)
-            rows = self._ranked(
-                "SELECT key, COUNT(*) AS documents, SUM(mentions) AS mentions, SUM(quotes) AS quotes, "
-                "substr(MIN(published), 1, 10) AS first_day, substr(MAX(published), 1, 10) AS last_day "
-                f"FROM pp_doc_entities WHERE 1 = 1{where} GROUP BY key {page}",
-                (*params, limit + 1, offset),
-                order,
-            )
-        return Ranking(rows[:limit], _next_offset(rows, limit, offset))
+        where, params = self._entity_where(filters)
+        return (
+            "SELECT key, COUNT(*) AS documents, SUM(mentions) AS mentions, SUM(quotes) AS quotes, "
+            "substr(MIN(published), 1, 10) AS first_day, substr(MAX(published), 1, 10) AS last_day "
+            f"FROM pp_doc_entities WHERE 1 = 1{where} GROUP BY key",
+            params,
+            None,
+        )
 
     def outlets(self, filters: CorpusFilters, limit: int = 20, cursor: str | None = None) -> Ranking:
         """Outlets, most documents first, with their quotes."""
@@ -212,7 +244,7 @@ class CorpusQueries:
             ):
                 quotes[str(outlet)] = int(count)
         items = [Outlet(str(r[0]), int(r[1]), quotes[str(r[0])]) for r in rows[:limit]]
-        return Ranking(items, _next_offset(rows, limit, offset))
+        return replace(_ranking(rows, limit, offset), items=items)
 
     def gender(self, filters: CorpusFilters) -> GenderCounts:
         """Quotes and distinct speakers by the speaker's gender, in all, per outlet and per month
@@ -248,7 +280,7 @@ class CorpusQueries:
     # ------------------------------------------------------------------ one entity
 
     def profile(
-        self, key: str, filters: CorpusFilters, period: Period = "month", quotes: int = 5
+        self, key: str, filters: CorpusFilters, period: PeriodChoice = "month", quotes: int = 5
     ) -> Profile | None:
         """An entity's counts, timeline, co-occurring entities and latest quotes; None if unknown."""
         key = checked(key, "key")
@@ -314,7 +346,13 @@ class CorpusQueries:
             ),
             limit=quotes,
         ).items
-        return Profile(entity, partials, timeline(days, period), cooccurring, latest)
+        undated = self._db.query_one(
+            "SELECT COUNT(*) FROM pp_doc_entities WHERE key = ? AND published IS NULL"
+            + ("" if filters.copies else " AND copy = 0"),
+            (key,),
+        )
+        chosen, periods = timeline(days, period)
+        return Profile(entity, partials, periods, cooccurring, latest, chosen, int(undated[0]))
 
     def keys_of(self, document: Document) -> dict[Any, str]:
         """Entity id -> corpus key, for a stored document (partial names as the corpus resolves them)."""
@@ -485,5 +523,12 @@ def _offset(cursor: str | None) -> int:
     return decode_position("pc1", cursor)[0] if cursor else 0
 
 
-def _next_offset(rows: list[Any], limit: int, offset: int) -> str | None:
-    return encode_position("pc1", offset + limit) if len(rows) > limit else None
+def _ranking(rows: list[Any], limit: int, offset: int) -> Ranking:
+    """A page of a ranking from its rows (one more than ``limit`` when there is a next page)."""
+    before = offset - limit
+    return Ranking(
+        rows[:limit],
+        encode_position("pc1", offset + limit) if len(rows) > limit else None,
+        offset,
+        encode_position("pc1", before) if before > 0 else None,
+    )

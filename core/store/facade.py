@@ -353,12 +353,20 @@ class Store:
     # ------------------------------------------------------------------ queries
 
     def list_documents(
-        self, filters: Filters, limit: int = 20, cursor: str | None = None, sort: str = "stored"
+        self,
+        filters: Filters,
+        limit: int = 20,
+        cursor: str | None = None,
+        sort: str = "stored",
+        *,
+        locate: bool = False,
     ) -> Page:
         """One page of documents; ``next_cursor`` fetches the next page.
 
         ``sort``: ``stored`` (newest stored first, the default), ``published`` (newest
         published first) or ``oldest`` (oldest published first); undated documents come last.
+        ``locate``: also find how many documents come before the page and the previous page's
+        cursor (what a page's "51-100 of N" and "previous" need: one or two more queries).
         """
         if not 1 <= limit <= PAGE_LIMIT_MAX:
             raise InvalidQuery(f"limit must be between 1 and {PAGE_LIMIT_MAX}")
@@ -379,7 +387,19 @@ class Store:
         if len(rows) > limit:
             last = int(rows[limit - 1][0])
             next_cursor = encode_cursor(last) if sort == "stored" else encode_position("pd1", offset + limit)
-        return Page(items, next_cursor)
+        if not locate or not cursor:
+            return Page(items, next_cursor)
+        if sort != "stored":
+            before = offset - limit
+            return Page(items, next_cursor, offset, encode_position("pd1", before) if before > 0 else None)
+        # Keyset pages: the rows from the cursor's up are the pages before, nearest first.
+        where, params = selection(self._db, filters, None, since=decode_cursor(cursor))[:2]
+        offset = int(self._db.query_one(f"SELECT COUNT(*){where}", params)[0])
+        previous = None
+        if offset > limit:
+            top = self._db.query_one(f"SELECT seq{where} ORDER BY seq LIMIT 1 OFFSET ?", (*params, limit - 1))
+            previous = encode_cursor(int(top[0]) + 1)
+        return Page(items, next_cursor, offset, previous)
 
     def count(self, filters: Filters | None = None) -> int:
         where, params, _ = selection(self._db, filters or Filters(), None)

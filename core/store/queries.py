@@ -14,8 +14,11 @@ if TYPE_CHECKING:
     from presspipe.store.backend import Backend
 
 
-def selection(backend: Backend, filters: Filters, before: int | None) -> tuple[str, tuple[Any, ...], str]:
-    """``FROM ... WHERE ...`` for ``filters`` (after row ``before``), its parameters, the column to order by."""
+def selection(
+    backend: Backend, filters: Filters, before: int | None, *, since: int | None = None
+) -> tuple[str, tuple[Any, ...], str]:
+    """``FROM ... WHERE ...`` for ``filters`` (rows below ``before``; rows from ``since`` up), its
+    parameters, the column to order by."""
     clauses: list[str] = []
     params: list[Any] = []
     # A name matches whole words of a corpus name (any case, accents, order), or a name as written.
@@ -47,11 +50,16 @@ def selection(backend: Backend, filters: Filters, before: int | None) -> tuple[s
     if filters.published_to is not None:
         clauses.append("published <= ?")
         params.append(published_bound(filters.published_to, end=True))
+    if filters.undated:
+        clauses.append("published IS NULL")
     if not filters.copies:
         clauses.append("copy_of IS NULL")
     if before is not None:
         clauses.append("seq < ?")
         params.append(before)
+    if since is not None:
+        clauses.append("seq >= ?")
+        params.append(since)
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     return f" FROM pp_documents{where}", tuple(params), "seq"
 

@@ -32,6 +32,8 @@ class Filters:
     """Published at or before this (a date means the whole day)."""
     copies: bool = True
     """False: leave out near-copies of earlier documents (``copy_of`` set), keeping originals."""
+    undated: bool = False
+    """True: only documents with no publication date (what a timeline cannot place)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,10 @@ class Copies:
 class Page:
     items: list[StoredSummary]
     next_cursor: str | None
+    offset: int = 0
+    """How many selected documents come before this page (``locate=True`` only)."""
+    previous_cursor: str | None = None
+    """The cursor of the page before (``locate=True`` only; None too when that page is the first)."""
 
 
 @dataclass(frozen=True)

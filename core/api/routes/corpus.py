@@ -35,6 +35,7 @@ from presspipe.api.dependencies import COPIES_COUNTED, Svc, document_url, next_p
 from presspipe.api.errors import ApiError, responses
 from presspipe.errors import echo
 from presspipe.store.corpus_queries import CorpusFilters, FoundQuote, GenderSplit, Outlet, Ranked, Ranking
+from presspipe.store.timeline import PeriodChoice
 
 corpus = APIRouter(prefix="/v1", tags=["corpus"])
 
@@ -188,7 +189,13 @@ def list_entities(
 def get_entity(
     key: str,
     svc: Svc,
-    period: Annotated[Literal["day", "week", "month"], Query(description="the timeline's period")] = "month",
+    period: Annotated[
+        PeriodChoice,
+        Query(
+            description="the timeline's period; auto: the finest that draws at most 60 bars and 3 breaks, "
+            "4 bars or more between breaks"
+        ),
+    ] = "month",
     published_from: Annotated[str | None, Query(description=FROM)] = None,
     published_to: Annotated[str | None, Query(description=TO)] = None,
     quotes: Annotated[int, Query(ge=0, le=100, description="how many of its latest quotes")] = 5,
@@ -209,7 +216,8 @@ def get_entity(
     return ProfileOut(
         **profile.entity.__dict__,
         names=profile.names,
-        period=period,
+        period=profile.period,
+        undated=profile.undated,
         timeline=[PeriodOut(**p.__dict__) for p in profile.timeline],
         cooccurring=[
             CooccurringOut(

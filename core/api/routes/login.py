@@ -12,7 +12,7 @@ from presspipe.api import pages
 from presspipe.api.auth import check_guesses, is_token
 from presspipe.api.bodies import read_body
 from presspipe.api.dependencies import Svc
-from presspipe.api.login import COOKIE, COOKIE_SECONDS, LoginRequired, client_address, safe_next
+from presspipe.api.login import COOKIE, COOKIE_SECONDS, LoginRequired, client_address, end_session, safe_next
 
 login = APIRouter(include_in_schema=False)
 
@@ -51,12 +51,12 @@ async def sign_in(request: Request, svc: Svc) -> Response:
     return response
 
 
-@login.post("/logout", response_class=HTMLResponse)
+@login.post("/logout")
 def sign_out(request: Request, svc: Svc) -> Response:
-    """End the cookie's session on the server (the cookie is useless after, wherever it is kept)."""
-    svc.sessions.close(request.cookies.get(COOKIE, ""))
+    """Sign out (the button on every page while signed in), back to the sign-in form, or home
+    when reads are open."""
     response = RedirectResponse("/login" if svc.settings.reads == "token" else "/", status_code=303)
-    response.delete_cookie(COOKIE, httponly=True, samesite="strict")
+    end_session(request, response, svc.sessions)
     return response
 
 
