@@ -32,6 +32,7 @@ from presspipe.store import (
     StoreError,
     open_store,
 )
+from presspipe.store.corpus_queries import CorpusFilters
 
 PIPELINE_SHA = "a" * 64
 POSTGRES_CANDIDATES = (
@@ -408,6 +409,85 @@ def test_a_new_migration_upgrades_an_existing_store_and_keeps_its_documents(
         assert upgraded._db.query_one("SELECT language FROM pp_documents") == (None,)
 
 
+def period_counts(store: Store) -> dict[str, dict[tuple[str, str], tuple[int, ...]]]:
+    """The counts per week and per month as stored, and as summed here from the counts per day."""
+    found: dict[str, dict[tuple[str, str], tuple[int, ...]]] = {}
+    for table in ("pp_corpus_weeks", "pp_corpus_months"):
+        rows = store._db.query(
+            f"SELECT key, start, documents, mentions, quotes, quote_documents FROM {table}"
+        )
+        found[table] = {(k, start): tuple(counts) for k, start, *counts in rows if any(counts)}
+    summed: dict[str, dict[tuple[str, str], list[int]]] = {"weeks from days": {}, "months from days": {}}
+    for key, day, *counts in store._db.query(
+        "SELECT key, day, documents, mentions, quotes, quote_documents FROM pp_corpus_days WHERE day LIKE '____-__-__'"
+    ):
+        year, week, _ = date.fromisoformat(day).isocalendar()
+        for name, start in (
+            ("weeks from days", date.fromisocalendar(year, week, 1).isoformat()),
+            ("months from days", f"{day[:7]}-01"),
+        ):
+            totals = summed[name].setdefault((key, start), [0, 0, 0, 0])
+            totals[:] = [a + int(b) for a, b in zip(totals, counts, strict=True)]
+    for name, rows in summed.items():
+        found[name] = {k: tuple(v) for k, v in rows.items() if any(v)}
+    return found
+
+
+def test_counts_per_week_and_month_follow_puts_replacements_and_deletions(store_url: str) -> None:
+    # A Sunday and the Monday after it (two ISO weeks), the last day of a month and the first of the next.
+    days = ["2026-01-04T23:30:00", "2026-01-05T00:10:00", "2026-01-31T12:00:00", "2026-02-01T08:00:00"]
+    with open_store(store_url) as store:
+        for n, day in enumerate(days * 2):
+            store.put(make_document(n, published=day, speaker="Alice Smith" if n % 2 else "Carol Smith"))
+        store.put(make_document(20, speaker="Alice Smith", published=days[1]))  # "Smith" alone
+        store.put(make_document(3, published="2025-12-31T10:00:00", extra=" Moved."))  # replaced, new date
+        store.delete("doc00005", "news")
+        counts = period_counts(store)
+        assert counts["pp_corpus_weeks"] == counts["weeks from days"]
+        assert counts["pp_corpus_months"] == counts["months from days"]
+        assert counts["pp_corpus_weeks"][("gpe:paris", "2025-12-29")] == (3, 3, 0, 0)
+        assert ("gpe:paris", "2025-12-01") in counts["pp_corpus_months"]
+        # The profile reads them: the same timeline as the days give.
+        weeks = store.corpus.profile("gpe:paris", CorpusFilters(), period="week")
+        assert weeks is not None
+        assert [(p.period, p.documents) for p in weeks.timeline] == [
+            ("2026-W01", 3),
+            ("2026-W02", 2),
+            ("2026-W03", 0),
+            ("2026-W04", 0),
+            ("2026-W05", 3),
+        ]
+        months = store.corpus.profile("gpe:paris", CorpusFilters(), period="month")
+        assert months is not None
+        assert [(p.period, p.documents) for p in months.timeline] == [
+            ("2025-12", 1),
+            ("2026-01", 6),
+            ("2026-02", 1),
+        ]
+        for n in range(8):
+            store.delete(f"doc{n:05d}", "news")
+        store.delete("doc00020", "news")
+        assert period_counts(store)["pp_corpus_weeks"] == {}
+
+
+def test_migration_6_fills_the_counts_per_week_and_month_from_the_days(store_url: str) -> None:
+    with open_store(store_url) as store:
+        # Year 1 is stored as 1-01-01T00:00:00 (Python's strftime): its day is kept, no week or month.
+        for n, day in enumerate(["2026-01-04T10:00:00", "2026-01-05T10:00:00", "2026-03-01T10:00:00"]):
+            store.put(make_document(n, published=day))
+        store.put(make_document(3, published="0001-01-01T00:00:00", place="Rome"))
+        before = period_counts(store)
+        with store._db.write() as cur:
+            for table in ("pp_corpus_weeks", "pp_corpus_months"):
+                cur.execute(f"DROP TABLE {table}")
+            cur.execute("DELETE FROM pp_migrations WHERE version = 6")
+    with open_store(store_url) as upgraded:
+        assert upgraded.schema_version() == SCHEMA_VERSION
+        after = period_counts(upgraded)
+    assert after == before and after["pp_corpus_weeks"] == after["weeks from days"]
+    assert len(after["pp_corpus_months"]) == 6  # three keys, two months (not Rome)
+
+
 # ---------------------------------------------------------------------- a real kill
 
 INGEST_UNTIL_KILLED = """
@@ -496,7 +576,10 @@ def test_two_processes_writing_at_once_lose_nothing_and_duplicate_nothing(store_
 
 
 def undo_migration_5(conn: Any) -> None:
-    """Take out of a SQLite store what migration 5 (the near-copy index) made, as in a store from before it."""
+    """Take out of a SQLite store what migrations 5 (the near-copy index) and 6 (the counts per week
+    and month) made, as in a store from before them."""
+    for table in ("pp_corpus_weeks", "pp_corpus_months"):
+        conn.execute(f"DROP TABLE {table}")
     for table in ("pp_copy_signatures", "pp_copy_bands", "pp_copy_pending"):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("DROP INDEX pp_documents_copy_of")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from presspipe.document import Document
-from presspipe.store.corpus import facts_of, quote_words
+from presspipe.store.corpus import PERIOD_TABLES, facts_of, quote_words
 from presspipe.store.corpus_filters import (
     CorpusFilters,
     common_filters,
@@ -230,11 +230,19 @@ class CorpusQueries:
                 f"WHERE key = ? AND published IS NOT NULL{where} GROUP BY substr(published, 1, 10)",
                 (key, *params),
             )
-        else:
+        elif day_params:
             days = self._db.query(
                 f"SELECT day, documents, quotes FROM pp_corpus_days WHERE key = ? AND documents > 0{day_where}",
                 (key, *day_params),
             )
+        else:
+            # Kept on write per period: a row per week of the timeline, not one per day.
+            start = "day" if period == "day" else "start"
+            days = self._db.query(
+                f"SELECT {start}, documents, quotes FROM {PERIOD_TABLES[period]} WHERE key = ? AND documents > 0",
+                (key,),
+            )
+        if not filters.copies:
             where += " AND copy = 0"
         # The documents first, then their entities through the index on (doc, surface): PostgreSQL
         # takes that path once it has statistics (``Store.maintain``); without, it reads the table.

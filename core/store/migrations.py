@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 Step = str | Callable[["Backend", "Cursor"], None]
 """A migration step: a SQL statement, or a function of the backend and the write cursor (a backfill)."""
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """The newest store schema this code writes (the last migration's number)."""
 
 QUOTES_PER_ROWID = 2**20
@@ -144,6 +144,29 @@ def _copies_tables(big_id: str, blob: str, without_rowid: str) -> list[Step]:
     ]
 
 
+def _period_tables(published: str, without_rowid: str, week_of_day: str) -> list[Step]:
+    """Migration 6: a key's counts per week and per month, kept on write like ``pp_corpus_days``
+    (so a profile's timeline reads a row per period), filled from the days. ``week_of_day`` is the
+    SQL of the Monday starting the week of ``day``, as ``YYYY-MM-DD``."""
+    steps: list[Step] = []
+    for table, start in (
+        ("pp_corpus_weeks", week_of_day),
+        ("pp_corpus_months", "substr(day, 1, 7) || '-01'"),
+    ):
+        steps += [
+            f"""CREATE TABLE {table} (
+                key TEXT NOT NULL, start {published} NOT NULL, documents INTEGER NOT NULL,
+                mentions INTEGER NOT NULL, quotes INTEGER NOT NULL, quote_documents INTEGER NOT NULL,
+                PRIMARY KEY (key, start)
+            ){without_rowid}""",
+            f"INSERT INTO {table} (key, start, documents, mentions, quotes, quote_documents) "
+            f"SELECT key, {start}, SUM(documents), SUM(mentions), SUM(quotes), SUM(quote_documents) "
+            # A day before the year 1000 is no YYYY-MM-DD (Python writes year 1 as 1-01-01): no period.
+            f"FROM pp_corpus_days WHERE day LIKE '____-__-__' GROUP BY key, {start}",
+        ]
+    return steps
+
+
 MIGRATIONS: dict[str, list[list[Step]]] = {
     "sqlite": [
         [
@@ -202,6 +225,7 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
             f"FROM pp_quotes WHERE n < {QUOTES_PER_ROWID}",
         ],
         _copies_tables("INTEGER", "BLOB", " WITHOUT ROWID"),
+        _period_tables("TEXT", " WITHOUT ROWID", "date(day, 'weekday 0', '-6 days')"),
     ],
     "postgresql": [
         [
@@ -256,6 +280,7 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
             "CREATE INDEX pp_quotes_key ON pp_quotes (key, doc, n) INCLUDE (words)",
         ],
         _copies_tables("BIGINT", "BYTEA", ""),
+        _period_tables('TEXT COLLATE "C"', "", "to_char(date_trunc('week', day::date), 'YYYY-MM-DD')"),
     ],
 }
 
