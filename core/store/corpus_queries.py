@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from presspipe.document import Document
+from presspipe.store.backend import KEYS_IN_WORD_INDEX
 from presspipe.store.corpus import PERIOD_TABLES, facts_of, quote_words
 from presspipe.store.corpus_filters import (
     CorpusFilters,
@@ -303,7 +304,12 @@ class CorpusQueries:
         scan = None
         if filters.q is not None and keys != []:
             spoken = None if speakers is None else sum(speakers.values())
-            scan = self._db.quote_word_scan(quote_words(filters.q), spoken, cursor=position)
+            scan = self._db.quote_word_scan(
+                quote_words(filters.q),
+                spoken,
+                cursor=position,
+                keys=keys if keys and len(keys) <= KEYS_IN_WORD_INDEX else None,
+            )
         if scan is not None:
             # Through the word index, newest first, the speakers checked on each match.
             marks = ", ".join("?" * len(keys or []))

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 Step = str | Callable[["Backend", "Cursor"], None]
 """A migration step: a SQL statement, or a function of the backend and the write cursor (a backfill)."""
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """The newest store schema this code writes (the last migration's number)."""
 
 QUOTES_PER_ROWID = 2**20
@@ -167,6 +167,49 @@ def _period_tables(published: str, without_rowid: str, week_of_day: str) -> list
     return steps
 
 
+_QUOTE_WORDS = "{t}.folded || coalesce({t}.key, '')"
+"""What SQLite's quote word index holds for a quote from version 7: its folded words, then its
+speaker's corpus key as one token (``person:ada-byron``; no folded word holds a ``:``)."""
+
+_QUOTE_SEARCH_WITH_KEYS: list[Step] = [
+    # Version 7: the speaker's key in the quote word index too, so that a search by speaker and
+    # words intersects the two in the index, newest first, and stops at a page, however many quotes
+    # the speaker has and however common the word is.
+    "DROP TRIGGER pp_quotes_search_insert",
+    "DROP TRIGGER pp_quotes_search_delete",
+    "DROP TABLE pp_quote_vocab",
+    "DROP TABLE pp_quote_search",
+    "CREATE VIRTUAL TABLE pp_quote_search USING fts5(words, content='', detail=none, columnsize=0, "
+    "tokenize=\"unicode61 remove_diacritics 0 tokenchars ':-_'\")",
+    "CREATE VIRTUAL TABLE pp_quote_vocab USING fts5vocab(pp_quote_search, row)",
+    f"""CREATE TRIGGER pp_quotes_search_insert AFTER INSERT ON pp_quotes WHEN NEW.n < {QUOTES_PER_ROWID}
+    BEGIN INSERT INTO pp_quote_search (rowid, words)
+    VALUES ({QUOTE_ROWID.format(t="NEW")}, {_QUOTE_WORDS.format(t="NEW")}); END""",
+    f"""CREATE TRIGGER pp_quotes_search_delete AFTER DELETE ON pp_quotes WHEN OLD.n < {QUOTES_PER_ROWID}
+    BEGIN INSERT INTO pp_quote_search (pp_quote_search, rowid, words)
+    VALUES ('delete', {QUOTE_ROWID.format(t="OLD")}, {_QUOTE_WORDS.format(t="OLD")}); END""",
+    # A partial name's quotes move to the full name the corpus resolves it to (``corpus.resolve``).
+    f"""CREATE TRIGGER pp_quotes_search_update AFTER UPDATE OF key, folded ON pp_quotes
+    WHEN OLD.n < {QUOTES_PER_ROWID} BEGIN
+    INSERT INTO pp_quote_search (pp_quote_search, rowid, words)
+    VALUES ('delete', {QUOTE_ROWID.format(t="OLD")}, {_QUOTE_WORDS.format(t="OLD")});
+    INSERT INTO pp_quote_search (rowid, words) VALUES ({QUOTE_ROWID.format(t="NEW")}, {_QUOTE_WORDS.format(t="NEW")});
+    END""",
+    f"INSERT INTO pp_quote_search (rowid, words) SELECT {QUOTE_ROWID.format(t='pp_quotes')}, "
+    f"{_QUOTE_WORDS.format(t='pp_quotes')} FROM pp_quotes WHERE n < {QUOTES_PER_ROWID}",
+]
+
+_QUOTE_WORDS_WITH_KEYS: list[Step] = [
+    # Version 7: the speaker's key among a quote's lexemes (``person:ada-byron``), computed by the
+    # database, so that one GIN lookup intersects a speaker's quotes with a word's.
+    "ALTER TABLE pp_quotes DROP COLUMN words",  # and the two indexes that hold it
+    "ALTER TABLE pp_quotes ADD COLUMN words TSVECTOR GENERATED ALWAYS AS "
+    "(array_to_tsvector(array_remove(string_to_array(btrim(folded) || coalesce(' ' || key, ''), ' '), ''))) STORED",
+    "CREATE INDEX pp_quotes_words ON pp_quotes USING GIN (words) WITH (fastupdate = off)",
+    "CREATE INDEX pp_quotes_key ON pp_quotes (key, doc, n) INCLUDE (words)",
+]
+
+
 MIGRATIONS: dict[str, list[list[Step]]] = {
     "sqlite": [
         [
@@ -226,6 +269,7 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
         ],
         _copies_tables("INTEGER", "BLOB", " WITHOUT ROWID"),
         _period_tables("TEXT", " WITHOUT ROWID", "date(day, 'weekday 0', '-6 days')"),
+        _QUOTE_SEARCH_WITH_KEYS,
     ],
     "postgresql": [
         [
@@ -281,6 +325,7 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
         ],
         _copies_tables("BIGINT", "BYTEA", ""),
         _period_tables('TEXT COLLATE "C"', "", "to_char(date_trunc('week', day::date), 'YYYY-MM-DD')"),
+        _QUOTE_WORDS_WITH_KEYS,
     ],
 }
 

@@ -11,6 +11,9 @@ from presspipe.store.records import StoreError
 from presspipe.store.rows import DOCUMENT_ASSIGNMENTS, DOCUMENT_COLUMNS, Row
 from presspipe.store.search import index_text
 
+FEW_MATCHES = 2000
+"""Matches of a quote search by speaker and words few enough to find through the word index and sort."""
+
 
 class Postgres(Backend):
     """A PostgreSQL database that many API processes and workers share (psycopg 3)."""
@@ -128,14 +131,49 @@ class Postgres(Backend):
         # Rewritten or deleted with the row.
         pass
 
+    def quote_word_scan(
+        self,
+        words: list[str],
+        spoken: int | None,
+        cursor: tuple[int, int] | None = None,
+        keys: list[str] | None = None,
+    ) -> tuple[str, list[Any], str] | None:
+        # A GIN lookup cannot give its matches newest first: it is the path when they are few
+        # (then sorted), found by asking for one more than that. When they are many, the
+        # speakers' scan newest first meets a page of them soon (the ``cursor`` is in the
+        # caller's conditions).
+        if not keys:
+            return None
+        query = _tsquery(words, keys)
+        if (
+            len(
+                self.query(
+                    "SELECT 1 FROM pp_quotes WHERE words @@ ?::tsquery LIMIT ?", (query, FEW_MATCHES + 1)
+                )
+            )
+            > FEW_MATCHES
+        ):
+            return None
+        return "pp_quotes AS q WHERE q.words @@ ?::tsquery", [query], "q.doc DESC, q.n"
+
     def quote_words_clause(self, words: list[str]) -> tuple[str, list[str]]:
         # Through the GIN index of migration 4: a rare word among a much-quoted speaker's quotes is
         # found without reading them all.
-        return "q.words @@ ?::tsquery", [" & ".join(f"'{word}'" for word in words)]
+        return "q.words @@ ?::tsquery", [_tsquery(words)]
 
     def search_clause(self, words: list[str]) -> tuple[str, str]:
         # The words as lexemes, taken as they are (PostgreSQL's parser never splits them again).
-        return "search @@ ?::tsquery", " & ".join(f"'{word}'" for word in words)
+        return "search @@ ?::tsquery", _tsquery(words)
+
+
+def _tsquery(words: list[str], keys: Sequence[str] = ()) -> str:
+    """A tsquery of every one of ``words`` and, given ``keys``, one of them (each a lexeme as it is)."""
+    query = " & ".join(map(_lexeme, words))
+    return f"{query} & ({' | '.join(map(_lexeme, keys))})" if keys else query
+
+
+def _lexeme(token: str) -> str:
+    return "'" + token.replace("'", "''") + "'"
 
 
 class PgCursor:
