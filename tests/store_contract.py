@@ -33,6 +33,8 @@ from presspipe.store import (
     open_store,
 )
 from presspipe.store.corpus_queries import CorpusFilters
+from presspipe.store.migrations import MIGRATIONS
+from presspipe.store.packing import unpack
 
 PIPELINE_SHA = "a" * 64
 POSTGRES_CANDIDATES = (
@@ -480,14 +482,39 @@ def test_migration_6_fills_the_counts_per_week_and_month_from_the_days(store_url
         with store._db.write() as cur:
             for table in ("pp_corpus_weeks", "pp_corpus_months"):
                 cur.execute(f"DROP TABLE {table}")
-            if store.dialect == "sqlite":
-                cur.execute("DROP TRIGGER pp_quotes_search_update")  # what migration 7 adds
-            cur.execute("DELETE FROM pp_migrations WHERE version >= 6")  # and 7 runs again
-    with open_store(store_url) as upgraded:
-        assert upgraded.schema_version() == SCHEMA_VERSION
-        after = period_counts(upgraded)
+            for step in MIGRATIONS[store.dialect][6 - 1]:  # migration 6 again, on the stored days
+                assert isinstance(step, str)
+                cur.execute(step)
+        after = period_counts(store)
     assert after == before and after["pp_corpus_weeks"] == after["weeks from days"]
     assert len(after["pp_corpus_months"]) == 6  # three keys, two months (not Rome)
+
+
+def test_documents_are_stored_packed_and_served_as_they_were_put(store_url: str) -> None:
+    documents = [make_document(n, extra=" Ünïcode — padding." * 200) for n in range(3)]
+    with open_store(store_url) as store:
+        store.put_many(documents)
+        stored = {
+            str(id): (str(body), bytes(packed))
+            for id, body, packed in store._db.query("SELECT id, body, packed FROM pp_documents")
+        }
+        for document in documents:
+            body, packed = stored[document["id"]]
+            text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+            assert body == "" and len(packed) < len(text.encode()) / 5  # one copy, compressed
+            assert store.get_json(document["id"]) == text
+        # Migration 8 again, over documents stored as before it (the JSON text in ``body``).
+        with store._db.write() as cur:
+            for document in documents:
+                cur.execute(
+                    "UPDATE pp_documents SET body = ?, packed = NULL WHERE id = ?",
+                    (json.dumps(document, ensure_ascii=False, separators=(",", ":")), document["id"]),
+                )
+            step = MIGRATIONS[store.dialect][8 - 1][-1]
+            assert callable(step)
+            step(store._db, cur)
+        assert [store.get(d["id"]) for d in documents] == documents
+        assert store._db.query("SELECT DISTINCT body FROM pp_documents") == [("",)]
 
 
 # ---------------------------------------------------------------------- a real kill
@@ -579,7 +606,11 @@ def test_two_processes_writing_at_once_lose_nothing_and_duplicate_nothing(store_
 
 def undo_migration_5(conn: Any) -> None:
     """Take out of a SQLite store what migrations 5 (the near-copy index), 6 (the counts per week
-    and month) and 7 (the quote word index's trigger on updates) made, as in a store from before them."""
+    and month), 7 (the quote word index's trigger on updates) and 8 (packed documents) made, as in
+    a store from before them."""
+    for seq, packed in conn.execute("SELECT seq, packed FROM pp_documents").fetchall():
+        conn.execute("UPDATE pp_documents SET body = ? WHERE seq = ?", (unpack(packed), seq))
+    conn.execute("ALTER TABLE pp_documents DROP COLUMN packed")
     conn.execute("DROP TRIGGER pp_quotes_search_update")
     for table in ("pp_corpus_weeks", "pp_corpus_months"):
         conn.execute(f"DROP TABLE {table}")

@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from presspipe.store.frozen import add_document, facts_of, index_text
+from presspipe.store.frozen import add_document, facts_of, index_text, pack_bodies
 from presspipe.store.records import StoreError, now
 
 # The full-text table of version 3 (words split by ``search.index_text``): contentless, the
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 Step = str | Callable[["Backend", "Cursor"], None]
 """A migration step: a SQL statement, or a function of the backend and the write cursor (a backfill)."""
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """The newest store schema this code writes (the last migration's number)."""
 
 QUOTES_PER_ROWID = 2**20
@@ -210,6 +210,15 @@ _QUOTE_WORDS_WITH_KEYS: list[Step] = [
 ]
 
 
+def _packed_documents(blob: str, *more: str) -> list[Step]:
+    """Migration 8: a document's JSON compressed (``packing``) in ``packed``, ``body`` left empty."""
+    return [
+        f"ALTER TABLE pp_documents ADD COLUMN packed {blob}",
+        *more,
+        lambda backend, cur: pack_bodies(cur),
+    ]
+
+
 MIGRATIONS: dict[str, list[list[Step]]] = {
     "sqlite": [
         [
@@ -270,6 +279,7 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
         _copies_tables("INTEGER", "BLOB", " WITHOUT ROWID"),
         _period_tables("TEXT", " WITHOUT ROWID", "date(day, 'weekday 0', '-6 days')"),
         _QUOTE_SEARCH_WITH_KEYS,
+        _packed_documents("BLOB"),
     ],
     "postgresql": [
         [
@@ -326,6 +336,8 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
         _copies_tables("BIGINT", "BYTEA", ""),
         _period_tables('TEXT COLLATE "C"', "", "to_char(date_trunc('week', day::date), 'YYYY-MM-DD')"),
         _QUOTE_WORDS_WITH_KEYS,
+        # Already compressed: PostgreSQL keeps it out of line without trying again.
+        _packed_documents("BYTEA", "ALTER TABLE pp_documents ALTER COLUMN packed SET STORAGE EXTERNAL"),
     ],
 }
 

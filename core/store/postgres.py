@@ -8,7 +8,7 @@ from typing import Any
 
 from presspipe.store.backend import Backend, Cursor
 from presspipe.store.records import StoreError
-from presspipe.store.rows import DOCUMENT_ASSIGNMENTS, DOCUMENT_COLUMNS, Row
+from presspipe.store.rows import DOCUMENT_ASSIGNMENTS, DOCUMENT_COLUMNS, DOCUMENT_MARKS, Row
 from presspipe.store.search import index_text
 
 FEW_MATCHES = 2000
@@ -111,7 +111,7 @@ class Postgres(Backend):
 
     def insert_document(self, cur: Cursor, row: Row) -> int:
         cur.execute(
-            f"INSERT INTO pp_documents ({DOCUMENT_COLUMNS}, search) VALUES ({', '.join('?' * 12)}, "
+            f"INSERT INTO pp_documents ({DOCUMENT_COLUMNS}, search) VALUES ({DOCUMENT_MARKS}, "
             "array_to_tsvector(?::text[])) RETURNING seq",
             (*row.columns(), index_text(row.title, row.text).split()),
         )

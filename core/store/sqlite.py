@@ -11,7 +11,7 @@ from typing import Any
 from presspipe.store.backend import Backend, Cursor
 from presspipe.store.migrations import QUOTES_PER_ROWID
 from presspipe.store.records import StoreError
-from presspipe.store.rows import DOCUMENT_ASSIGNMENTS, DOCUMENT_COLUMNS, Row
+from presspipe.store.rows import DOCUMENT_ASSIGNMENTS, DOCUMENT_COLUMNS, DOCUMENT_MARKS, Row
 from presspipe.store.search import index_text
 
 WORD_SCAN_COST = 4
@@ -77,9 +77,7 @@ class SQLite(Backend):
         pass
 
     def insert_document(self, cur: Cursor, row: Row) -> int:
-        cur.execute(
-            f"INSERT INTO pp_documents ({DOCUMENT_COLUMNS}) VALUES ({', '.join('?' * 12)})", row.columns()
-        )
+        cur.execute(f"INSERT INTO pp_documents ({DOCUMENT_COLUMNS}) VALUES ({DOCUMENT_MARKS})", row.columns())
         return int(cur.lastrowid)  # type: ignore[attr-defined]
 
     def update_document(self, cur: Cursor, seq: int, row: Row) -> None:
