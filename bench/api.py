@@ -106,12 +106,17 @@ class Varied:
             self.slots.append((len(word), word[0].isupper()))
             last = match.end()
         self.pieces.append(text[last:])
+        capitalised = {length: [w.capitalize() for w in words] for length, words in self.words.items()}
+        self.choices = [
+            capitalised[length] if capital else self.words[length] for length, capital in self.slots
+        ]
+        """The words each slot draws from."""
 
     def text(self, rng: random.Random) -> str:
+        draw = rng.random
         out = [self.pieces[0]]
-        for (length, capital), piece in zip(self.slots, self.pieces[1:], strict=True):
-            word = rng.choice(self.words[length])
-            out.append(word.capitalize() if capital else word)
+        for words, piece in zip(self.choices, self.pieces[1:], strict=True):
+            out.append(words[int(draw() * len(words))])
             out.append(piece)
         return "".join(out)
 
