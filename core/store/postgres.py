@@ -11,9 +11,6 @@ from presspipe.store.records import StoreError
 from presspipe.store.rows import DOCUMENT_ASSIGNMENTS, DOCUMENT_COLUMNS, DOCUMENT_MARKS, Row
 from presspipe.store.search import index_text
 
-FEW_MATCHES = 2000
-"""Matches of a quote search by speaker and words few enough to find through the word index and sort."""
-
 
 class Postgres(Backend):
     """A PostgreSQL database that many API processes and workers share (psycopg 3)."""
@@ -138,23 +135,14 @@ class Postgres(Backend):
         cursor: tuple[int, int] | None = None,
         keys: list[str] | None = None,
     ) -> tuple[str, list[Any], str] | None:
-        # A GIN lookup cannot give its matches newest first: it is the path when they are few
-        # (then sorted), found by asking for one more than that. When they are many, the
-        # speakers' scan newest first meets a page of them soon (the ``cursor`` is in the
-        # caller's conditions).
+        # One GIN lookup intersects the speakers' quotes with the words' (the keys are lexemes of
+        # the quotes' tsvector, migration 7); only the matches are read, then sorted. Measured over
+        # 10,000 documents on the slowest pairs of a top-50 surname and a word: 2.8-5.4 ms, against
+        # 20-112 ms walking each speaker's quotes newest first (``cursor`` is in the caller's
+        # conditions). Its cost grows with the matches: a much-quoted speaker's common word.
         if not keys:
             return None
-        query = _tsquery(words, keys)
-        if (
-            len(
-                self.query(
-                    "SELECT 1 FROM pp_quotes WHERE words @@ ?::tsquery LIMIT ?", (query, FEW_MATCHES + 1)
-                )
-            )
-            > FEW_MATCHES
-        ):
-            return None
-        return "pp_quotes AS q WHERE q.words @@ ?::tsquery", [query], "q.doc DESC, q.n"
+        return "pp_quotes AS q WHERE q.words @@ ?::tsquery", [_tsquery(words, keys)], "q.doc DESC, q.n"
 
     def quote_words_clause(self, words: list[str]) -> tuple[str, list[str]]:
         # Through the GIN index of migration 4: a rare word among a much-quoted speaker's quotes is
