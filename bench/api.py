@@ -20,11 +20,11 @@ p99 under 50 ms, and the ingestion rate and bytes per document are printed.
 from __future__ import annotations
 
 import argparse
-import copy
 import hashlib
 import json
 import os
 import random
+import re
 import shutil
 import socket
 import subprocess
@@ -65,15 +65,90 @@ def seed_document(path: Path | None) -> dict[str, Any]:
     return document
 
 
+WORD = re.compile(r"[^\W\d_]+")
+
+
+class Varied:
+    """Distinct documents from one processed seed: every word outside a name, a speaker or a cue
+    drawn again from the seed's own words of the same length.
+
+    A word keeps its length (and its capital), so every span of the seed (entities' mentions,
+    quotes, speakers, cues, summary sentences) stays valid, the text keeps its size, and the
+    words keep the seed's frequencies (common words stay common: a quote search still meets
+    them). The texts share no run of five words beyond chance, so none is a near-copy of
+    another (``store.copies``). The template is cut once; a document costs one draw per word.
+    """
+
+    def __init__(self, seed: dict[str, Any]) -> None:
+        self.seed = json.dumps(seed)
+        text = seed["text"]
+        fixed = [(span["start"], span["end"]) for entity in seed["entities"] for span in entity["mentions"]]
+        for quote in seed["quotes"]:
+            for part in (quote.get("speaker"), quote.get("cue")):
+                if isinstance(part, dict) and "start" in part:
+                    fixed.append((part["start"], part["end"]))
+        kept = bytearray(len(text))
+        for start, end in fixed:
+            kept[start:end] = b"\x01" * (end - start)
+        self.pieces: list[str] = []
+        """The text between the words drawn again (one more piece than words)."""
+        self.slots: list[tuple[int, bool]] = []
+        """Each word drawn again: its length, and whether it has a capital."""
+        self.words: dict[int, list[str]] = {}
+        """The seed's words by length (lower case, repeats kept: their frequencies)."""
+        last = 0
+        for match in WORD.finditer(text):
+            word = match.group()
+            self.words.setdefault(len(word), []).append(word.lower())
+            if any(kept[match.start() : match.end()]):
+                continue
+            self.pieces.append(text[last : match.start()])
+            self.slots.append((len(word), word[0].isupper()))
+            last = match.end()
+        self.pieces.append(text[last:])
+        capitalised = {length: [w.capitalize() for w in words] for length, words in self.words.items()}
+        self.choices = [
+            capitalised[length] if capital else self.words[length] for length, capital in self.slots
+        ]
+        """The words each slot draws from."""
+
+    def text(self, rng: random.Random) -> str:
+        draw = rng.random
+        out = [self.pieces[0]]
+        for words, piece in zip(self.choices, self.pieces[1:], strict=True):
+            out.append(words[int(draw() * len(words))])
+            out.append(piece)
+        return "".join(out)
+
+    def document(self, rng: random.Random) -> dict[str, Any]:
+        """A new document: the seed's annotations over a new text (ids and dates are the caller's)."""
+        document: dict[str, Any] = json.loads(self.seed)
+        text = document["text"] = self.text(rng)
+        for quote in document["quotes"]:
+            quote["text"] = text[quote["start"] : quote["end"]]
+            for part in quote.get("quoted") or []:
+                part["text"] = text[part["start"] : part["end"]]
+        summary = document.get("summary")
+        if isinstance(summary, dict) and summary.get("sentences"):
+            summary["text"] = " ".join(text[s["start"] : s["end"]] for s in summary["sentences"])
+        return document
+
+
+OUTLETS = 60
+"""Outlets the synthesised documents come from (their URIs' hosts)."""
+
+
 def synthesise(seed: dict[str, Any], count: int) -> Iterator[dict[str, Any]]:
-    """``count`` distinct documents: the seed's annotations, a distinct closing paragraph, id and date."""
+    """``count`` distinct documents (see ``Varied``), with distinct ids, outlets and dates, an hour apart."""
     base = datetime(2026, 1, 1)
+    varied = Varied(seed)
+    rng = random.Random(11)
     for n in range(count):
-        document = copy.deepcopy(seed)
-        # Appended text keeps every span valid; tagN words give the text search something selective.
-        document["text"] = f"{seed['text']}\n\nBench document {n}, tag{n % 100} and serial{n}."
+        document = varied.document(rng)
+        # tagN words give the text search something selective.
+        document["text"] += f"\n\nBench document {n}, tag{n % 100} and serial{n}."
         document["id"] = f"bench{n:06d}"
-        document["source"]["uri"] = f"bench://{n}"
+        document["source"]["uri"] = f"https://outlet{n % OUTLETS}.example/{n}"
         document["source"]["sha256"] = hashlib.sha256(document["text"].encode()).hexdigest()
         document["meta"]["published"] = (base + timedelta(hours=n)).strftime("%Y-%m-%dT%H:%M:%S")
         yield document

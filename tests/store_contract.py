@@ -33,6 +33,9 @@ from presspipe.store import (
     StoreError,
     open_store,
 )
+from presspipe.store.corpus_queries import CorpusFilters
+from presspipe.store.migrations import MIGRATIONS
+from presspipe.store.packing import unpack
 
 PIPELINE_SHA = "a" * 64
 POSTGRES_CANDIDATES = (
@@ -334,11 +337,12 @@ def test_migration_7_folds_the_words_of_documents_stored_before_it(store_url: st
     from presspipe.store.frozen import index_text as unfolded_index_text
 
     document = make_document(1, speaker=nfd("Jürgen Müller"))
-    with open_store(store_url) as first:
-        first.put(document)
-        db = first._db
+    with open_store(store_url) as store:
+        store.put(document)
+        db = store._db
         before = unfolded_index_text(document["meta"]["title"], document["text"])
-        with db.write() as cur:  # the index as version 6 wrote it
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        with db.write() as cur:  # the index and the body as version 6 wrote them
             if db.dialect == "sqlite":
                 cur.execute("INSERT INTO pp_search (pp_search) VALUES ('delete-all')")
                 cur.execute("INSERT INTO pp_search (words, rowid) SELECT ?, seq FROM pp_documents", (before,))
@@ -346,12 +350,17 @@ def test_migration_7_folds_the_words_of_documents_stored_before_it(store_url: st
                 cur.execute(
                     "UPDATE pp_documents SET search = array_to_tsvector(?::text[])", (before.split(),)
                 )
-            cur.execute("DELETE FROM pp_migrations WHERE version = 7")
-        assert ids(first, q="Müller") == []
-    with open_store(store_url) as upgraded:
-        assert upgraded.schema_version() == SCHEMA_VERSION == 7
-        assert ids(upgraded, q="Müller") == ids(upgraded, q=nfd("MÜLLER")) == ["doc00001"]
-        assert ids(upgraded, q="Bob") == ["doc00001"]
+            cur.execute("UPDATE pp_documents SET body = ?", (text,))
+        assert ids(store, q="Müller") == []
+        with db.write() as cur:  # migration 7 again, then 10 (the body packed again)
+            for step in [*MIGRATIONS[db.dialect][7 - 1], MIGRATIONS[db.dialect][10 - 1][-1]]:
+                if callable(step):
+                    step(db, cur)
+                else:
+                    cur.execute(step)
+        assert ids(store, q="Müller") == ids(store, q=nfd("MÜLLER")) == ["doc00001"]
+        assert ids(store, q="Bob") == ["doc00001"]
+        assert store.get(document["id"]) == document
 
 
 # ---------------------------------------------------------------------- pages and streams
@@ -458,6 +467,112 @@ def test_a_new_migration_upgrades_an_existing_store_and_keeps_its_documents(
         assert upgraded._db.query_one("SELECT language FROM pp_documents") == (None,)
 
 
+def period_counts(store: Store) -> dict[str, dict[tuple[str, str], tuple[int, ...]]]:
+    """The counts per week and per month as stored, and as summed here from the counts per day."""
+    found: dict[str, dict[tuple[str, str], tuple[int, ...]]] = {}
+    for table in ("pp_corpus_weeks", "pp_corpus_months"):
+        rows = store._db.query(
+            f"SELECT key, start, documents, mentions, quotes, quote_documents FROM {table}"
+        )
+        found[table] = {(k, start): tuple(counts) for k, start, *counts in rows if any(counts)}
+    summed: dict[str, dict[tuple[str, str], list[int]]] = {"weeks from days": {}, "months from days": {}}
+    for key, day, *counts in store._db.query(
+        "SELECT key, day, documents, mentions, quotes, quote_documents FROM pp_corpus_days WHERE day LIKE '____-__-__'"
+    ):
+        year, week, _ = date.fromisoformat(day).isocalendar()
+        for name, start in (
+            ("weeks from days", date.fromisocalendar(year, week, 1).isoformat()),
+            ("months from days", f"{day[:7]}-01"),
+        ):
+            totals = summed[name].setdefault((key, start), [0, 0, 0, 0])
+            totals[:] = [a + int(b) for a, b in zip(totals, counts, strict=True)]
+    for name, rows in summed.items():
+        found[name] = {k: tuple(v) for k, v in rows.items() if any(v)}
+    return found
+
+
+def test_counts_per_week_and_month_follow_puts_replacements_and_deletions(store_url: str) -> None:
+    # A Sunday and the Monday after it (two ISO weeks), the last day of a month and the first of the next.
+    days = ["2026-01-04T23:30:00", "2026-01-05T00:10:00", "2026-01-31T12:00:00", "2026-02-01T08:00:00"]
+    with open_store(store_url) as store:
+        for n, day in enumerate(days * 2):
+            store.put(make_document(n, published=day, speaker="Alice Smith" if n % 2 else "Carol Smith"))
+        store.put(make_document(20, speaker="Alice Smith", published=days[1]))  # "Smith" alone
+        store.put(make_document(3, published="2025-12-31T10:00:00", extra=" Moved."))  # replaced, new date
+        store.delete("doc00005", "news")
+        counts = period_counts(store)
+        assert counts["pp_corpus_weeks"] == counts["weeks from days"]
+        assert counts["pp_corpus_months"] == counts["months from days"]
+        assert counts["pp_corpus_weeks"][("gpe:paris", "2025-12-29")] == (3, 3, 0, 0)
+        assert ("gpe:paris", "2025-12-01") in counts["pp_corpus_months"]
+        # The profile reads them: the same timeline as the days give.
+        weeks = store.corpus.profile("gpe:paris", CorpusFilters(), period="week")
+        assert weeks is not None
+        assert [(p.period, p.documents) for p in weeks.timeline] == [
+            ("2026-W01", 3),
+            ("2026-W02", 2),
+            ("2026-W03", 0),
+            ("2026-W04", 0),
+            ("2026-W05", 3),
+        ]
+        months = store.corpus.profile("gpe:paris", CorpusFilters(), period="month")
+        assert months is not None
+        assert [(p.period, p.documents) for p in months.timeline] == [
+            ("2025-12", 1),
+            ("2026-01", 6),
+            ("2026-02", 1),
+        ]
+        for n in range(8):
+            store.delete(f"doc{n:05d}", "news")
+        store.delete("doc00020", "news")
+        assert period_counts(store)["pp_corpus_weeks"] == {}
+
+
+def test_migration_8_fills_the_counts_per_week_and_month_from_the_days(store_url: str) -> None:
+    with open_store(store_url) as store:
+        # Year 1 is stored as 1-01-01T00:00:00 (Python's strftime): its day is kept, no week or month.
+        for n, day in enumerate(["2026-01-04T10:00:00", "2026-01-05T10:00:00", "2026-03-01T10:00:00"]):
+            store.put(make_document(n, published=day))
+        store.put(make_document(3, published="0001-01-01T00:00:00", place="Rome"))
+        before = period_counts(store)
+        with store._db.write() as cur:
+            for table in ("pp_corpus_weeks", "pp_corpus_months"):
+                cur.execute(f"DROP TABLE {table}")
+            for step in MIGRATIONS[store.dialect][8 - 1]:  # migration 8 again, on the stored days
+                assert isinstance(step, str)
+                cur.execute(step)
+        after = period_counts(store)
+    assert after == before and after["pp_corpus_weeks"] == after["weeks from days"]
+    assert len(after["pp_corpus_months"]) == 6  # three keys, two months (not Rome)
+
+
+def test_documents_are_stored_packed_and_served_as_they_were_put(store_url: str) -> None:
+    documents = [make_document(n, extra=" Ünïcode — padding." * 200) for n in range(3)]
+    with open_store(store_url) as store:
+        store.put_many(documents)
+        stored = {
+            str(id): (str(body), bytes(packed))
+            for id, body, packed in store._db.query("SELECT id, body, packed FROM pp_documents")
+        }
+        for document in documents:
+            body, packed = stored[document["id"]]
+            text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+            assert body == "" and len(packed) < len(text.encode()) / 5  # one copy, compressed
+            assert store.get_json(document["id"]) == text
+        # Migration 10 again, over documents stored as before it (the JSON text in ``body``).
+        with store._db.write() as cur:
+            for document in documents:
+                cur.execute(
+                    "UPDATE pp_documents SET body = ?, packed = NULL WHERE id = ?",
+                    (json.dumps(document, ensure_ascii=False, separators=(",", ":")), document["id"]),
+                )
+            step = MIGRATIONS[store.dialect][10 - 1][-1]
+            assert callable(step)
+            step(store._db, cur)
+        assert [store.get(d["id"]) for d in documents] == documents
+        assert store._db.query("SELECT DISTINCT body FROM pp_documents") == [("",)]
+
+
 # ---------------------------------------------------------------------- a real kill
 
 INGEST_UNTIL_KILLED = """
@@ -546,8 +661,15 @@ def test_two_processes_writing_at_once_lose_nothing_and_duplicate_nothing(store_
 
 
 def undo_migrations_after_4(conn: Any) -> None:
-    """Take out of a SQLite store what migrations 5 (the near-copy index) and 6 (gender evidence
-    and roles; 7 changed no table) made, as in a store from before them."""
+    """Take out of a SQLite store what migrations 5 (the near-copy index), 6 (gender evidence and
+    roles), 8 (the counts per week and month), 9 (the quote word index's trigger on updates) and
+    10 (packed documents) made, as in a store from before them (7 changed no table)."""
+    for seq, packed in conn.execute("SELECT seq, packed FROM pp_documents").fetchall():
+        conn.execute("UPDATE pp_documents SET body = ? WHERE seq = ?", (unpack(packed), seq))
+    conn.execute("ALTER TABLE pp_documents DROP COLUMN packed")
+    conn.execute("DROP TRIGGER pp_quotes_search_update")
+    for table in ("pp_corpus_weeks", "pp_corpus_months"):
+        conn.execute(f"DROP TABLE {table}")
     conn.execute("DROP TABLE pp_roles")
     for table, column in (
         ("pp_doc_entities", "gender"),

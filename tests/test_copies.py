@@ -15,6 +15,7 @@ from typing import Any
 from presspipe.store import Store, open_store
 from presspipe.store.corpus_filters import CorpusFilters
 
+from . import test_page
 from .store_contract import store, store_url
 
 __all__ = ["store", "store_url"]
@@ -25,6 +26,9 @@ VOCABULARY = [
     for b in ("n", "r", "st", "l", "m", "x", "p", "d")
 ]
 PEOPLE = ["Alice Smith", "Carol White", "Dan Brown", "Eve Black", "Frank Green", "Grace Hall"]
+
+
+browser = test_page.browser
 
 
 def paragraphs(rng: random.Random, count: int = 5, words: int = 40) -> list[str]:
@@ -204,5 +208,43 @@ def test_the_api_and_the_page_show_the_copies(tmp_path: Any) -> None:
         every = json.loads(get("/v1/speakers?copies=include")[1])["items"]
         assert [(s["key"], s["quotes"]) for s in every] == [("person:alice-smith", 4)]
         page = get("/documents/wire")[1]
-        assert "Also published by 2 outlets" in page and 'href="/documents/daily?pipeline=news"' in page
+        assert "Also published by 2 other outlets" in page and 'href="/documents/daily?pipeline=news"' in page
+    store.close()
+
+
+def test_the_document_page_counts_outlets_and_links_each_copy_by_title_and_outlet(
+    tmp_path: Any, browser: Any
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    from presspipe.api import Settings, create_app
+
+    from .servers import serving
+
+    rng = random.Random(5)
+    body = paragraphs(rng)
+    path = tmp_path / "store.db"
+    store = open_store(path)
+    store.put(news("wire", "Wire story", body, "Alice Smith", outlet="wire.example"))
+    # Four copies from two other outlets, and one from the wire's own site: two outlets besides it.
+    for n, (id, outlet) in enumerate(
+        [("d1", "daily"), ("d2", "daily"), ("w1", "weekly"), ("w2", "weekly"), ("wire2", "wire")]
+    ):
+        headline, copy = syndicated(rng, body, n + 1)
+        store.put(news(id, f"{headline} ({id})", copy, "Alice Smith", outlet=f"{outlet}.example"))
+    with serving(create_app(Settings(store=str(path)), store=store)) as url:
+        browser.set_window_size(1280, 900)
+        browser.get(url + "/documents/wire")
+        line = browser.find_element(By.ID, "copies")
+        browser.save_screenshot("/tmp/presspipe-copies-wire.png")
+        assert line.text.startswith("Also published by 2 other outlets:")
+        links = {a.text: a.get_attribute("href") for a in line.find_elements(By.TAG_NAME, "a")}
+        assert links["Another headline 1 (d1)"].endswith("/documents/d1?pipeline=news")
+        assert len(links) == 5 and "(daily.example)" in line.text and "d1 " not in line.text
+        browser.get(url + "/documents/w1")  # a copy: its original by title, then the others
+        line = browser.find_element(By.ID, "copies")
+        assert line.text.startswith(
+            "A near-copy of Wire story (wire.example); also published by 2 other outlets:"
+        )
+        assert line.find_elements(By.TAG_NAME, "a")[0].text == "Wire story"
     store.close()

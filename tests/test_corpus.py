@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from presspipe.store import SCHEMA_VERSION, Filters, InvalidQuery, Store, corpus_queries, open_store, sqlite
+from presspipe.store import (
+    SCHEMA_VERSION,
+    Filters,
+    InvalidQuery,
+    Store,
+    corpus_queries,
+    open_store,
+    sqlite,
+)
 from presspipe.store.corpus import corpus_key, dominant, name_words, outlet_of, person_words
 from presspipe.store.corpus_queries import CorpusFilters
 from presspipe.store.timeline import timeline
@@ -348,14 +356,24 @@ def test_a_quote_search_for_a_word_longer_than_a_lexeme_is_cut_as_the_index_is(d
 
 
 @pytest.mark.parametrize(
-    ("per_key_scans", "word_scan_cost"),
-    [(100, 10**9), (1, 10**9), (100, 0)],
-    ids=["a scan per speaker", "one scan of all speakers", "the word index (SQLite)"],
+    ("per_key_scans", "word_scan_cost", "keys_in_index"),
+    [(100, 10**9, 0), (1, 10**9, 0), (100, 0, 0), (100, 10**9, 100)],
+    ids=[
+        "a scan per speaker",
+        "one scan of all speakers",
+        "the word index (SQLite)",
+        "the word index with the speakers' keys",
+    ],
 )
 def test_quotes_by_a_name_of_several_speakers_merge_newest_first(
-    db: Store, per_key_scans: int, word_scan_cost: int, monkeypatch: pytest.MonkeyPatch
+    db: Store,
+    per_key_scans: int,
+    word_scan_cost: int,
+    keys_in_index: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(corpus_queries, "PER_KEY_SCANS", per_key_scans)
+    monkeypatch.setattr(corpus_queries, "KEYS_IN_WORD_INDEX", keys_in_index)
     monkeypatch.setattr(sqlite, "WORD_SCAN_COST", word_scan_cost)
     db.put(article(1, ["Ada Byron"], quotes=[(0, "One engine"), (0, "Two engines")]))
     db.put(article(2, ["George Byron"], quotes=[(0, "Three engine"), (0, "Verse")]))
@@ -369,6 +387,22 @@ def test_quotes_by_a_name_of_several_speakers_merge_newest_first(
             break
     assert pages == [[("art0003", "Four engine")], [("art0002", "Three engine")], [("art0001", "One engine")]]
     assert not db.corpus.quotes(CorpusFilters(speaker="nobody")).items
+
+
+def test_a_quote_search_by_speaker_finds_the_quotes_of_a_surname_the_corpus_resolved_later(db: Store) -> None:
+    db.put(article(1, ["Byron"], quotes=[(0, "The engine")]))
+    db.put(article(2, ["Alan Turing"], quotes=[(0, "An engine too")]))
+    assert not db.corpus.quotes(CorpusFilters(speaker="ada byron", q="engine")).items
+    db.put(article(3, ["Ada Byron"], quotes=[(0, "Another engine")]))  # "Byron" is Ada Byron now
+    found = db.corpus.quotes(CorpusFilters(speaker="ada byron", q="engine")).items
+    assert [(q.id, q.speaker_key) for q in found] == [
+        ("art0003", "person:ada-byron"),
+        ("art0001", "person:ada-byron"),
+    ]
+    db.put(article(4, ["George Byron"], quotes=[(0, "Verse")]))
+    db.put(article(5, ["George Byron"], quotes=[(0, "Verse")]))  # no name has nine in ten of the mentions
+    found = db.corpus.quotes(CorpusFilters(speaker="ada byron", q="engine")).items
+    assert [q.id for q in found] == ["art0003"]
 
 
 def test_a_replaced_or_deleted_document_leaves_no_quote_words_behind(db: Store) -> None:

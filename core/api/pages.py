@@ -88,6 +88,18 @@ class _MarkIndex:
         return [self.marks[i] for i in found]
 
 
+def _copies_line(document: Document, copies: Copies | None) -> dict[str, Any]:
+    """The document page's near-copy line: the other members of its group (``also``), the group's
+    original when this is a copy, and how many outlets other than its own published the story
+    (a member without an outlet counts as one of its own)."""
+    members = copies.members if copies else []
+    own = next((m.outlet for m in members if m.id == document.get("id")), None)
+    also = [m for m in members if m.id != document.get("id")]
+    outlets = {m.outlet or f"\x00{m.id}" for m in also} - {own}
+    original = members[0] if copies and copies.copy_of and members else None
+    return {"also": also, "outlets": len(outlets), "original": original}
+
+
 def render_document(
     document: Document, keys: Mapping[Any, str] | None = None, copies: Copies | None = None
 ) -> str:
@@ -114,7 +126,7 @@ def render_document(
     return environment.get_template("document.html").render(
         title=meta.get("title") or document.get("id"),
         copies=copies,
-        also=[m for m in copies.members if m.id != document.get("id")] if copies else [],
+        **_copies_line(document, copies),
         published=meta.get("published"),
         pipeline=((document.get("provenance") or {}).get("pipeline") or {}).get("name", ""),
         id=document.get("id"),

@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from presspipe.store.rows import Row
 
 
+KEYS_IN_WORD_INDEX = 100
+"""Speakers' keys a quote search looks up in the quote word index at once (their quotes' key
+tokens, see migration 9); a name matching more speakers scans them instead."""
+
+
 class Cursor(Protocol):
     """A write cursor: it takes ``?`` placeholders in every dialect (see ``postgres.PgCursor``)."""
 
@@ -118,13 +123,18 @@ class Backend(ABC):
         """Take the document ``seq``, as it was indexed, out of the full-text index."""
 
     def quote_word_scan(
-        self, words: list[str], spoken: int | None, cursor: tuple[int, int] | None = None
+        self,
+        words: list[str],
+        spoken: int | None,
+        cursor: tuple[int, int] | None = None,
+        keys: list[str] | None = None,
     ) -> tuple[str, list[Any], str] | None:
         """``<tables> WHERE ...`` reaching the quotes (``q``) that hold ``words`` through a word
         index, after the quote at ``cursor`` (doc, n) when given, its parameters, and the
         ORDER BY that is newest first (then in document order); or None, to
         scan the speakers' quotes instead. ``spoken`` is how many quotes the named speakers have
-        (None: no speaker asked for). By default None: the database's planner chooses."""
+        (None: no speaker asked for); ``keys`` the speakers' keys when the index may look them up
+        too (at most ``KEYS_IN_WORD_INDEX``). By default None: the database's planner chooses."""
         return None
 
     @abstractmethod

@@ -52,12 +52,14 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from presspipe.document import Document
 from presspipe.store.rows import normalise_published
 from presspipe.store.search import MAX_WORD_CHARS
+from presspipe.store.timeline import Period, period_start
 
 if TYPE_CHECKING:
     from presspipe.store.backend import Cursor
@@ -327,7 +329,7 @@ def _fold_partials(entities: dict[str, EntityFacts], surface_of: dict[Any, str])
 def add_document(cur: Cursor, seq: int, facts: DocumentFacts, *, copy: bool = False) -> None:
     """Record a stored document ``seq`` in the corpus tables and re-resolve the surnames it touches.
     A ``copy`` (a near-copy of an earlier document, see ``copies``) has its rows marked and is left
-    out of the totals (``pp_corpus``, ``pp_corpus_days``).
+    out of the totals (``pp_corpus`` and its counts per period, ``PERIOD_TABLES``).
 
     A statement per table, each given all of the document's rows (``executemany``): PostgreSQL
     then pipelines them instead of waiting for a round trip per row.
@@ -584,8 +586,17 @@ Move = tuple[str, str | None, int, int, int, int, int, int, int, int]
 documents quoted in, bare mentions, documents giving it male, female."""
 
 
+PERIOD_TABLES: dict[Period, str] = {
+    "day": "pp_corpus_days",
+    "week": "pp_corpus_weeks",
+    "month": "pp_corpus_months",
+}
+"""The counts kept per key and period: the period's first day (a week starts on Monday)."""
+
+
 def _move(cur: Cursor, moves: Sequence[Move]) -> None:
-    """Add to each key's totals, and to its counts of the day (``pp_corpus_days``) when it has one."""
+    """Add to each key's totals, and to its counts of the day, the week and the month
+    (``PERIOD_TABLES``) when it has a day."""
     cur.executemany(
         "UPDATE pp_corpus SET documents = documents + ?, mentions = mentions + ?, own_mentions = own_mentions + ?, "
         "quotes = quotes + ?, quote_documents = quote_documents + ?, bare_mentions = bare_mentions + ?, "
@@ -595,19 +606,36 @@ def _move(cur: Cursor, moves: Sequence[Move]) -> None:
             for key, _, documents, mentions, own, quotes, quoted, bare, male, female in moves
         ],
     )
-    cur.executemany(
-        "INSERT INTO pp_corpus_days (key, day, documents, mentions, quotes, quote_documents) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key, day) DO UPDATE SET "
-        "documents = pp_corpus_days.documents + excluded.documents, "
-        "mentions = pp_corpus_days.mentions + excluded.mentions, "
-        "quotes = pp_corpus_days.quotes + excluded.quotes, "
-        "quote_documents = pp_corpus_days.quote_documents + excluded.quote_documents",
-        [
-            (key, day, documents, mentions, quotes, quoted)
-            for key, day, documents, mentions, _, quotes, quoted, *_ in moves
-            if day is not None
-        ],
-    )
+    for period, table in PERIOD_TABLES.items():
+        column = "day" if period == "day" else "start"
+        totals: dict[tuple[str, str], list[int]] = {}
+        for key, day, documents, mentions, _, quotes, quoted, *_ in moves:
+            start = _start(day, period)
+            if start is None:
+                continue
+            counts = totals.setdefault((key, start), [0, 0, 0, 0])
+            for i, value in enumerate((documents, mentions, quotes, quoted)):
+                counts[i] += value
+        cur.executemany(
+            f"INSERT INTO {table} (key, {column}, documents, mentions, quotes, quote_documents) "
+            f"VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key, {column}) DO UPDATE SET "
+            f"documents = {table}.documents + excluded.documents, "
+            f"mentions = {table}.mentions + excluded.mentions, "
+            f"quotes = {table}.quotes + excluded.quotes, "
+            f"quote_documents = {table}.quote_documents + excluded.quote_documents",
+            [(key, start, *counts) for (key, start), counts in totals.items()],
+        )
+
+
+def _start(day: str | None, period: Period) -> str | None:
+    """The first day of ``day``'s period; None for no day, or one before the year 1000 (Python
+    writes year 1 as ``1-01-01``: its day is counted, not its week or month)."""
+    if day is None or period == "day":
+        return day
+    try:
+        return period_start(date.fromisoformat(day), period).isoformat()
+    except ValueError:
+        return None
 
 
 def _move_roles(cur: Cursor, moves: Sequence[tuple[str, str, int]]) -> None:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from presspipe.document import Document
-from presspipe.store.corpus import facts_of, quote_words
+from presspipe.store.backend import KEYS_IN_WORD_INDEX
+from presspipe.store.corpus import PERIOD_TABLES, facts_of, quote_words
 from presspipe.store.corpus_filters import (
     GENDERS,
     CorpusFilters,
@@ -312,11 +313,19 @@ class CorpusQueries:
                 f"WHERE key = ? AND published IS NOT NULL{where} GROUP BY substr(published, 1, 10)",
                 (key, *params),
             )
-        else:
+        elif day_params:
             days = self._db.query(
                 f"SELECT day, documents, quotes FROM pp_corpus_days WHERE key = ? AND documents > 0{day_where}",
                 (key, *day_params),
             )
+        else:
+            # Kept on write per period: a row per week of the timeline, not one per day.
+            start = "day" if period == "day" else "start"
+            days = self._db.query(
+                f"SELECT {start}, documents, quotes FROM {PERIOD_TABLES[period]} WHERE key = ? AND documents > 0",
+                (key,),
+            )
+        if not filters.copies:
             where += " AND copy = 0"
         # The documents first, then their entities through the index on (doc, surface): PostgreSQL
         # takes that path once it has statistics (``Store.maintain``); without, it reads the table.
@@ -386,7 +395,12 @@ class CorpusQueries:
         scan = None
         if filters.q is not None and keys != []:
             spoken = None if speakers is None else sum(speakers.values())
-            scan = self._db.quote_word_scan(quote_words(filters.q), spoken, cursor=position)
+            scan = self._db.quote_word_scan(
+                quote_words(filters.q),
+                spoken,
+                cursor=position,
+                keys=keys if keys and len(keys) <= KEYS_IN_WORD_INDEX else None,
+            )
         if scan is not None:
             # Through the word index, newest first, the speakers checked on each match.
             marks = ", ".join("?" * len(keys or []))

@@ -37,6 +37,7 @@ from presspipe.store.corpus import DocumentFacts, add_document, facts_of, remove
 from presspipe.store.corpus_queries import CorpusQueries
 from presspipe.store.cursors import decode_cursor, decode_position, encode_cursor, encode_position
 from presspipe.store.migrations import migrate
+from presspipe.store.packing import unpack
 from presspipe.store.postgres import Postgres
 from presspipe.store.queries import selection
 from presspipe.store.records import (
@@ -138,13 +139,13 @@ class Store:
         check_key(id, pipeline)
         if pipeline is None:
             row = self._db.query_one(
-                "SELECT body FROM pp_documents WHERE id = ? ORDER BY seq DESC LIMIT 1", (id,)
+                "SELECT packed FROM pp_documents WHERE id = ? ORDER BY seq DESC LIMIT 1", (id,)
             )
         else:
             row = self._db.query_one(
-                "SELECT body FROM pp_documents WHERE id = ? AND pipeline = ?", (id, pipeline)
+                "SELECT packed FROM pp_documents WHERE id = ? AND pipeline = ?", (id, pipeline)
             )
-        return None if row is None else str(row[0])
+        return None if row is None else unpack(row[0])
 
     def get(self, id: str, pipeline: str | None = None) -> Document | None:
         body = self.get_json(id, pipeline)
@@ -154,11 +155,11 @@ class Store:
         """The stored document if ``id`` was processed from the same content by the same pipeline."""
         check_key(id, pipeline)
         row = self._db.query_one(
-            "SELECT body FROM pp_documents WHERE id = ? AND pipeline = ? AND pipeline_sha256 = ? "
+            "SELECT packed FROM pp_documents WHERE id = ? AND pipeline = ? AND pipeline_sha256 = ? "
             "AND content_sha256 = ?",
             (id, pipeline, pipeline_sha256, content_sha256),
         )
-        return None if row is None else dict(json.loads(row[0]))
+        return None if row is None else dict(json.loads(unpack(row[0])))
 
     def put(self, document: Document) -> PutResult:
         """Store one processed document durably (one transaction). See the module docstring."""
@@ -197,7 +198,7 @@ class Store:
     def _put(self, cur: Cursor, row: Row, facts: DocumentFacts) -> PutResult:
         self._db.lock_key(cur, f"{row.pipeline}\x1f{row.id}")
         cur.execute(
-            "SELECT seq, pipeline_sha256, content_sha256, title, body FROM pp_documents WHERE id = ? AND pipeline = ?",
+            "SELECT seq, pipeline_sha256, content_sha256, title, packed FROM pp_documents WHERE id = ? AND pipeline = ?",
             (row.id, row.pipeline),
         )
         old = cur.fetchone()
@@ -288,7 +289,7 @@ class Store:
         check_key(id, pipeline)
         with self._db.write() as cur:
             cur.execute(
-                "SELECT seq, title, body FROM pp_documents WHERE id = ? AND pipeline = ?", (id, pipeline)
+                "SELECT seq, title, packed FROM pp_documents WHERE id = ? AND pipeline = ?", (id, pipeline)
             )
             old = cur.fetchone()
             if old is None:
@@ -300,9 +301,9 @@ class Store:
             copies.place(cur, later)  # its copies: the earliest left is the original now
         return True
 
-    def _unindex(self, cur: Cursor, seq: int, title: str | None, body: str) -> None:
+    def _unindex(self, cur: Cursor, seq: int, title: str | None, packed: bytes) -> None:
         """Forget the stored document ``seq``'s search entry, names, counts and signature (its row stays)."""
-        self._db.unindex_search(cur, seq, title, json.loads(body).get("text") or "")
+        self._db.unindex_search(cur, seq, title, json.loads(unpack(packed)).get("text") or "")
         remove_document(cur, seq)
         copies.unindex(cur, seq)
         cur.execute("UPDATE pp_documents SET copy_of = NULL WHERE seq = ?", (seq,))
@@ -317,9 +318,13 @@ class Store:
                 cur.execute("SELECT doc FROM pp_copy_pending ORDER BY doc LIMIT ?", (page,))
                 pending = [int(r[0]) for r in cur.fetchall()]
                 for seq in pending:
-                    cur.execute("SELECT body FROM pp_documents WHERE seq = ?", (seq,))
+                    cur.execute("SELECT packed FROM pp_documents WHERE seq = ?", (seq,))
                     found = cur.fetchone()
-                    sig = None if found is None else copies.signature(json.loads(found[0]).get("text") or "")
+                    sig = (
+                        None
+                        if found is None
+                        else copies.signature(json.loads(unpack(found[0])).get("text") or "")
+                    )
                     if sig is not None:
                         copies.index(cur, seq, sig)
                 copies.place(cur, pending)
@@ -413,10 +418,10 @@ class Store:
         while True:
             where, params, order = selection(self._db, filters, before)
             rows = self._db.query(
-                f"SELECT seq, body{where} ORDER BY {order} DESC LIMIT ?", (*params, page_size)
+                f"SELECT seq, packed{where} ORDER BY {order} DESC LIMIT ?", (*params, page_size)
             )
             for row in rows:
-                yield dict(json.loads(row[1]))
+                yield dict(json.loads(unpack(row[1])))
             if len(rows) < page_size:
                 return
             before = int(rows[-1][0])

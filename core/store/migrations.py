@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from presspipe.store.frozen import add_document, facts_of, index_text
+from presspipe.store.frozen import add_document, facts_of, index_text, pack_bodies
 from presspipe.store.frozen_fold import index_text as folded_index_text
 from presspipe.store.records import StoreError, now
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 Step = str | Callable[["Backend", "Cursor"], None]
 """A migration step: a SQL statement, or a function of the backend and the write cursor (a backfill)."""
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 10
 """The newest store schema this code writes (the last migration's number)."""
 
 QUOTES_PER_ROWID = 2**20
@@ -161,6 +161,88 @@ PEOPLE_COLUMNS: list[Step] = [
     "ALTER TABLE pp_corpus ADD COLUMN female INTEGER NOT NULL DEFAULT 0",
 ]
 
+
+def _period_tables(published: str, without_rowid: str, week_of_day: str) -> list[Step]:
+    """Migration 8: a key's counts per week and per month, kept on write like ``pp_corpus_days``
+    (so a profile's timeline reads a row per period), filled from the days. ``week_of_day`` is the
+    SQL of the Monday starting the week of ``day``, as ``YYYY-MM-DD``."""
+    steps: list[Step] = []
+    for table, start in (
+        ("pp_corpus_weeks", week_of_day),
+        ("pp_corpus_months", "substr(day, 1, 7) || '-01'"),
+    ):
+        steps += [
+            f"""CREATE TABLE {table} (
+                key TEXT NOT NULL, start {published} NOT NULL, documents INTEGER NOT NULL,
+                mentions INTEGER NOT NULL, quotes INTEGER NOT NULL, quote_documents INTEGER NOT NULL,
+                PRIMARY KEY (key, start)
+            ){without_rowid}""",
+            f"INSERT INTO {table} (key, start, documents, mentions, quotes, quote_documents) "
+            f"SELECT key, {start}, SUM(documents), SUM(mentions), SUM(quotes), SUM(quote_documents) "
+            # A day before the year 1000 is no YYYY-MM-DD (Python writes year 1 as 1-01-01): no period.
+            f"FROM pp_corpus_days WHERE day LIKE '____-__-__' GROUP BY key, {start}",
+        ]
+    return steps
+
+
+_QUOTE_WORDS = "{t}.folded || coalesce({t}.key, '')"
+"""What SQLite's quote word index holds for a quote from version 9: its folded words, then its
+speaker's corpus key as one token (``person:ada-byron``; no folded word holds a ``:``)."""
+
+_QUOTE_SEARCH_WITH_KEYS: list[Step] = [
+    # Version 9: the speaker's key in the quote word index too, so that a search by speaker and
+    # words intersects the two in the index, newest first, and stops at a page, however many quotes
+    # the speaker has and however common the word is.
+    "DROP TRIGGER pp_quotes_search_insert",
+    "DROP TRIGGER pp_quotes_search_delete",
+    "DROP TABLE pp_quote_vocab",
+    "DROP TABLE pp_quote_search",
+    "CREATE VIRTUAL TABLE pp_quote_search USING fts5(words, content='', detail=none, columnsize=0, "
+    "tokenize=\"unicode61 remove_diacritics 0 tokenchars ':-_'\")",
+    "CREATE VIRTUAL TABLE pp_quote_vocab USING fts5vocab(pp_quote_search, row)",
+    f"""CREATE TRIGGER pp_quotes_search_insert AFTER INSERT ON pp_quotes WHEN NEW.n < {QUOTES_PER_ROWID}
+    BEGIN INSERT INTO pp_quote_search (rowid, words)
+    VALUES ({QUOTE_ROWID.format(t="NEW")}, {_QUOTE_WORDS.format(t="NEW")}); END""",
+    f"""CREATE TRIGGER pp_quotes_search_delete AFTER DELETE ON pp_quotes WHEN OLD.n < {QUOTES_PER_ROWID}
+    BEGIN INSERT INTO pp_quote_search (pp_quote_search, rowid, words)
+    VALUES ('delete', {QUOTE_ROWID.format(t="OLD")}, {_QUOTE_WORDS.format(t="OLD")}); END""",
+    # A partial name's quotes move to the full name the corpus resolves it to (``corpus.resolve``).
+    f"""CREATE TRIGGER pp_quotes_search_update AFTER UPDATE OF key, folded ON pp_quotes
+    WHEN OLD.n < {QUOTES_PER_ROWID} BEGIN
+    INSERT INTO pp_quote_search (pp_quote_search, rowid, words)
+    VALUES ('delete', {QUOTE_ROWID.format(t="OLD")}, {_QUOTE_WORDS.format(t="OLD")});
+    INSERT INTO pp_quote_search (rowid, words) VALUES ({QUOTE_ROWID.format(t="NEW")}, {_QUOTE_WORDS.format(t="NEW")});
+    END""",
+    f"INSERT INTO pp_quote_search (rowid, words) SELECT {QUOTE_ROWID.format(t='pp_quotes')}, "
+    f"{_QUOTE_WORDS.format(t='pp_quotes')} FROM pp_quotes WHERE n < {QUOTES_PER_ROWID}",
+    # The speakers' scan with words is only the path of a name of many speakers now: the index
+    # no longer holds a second copy of every quote's folded words (2.5 kB a document).
+    "DROP INDEX pp_quotes_key",
+    "CREATE INDEX pp_quotes_key ON pp_quotes (key, doc, n)",
+]
+
+_QUOTE_WORDS_WITH_KEYS: list[Step] = [
+    # Version 9: the speaker's key among a quote's lexemes (``person:ada-byron``), computed by the
+    # database, so that one GIN lookup intersects a speaker's quotes with a word's.
+    "ALTER TABLE pp_quotes DROP COLUMN words",  # and the two indexes that hold it
+    "ALTER TABLE pp_quotes ADD COLUMN words TSVECTOR GENERATED ALWAYS AS "
+    "(array_to_tsvector(array_remove(string_to_array(btrim(folded) || coalesce(' ' || key, ''), ' '), ''))) STORED",
+    "CREATE INDEX pp_quotes_words ON pp_quotes USING GIN (words) WITH (fastupdate = off)",
+    # No copy of the words in the speakers' index any more (6 kB a document): a search by speaker
+    # and words goes through the GIN index (``Postgres.quote_word_scan``).
+    "CREATE INDEX pp_quotes_key ON pp_quotes (key, doc, n)",
+]
+
+
+def _packed_documents(blob: str, *more: str) -> list[Step]:
+    """Migration 10: a document's JSON compressed (``packing``) in ``packed``, ``body`` left empty."""
+    return [
+        f"ALTER TABLE pp_documents ADD COLUMN packed {blob}",
+        *more,
+        lambda backend, cur: pack_bodies(cur),
+    ]
+
+
 MIGRATIONS: dict[str, list[list[Step]]] = {
     "sqlite": [
         [
@@ -228,6 +310,9 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
                 "INSERT INTO pp_search (words, rowid) VALUES (?, ?)", as_array=False, index=folded_index_text
             ),
         ],
+        _period_tables("TEXT", " WITHOUT ROWID", "date(day, 'weekday 0', '-6 days')"),
+        _QUOTE_SEARCH_WITH_KEYS,
+        _packed_documents("BLOB"),
     ],
     "postgresql": [
         [
@@ -291,6 +376,10 @@ MIGRATIONS: dict[str, list[list[Step]]] = {
                 index=folded_index_text,
             )
         ],
+        _period_tables('TEXT COLLATE "C"', "", "to_char(date_trunc('week', day::date), 'YYYY-MM-DD')"),
+        _QUOTE_WORDS_WITH_KEYS,
+        # Already compressed: PostgreSQL keeps it out of line without trying again.
+        _packed_documents("BYTEA", "ALTER TABLE pp_documents ALTER COLUMN packed SET STORAGE EXTERNAL"),
     ],
 }
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from presspipe.store.backend import Backend, Cursor
 from presspipe.store.records import StoreError
-from presspipe.store.rows import DOCUMENT_ASSIGNMENTS, DOCUMENT_COLUMNS, Row
+from presspipe.store.rows import DOCUMENT_ASSIGNMENTS, DOCUMENT_COLUMNS, DOCUMENT_MARKS, Row
 from presspipe.store.search import index_text
 
 
@@ -108,7 +108,7 @@ class Postgres(Backend):
 
     def insert_document(self, cur: Cursor, row: Row) -> int:
         cur.execute(
-            f"INSERT INTO pp_documents ({DOCUMENT_COLUMNS}, search) VALUES ({', '.join('?' * 12)}, "
+            f"INSERT INTO pp_documents ({DOCUMENT_COLUMNS}, search) VALUES ({DOCUMENT_MARKS}, "
             "array_to_tsvector(?::text[])) RETURNING seq",
             (*row.columns(), index_text(row.title, row.text).split()),
         )
@@ -128,14 +128,40 @@ class Postgres(Backend):
         # Rewritten or deleted with the row.
         pass
 
+    def quote_word_scan(
+        self,
+        words: list[str],
+        spoken: int | None,
+        cursor: tuple[int, int] | None = None,
+        keys: list[str] | None = None,
+    ) -> tuple[str, list[Any], str] | None:
+        # One GIN lookup intersects the speakers' quotes with the words' (the keys are lexemes of
+        # the quotes' tsvector, migration 9); only the matches are read, then sorted. Measured over
+        # 10,000 documents on the slowest pairs of a top-50 surname and a word: 2.8-5.4 ms, against
+        # 20-112 ms walking each speaker's quotes newest first (``cursor`` is in the caller's
+        # conditions). Its cost grows with the matches: a much-quoted speaker's common word.
+        if not keys:
+            return None
+        return "pp_quotes AS q WHERE q.words @@ ?::tsquery", [_tsquery(words, keys)], "q.doc DESC, q.n"
+
     def quote_words_clause(self, words: list[str]) -> tuple[str, list[str]]:
         # Through the GIN index of migration 4: a rare word among a much-quoted speaker's quotes is
         # found without reading them all.
-        return "q.words @@ ?::tsquery", [" & ".join(f"'{word}'" for word in words)]
+        return "q.words @@ ?::tsquery", [_tsquery(words)]
 
     def search_clause(self, words: list[str]) -> tuple[str, str]:
         # The words as lexemes, taken as they are (PostgreSQL's parser never splits them again).
-        return "search @@ ?::tsquery", " & ".join(f"'{word}'" for word in words)
+        return "search @@ ?::tsquery", _tsquery(words)
+
+
+def _tsquery(words: list[str], keys: Sequence[str] = ()) -> str:
+    """A tsquery of every one of ``words`` and, given ``keys``, one of them (each a lexeme as it is)."""
+    query = " & ".join(map(_lexeme, words))
+    return f"{query} & ({' | '.join(map(_lexeme, keys))})" if keys else query
+
+
+def _lexeme(token: str) -> str:
+    return "'" + token.replace("'", "''") + "'"
 
 
 class PgCursor:

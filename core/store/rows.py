@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from presspipe.document import Document, error_messages
+from presspipe.store.packing import pack
 from presspipe.store.records import InvalidQuery, StoredSummary, now
 from presspipe.store.search import SEARCH_CHARS
 
@@ -25,8 +26,10 @@ MAX_NAME_CHARS = 300
 
 DOCUMENT_COLUMNS = (
     "id, pipeline, pipeline_sha256, content_sha256, title, published, uri, summary, "
-    "entity_count, quote_count, stored_at, body"
+    "entity_count, quote_count, stored_at, body, packed"
 )
+DOCUMENT_MARKS = ", ".join("?" for _ in DOCUMENT_COLUMNS.split(", "))
+"""A placeholder per column of ``DOCUMENT_COLUMNS``."""
 DOCUMENT_ASSIGNMENTS = ", ".join(f"{column} = ?" for column in DOCUMENT_COLUMNS.split(", "))
 """``DOCUMENT_COLUMNS`` as an UPDATE's SET list, in the same order."""
 SUMMARY_COLUMNS = (
@@ -50,6 +53,7 @@ class Row:
     entity_count: int
     quote_count: int
     body: str
+    """The document's JSON (stored packed, see ``packing``)."""
     text: str
     entity_names: frozenset[str]
     speaker_names: frozenset[str]
@@ -109,7 +113,8 @@ class Row:
             self.entity_count,
             self.quote_count,
             now(),
-            self.body,
+            "",  # the JSON is packed (``packing``)
+            pack(self.body),
         )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from presspipe.store.backend import Backend, Cursor
 from presspipe.store.migrations import QUOTES_PER_ROWID
 from presspipe.store.records import StoreError
-from presspipe.store.rows import DOCUMENT_ASSIGNMENTS, DOCUMENT_COLUMNS, Row
+from presspipe.store.rows import DOCUMENT_ASSIGNMENTS, DOCUMENT_COLUMNS, DOCUMENT_MARKS, Row
 from presspipe.store.search import index_text
 
 WORD_SCAN_COST = 4
@@ -77,9 +77,7 @@ class SQLite(Backend):
         pass
 
     def insert_document(self, cur: Cursor, row: Row) -> int:
-        cur.execute(
-            f"INSERT INTO pp_documents ({DOCUMENT_COLUMNS}) VALUES ({', '.join('?' * 12)})", row.columns()
-        )
+        cur.execute(f"INSERT INTO pp_documents ({DOCUMENT_COLUMNS}) VALUES ({DOCUMENT_MARKS})", row.columns())
         return int(cur.lastrowid)  # type: ignore[attr-defined]
 
     def update_document(self, cur: Cursor, seq: int, row: Row) -> None:
@@ -96,19 +94,30 @@ class SQLite(Backend):
         )
 
     def quote_word_scan(
-        self, words: list[str], spoken: int | None, cursor: tuple[int, int] | None = None
+        self,
+        words: list[str],
+        spoken: int | None,
+        cursor: tuple[int, int] | None = None,
+        keys: list[str] | None = None,
     ) -> tuple[str, list[Any], str] | None:
-        # The index when its rarest word is in fewer quotes than the speakers' scan would read
-        # (a match costs about WORD_SCAN_COST rows of that scan), or when no speaker narrows.
-        held = min(self._quotes_holding(word) for word in words)
-        if spoken is not None and held * WORD_SCAN_COST >= spoken:
+        # With the speakers' keys, the index intersects their quotes with the words', newest
+        # first, and stops at a page: always the better path. Without, the index when its rarest
+        # word is in fewer quotes than the speakers' scan would read (a match costs about
+        # WORD_SCAN_COST rows of that scan), or when no speaker narrows.
+        terms = " AND ".join(_phrase(word) for word in words)
+        if keys:
+            terms += f" AND ({' OR '.join(_phrase(key) for key in keys)})"
+        elif (
+            spoken is not None
+            and min(self._quotes_holding(word) for word in words) * WORD_SCAN_COST >= spoken
+        ):
             return None
         step = QUOTES_PER_ROWID
         sql = (
             f"pp_quote_search AS f CROSS JOIN pp_quotes AS q ON q.doc = f.rowid / {step} "
             f"AND q.n = {step - 1} - f.rowid % {step} WHERE pp_quote_search MATCH ?"
         )
-        params: list[Any] = [" ".join(f'"{word}"' for word in words)]
+        params: list[Any] = [terms]
         if cursor is not None:
             sql += " AND f.rowid < ?"
             params.append(cursor[0] * step + step - 1 - cursor[1])
@@ -120,7 +129,9 @@ class SQLite(Backend):
         return int(row[0]) if row else 0
 
     def search_clause(self, words: list[str]) -> tuple[str, str]:
-        # Each word quoted: FTS5 reads it as a plain token, never as query syntax.
-        return "seq IN (SELECT rowid FROM pp_search WHERE pp_search MATCH ?)", " ".join(
-            f'"{word}"' for word in words
-        )
+        return "seq IN (SELECT rowid FROM pp_search WHERE pp_search MATCH ?)", " ".join(map(_phrase, words))
+
+
+def _phrase(token: str) -> str:
+    """``token`` quoted: FTS5 reads it as a plain token, never as query syntax."""
+    return '"' + token.replace('"', '""') + '"'

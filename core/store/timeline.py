@@ -71,7 +71,7 @@ def _timeline(days: Sequence[Any], period: Period) -> list[PeriodCount]:
     totals: dict[date, list[int]] = {}
     for day, documents, quotes in days:
         try:
-            start = _period_start(date.fromisoformat(str(day)), period)
+            start = period_start(date.fromisoformat(str(day)), period)
         except ValueError:
             continue
         counts = totals.setdefault(start, [0, 0])
@@ -114,7 +114,8 @@ def _period_count(first: date, last: date, period: Period) -> int:
     return (last - first).days // (7 if period == "week" else 1) + 1
 
 
-def _period_start(day: date, period: Period) -> date:
+def period_start(day: date, period: Period) -> date:
+    """The first day of the period holding ``day`` (a week starts on Monday)."""
     if period == "week":
         return day - timedelta(days=day.weekday())
     if period == "month":
