@@ -49,7 +49,20 @@ COLON_LINE = re.compile(r"^[^\S\n]*[\"“]?([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*
 SPEECH_FRAMES = ("parataxis", "noun")
 """Constructions that attribute whenever their word is a speech verb (a lemma that introduces
 quotations): a cue set into the clause it reports, a possessed speech noun with its clause."""
-SPEECH_PREPOSITIONS = {"for", "about", "on", "of", "against", "with", "to", "at", "over", "toward", "towards", "upon"}
+SPEECH_PREPOSITIONS = {
+    "for",
+    "about",
+    "on",
+    "of",
+    "against",
+    "with",
+    "to",
+    "at",
+    "over",
+    "toward",
+    "towards",
+    "upon",
+}
 PREPOSITIONAL = tuple(f"prep-{p}" for p in sorted(SPEECH_PREPOSITIONS))
 WEAK_CONSTRUCTIONS = ("xcomp", "xcomp-be", "dobj", *PREPOSITIONAL, "acl-")
 """Constructions that describe as often as they attribute: their common-noun speakers must
@@ -375,7 +388,9 @@ class ReportedSearch(CueSearch):
         rest = before or after or words
         return rest[0], rest[-1]
 
-    def _content_span(self, first: Token, last: Token, cue: Token, min_words: int = 2) -> tuple[int, int] | None:
+    def _content_span(
+        self, first: Token, last: Token, cue: Token, min_words: int = 2
+    ) -> tuple[int, int] | None:
         """Characters of the content (at least ``min_words`` words): punctuation, a leading "that"
         and the cue itself trimmed off."""
         tokens = [t for t in self.doc[first.i : last.i + 1] if not t.is_space]
