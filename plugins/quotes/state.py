@@ -38,6 +38,7 @@ class DocumentState:
             ((m["start"], m["end"], e) for e in entities for m in e.get("mentions", [])),
             key=lambda item: item[0],
         )
+        self.mention_starts = [start for start, _, _ in self.mentions]
         self.paragraph_spans = paragraphs(self.text)
         self.paragraph_starts = [start for start, _ in self.paragraph_spans]
         self.entities = {e["id"]: e for e in entities}
