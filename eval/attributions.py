@@ -17,7 +17,8 @@ The metric is issue 11's, exactly:
 - content-overlap F1: the same without speakers (every prediction; every gold Content);
 - content exact F1: predicted contents against gold Contents, equal alphanumeric sets;
 - source exact F1: the distinct Source spans of an article against its distinct predicted
-  speaker spans, equal alphanumeric sets (these two compare with CofeNet's figures).
+  speaker spans, equal alphanumeric sets; cue exact F1 the same for Cue spans and predicted cues
+  (these three compare with CofeNet's figures).
 
 ``--half first|second`` scores the first or second half of the split's articles (sorted by
 name), for tuning on one half and reporting the other. Exits 0 when the split is not there.
@@ -64,6 +65,9 @@ class Counts:
     exact_source_tp: int = 0
     exact_source_pred: int = 0
     exact_source_gold: int = 0
+    exact_cue_tp: int = 0
+    exact_cue_pred: int = 0
+    exact_cue_gold: int = 0
 
 
 def f1(tp_p: int, n_p: int, tp_r: int, n_r: int) -> tuple[float, float, float]:
@@ -136,6 +140,15 @@ def score_article(article: Article, document: dict[str, Any], counts: Counts, er
     counts.exact_source_gold += len(gold_sources)
     counts.exact_source_pred += len(predicted_sources)
     counts.exact_source_tp += len(gold_sources & predicted_sources)
+    gold_cues = {c for c in (alnum(text, a.cue) for _, _, a in gold) if c}
+    predicted_cues = {
+        c
+        for c in (alnum(text, [(q["cue"]["start"], q["cue"]["end"])]) for _, _, q in predicted if q["cue"])
+        if c
+    }
+    counts.exact_cue_gold += len(gold_cues)
+    counts.exact_cue_pred += len(predicted_cues)
+    counts.exact_cue_tp += len(gold_cues & predicted_cues)
 
 
 def score(articles: list[Article], documents: list[dict[str, Any]]) -> tuple[Counts, list[str]]:
@@ -188,7 +201,14 @@ def main() -> int:
         f"{c.con_n_r} gold attributions ({c.att_n_r} with a source), {c.con_n_p} predicted "
         f"({c.att_n_p} with a speaker; {', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}), {seconds:.1f} s"
     )
-    rows = [
+    for name, (p, r, f) in rows(counts):
+        print(f"{name + ':':17} P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
+    return 0
+
+
+def rows(c: Counts) -> list[tuple[str, tuple[float, float, float]]]:
+    """(figure, (precision, recall, F1)) for each figure of the module docstring."""
+    return [
         ("attributed", f1(c.att_tp_p, c.att_n_p, c.att_tp_r, c.att_n_r)),
         ("content overlap", f1(c.con_tp_p, c.con_n_p, c.con_tp_r, c.con_n_r)),
         (
@@ -196,10 +216,8 @@ def main() -> int:
             f1(c.exact_content_tp, c.exact_content_pred, c.exact_content_tp, c.exact_content_gold),
         ),
         ("source exact", f1(c.exact_source_tp, c.exact_source_pred, c.exact_source_tp, c.exact_source_gold)),
+        ("cue exact", f1(c.exact_cue_tp, c.exact_cue_pred, c.exact_cue_tp, c.exact_cue_gold)),
     ]
-    for name, (p, r, f) in rows:
-        print(f"{name + ':':17} P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
-    return 0
 
 
 if __name__ == "__main__":

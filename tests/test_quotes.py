@@ -637,3 +637,26 @@ def test_doubled_marks_highlighted_whole_on_the_page(tmp_path: Path) -> None:
     marked = [page.text[q["id"]] for q in document["quotes"] if q["quoted"]]
     assert marked == ["''We will win this election,''", "''It is time for a change,''"]
     assert len(page.after) == 2 and not any(text.startswith("'") for text in page.after.values())
+
+
+def test_pronoun_speaker_is_the_subject_before_the_nearest_name(run: Any) -> None:
+    # the nearest earlier "he" candidate is Peter Brown; a reader takes the subject, John Smith
+    document = run(
+        "Senator John Smith met Prime Minister Peter Brown in London on Monday.\n\n"
+        "John Smith flew home after the talks with Peter Brown. "
+        "He said the two countries would sign a trade deal next year.\n"
+    )
+    said = [q for q in document["quotes"] if q["speaker"] and q["speaker"]["text"] == "He"]
+    assert said, document["quotes"]
+    assert speaker_name(document, said[0]) == "John Smith"
+
+
+def test_pronoun_speaker_skips_a_quotation_and_never_takes_a_name_inside_it(run: Any) -> None:
+    document = run(
+        "Chris Jones watched the debate with Mark Green.\n\n"
+        "“I thought he was very effective at securing Peter Brown’s flank. "
+        "And I think that may matter in the next days,” he said.\n"
+    )
+    quotes = [q for q in document["quotes"] if q["speaker"] and q["speaker"]["text"] == "he"]
+    assert quotes, document["quotes"]
+    assert speaker_name(document, quotes[-1]) == "Chris Jones"

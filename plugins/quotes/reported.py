@@ -49,11 +49,27 @@ COLON_LINE = re.compile(r"^[^\S\n]*[\"“]?([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*
 SPEECH_FRAMES = ("parataxis", "noun")
 """Constructions that attribute whenever their word is a speech verb (a lemma that introduces
 quotations): a cue set into the clause it reports, a possessed speech noun with its clause."""
-SPEECH_PREPOSITIONS = {"for", "about", "on", "of", "against", "with", "to"}
+SPEECH_PREPOSITIONS = {
+    "for",
+    "about",
+    "on",
+    "of",
+    "against",
+    "with",
+    "to",
+    "at",
+    "over",
+    "toward",
+    "towards",
+    "upon",
+}
 PREPOSITIONAL = tuple(f"prep-{p}" for p in sorted(SPEECH_PREPOSITIONS))
 WEAK_CONSTRUCTIONS = ("xcomp", "xcomp-be", "dobj", *PREPOSITIONAL, "acl-")
 """Constructions that describe as often as they attribute: their common-noun speakers must
 have been sources in train."""
+OBJECT_CONSTRUCTIONS = ("dobj", "prep-", "noun-", "adj-", "acl-dobj", "acl-prep-")
+"""Constructions whose content may be one word ("attacked Machado", "declared bankruptcy"): the
+learned model (``features.py``: the content's length and root) judges them."""
 VERB_CONSTRUCTIONS = ("ccomp", "xcomp", "xcomp-be", "dobj", *PREPOSITIONAL, "parataxis")
 MEASURES = {"DATE", "TIME", "CARDINAL", "QUANTITY", "PERCENT", "MONEY"}
 """Entity types of objects that are not content ("spoke for an hour", "spent $5 million")."""
@@ -178,7 +194,8 @@ class ReportedSearch(CueSearch):
         self, token: Token, construction: str, first: Token, last: Token, speaker: Token | None
     ) -> Iterator[Reported]:
         """The candidate, when it has a speaker that can be one and a content."""
-        span = self._content_span(first, last, token)
+        one_word = construction.startswith(OBJECT_CONSTRUCTIONS)
+        span = self._content_span(first, last, token, 1 if one_word else 2)
         if span is None or speaker is None:
             return
         if speaker.lower_ in EXPLETIVES or speaker.dep_ == "expl":
@@ -371,8 +388,11 @@ class ReportedSearch(CueSearch):
         rest = before or after or words
         return rest[0], rest[-1]
 
-    def _content_span(self, first: Token, last: Token, cue: Token) -> tuple[int, int] | None:
-        """Characters of the content: punctuation, a leading "that" and the cue itself trimmed off."""
+    def _content_span(
+        self, first: Token, last: Token, cue: Token, min_words: int = 2
+    ) -> tuple[int, int] | None:
+        """Characters of the content (at least ``min_words`` words): punctuation, a leading "that"
+        and the cue itself trimmed off."""
         tokens = [t for t in self.doc[first.i : last.i + 1] if not t.is_space]
         for token in tokens:  # "Y said Z, according to X": the phrase is X's attribution, not Z
             if (
@@ -390,7 +410,7 @@ class ReportedSearch(CueSearch):
         while tokens and tokens[-1].is_punct and not tokens[-1].is_quote:
             tokens = tokens[:-1]
         words = [t for t in tokens if not t.is_punct]
-        if len(words) < 2 or (words[-1].dep_ == "prep" and not any(words[-1].children)):
+        if len(words) < min_words or (words[-1].dep_ == "prep" and not any(words[-1].children)):
             return None  # too short, or ends in a stranded preposition ("the things they seemed to agree on")
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
         line_end = self.text.find("\n", max(start, cue.idx), end)

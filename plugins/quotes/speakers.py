@@ -16,8 +16,13 @@ from presspipe.plugins.quotes.agreement import agrees, entity_gender
 from presspipe.plugins.quotes.state import DocumentState
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Span, Token
 
+LOOKBACK_SENTENCES = 5
+"""How many sentences (the pronoun's and those before it, not counting those that open inside a
+quotation) a pronoun's antecedent is looked for in by salience before the nearest earlier mention
+is taken."""
+CLAUSE_SUBJECTS = {"nsubj", "nsubjpass"}
 RELATIVE_PRONOUNS = {"who", "that", "which", "whom"}
 PERSONAL_PRONOUNS = {"he", "she", "him", "her", "they", "them", "i", "we", "it"}
 NP_LEFT_DEPS = {
@@ -111,12 +116,23 @@ class SpeakerSearch(DocumentState):
     def _antecedent(self, pronoun: Token) -> dict[str, Any] | None:
         """The person (he/she) or group (they) a pronoun most likely refers to, agreeing in gender
         and number (``agreement.py``): the speaker of the last quote in its paragraph, else the
-        nearest earlier mention outside quotations."""
+        most salient agreeing mention outside quotations in its sentence (before it) or one of the
+        ``LOOKBACK_SENTENCES`` before (``_salient``), else the nearest earlier one."""
         lower = pronoun.lower_
         paragraph = self._paragraph(pronoun.idx)
         last = self.speakers.last_before(pronoun.idx, paragraph)
         if last is not None and self._agrees(lower, last):
             return last
+        sentence, looked = pronoun.sent, 0
+        while looked < LOOKBACK_SENTENCES:
+            found = self._salient(sentence, pronoun)
+            if found is not None:
+                return found
+            if not self._in_quote(sentence[0]):  # a sentence of a quotation does not count
+                looked += 1
+            if sentence.start == 0:
+                break
+            sentence = self.doc[sentence.start - 1].sent
         starts, entities = self._antecedents(lower)
         index = bisect_left(starts, pronoun.idx)
         return entities[index - 1] if index else None
@@ -133,6 +149,27 @@ class SpeakerSearch(DocumentState):
             ]
             found = self._agreeing[pronoun] = ([s for s, _ in kept], [e for _, e in kept])
         return found
+
+    def _salient(self, sentence: Span, pronoun: Token) -> dict[str, Any] | None:
+        """The agreeing mention of ``sentence`` (before the pronoun, outside quotations) that is
+        the subject of a clause, the first such ("Trump said praise from Putin would not ...
+        He said": Trump); without one, in the pronoun's own sentence the nearest mention, in an
+        earlier one none (a subject further back is the likelier antecedent than an object)."""
+        end = min(sentence.end_char, pronoun.idx)
+        first = bisect_left(self.mention_starts, sentence.start_char)
+        mentions = []
+        for m_start, m_end, entity in self.mentions[first:]:
+            if m_start >= end:
+                break
+            if not self._quoted_at(m_start) and self._agrees(pronoun.lower_, entity):
+                mentions.append((m_start, m_end, entity))
+        for m_start, m_end, entity in mentions:
+            span = self.doc.char_span(m_start, m_end, alignment_mode="expand")
+            if span is not None and span.root.dep_ in CLAUSE_SUBJECTS:
+                return entity
+        if mentions and sentence.start <= pronoun.i < sentence.end:
+            return mentions[-1][2]
+        return None
 
     def _agrees(self, pronoun: str, entity: dict[str, Any]) -> bool:
         return agrees(pronoun, entity, entity_gender(entity))
