@@ -106,9 +106,13 @@ def test_home_and_entity_pages_show_gender(server: tuple[str, Any], browser: Any
     base, _ = server
     browser.set_window_size(width, 1000)
     browser.get(base + "/")
+    if width == 390:  # the facets are folded above the list: a tap opens them
+        browser.find_element(By.CSS_SELECTOR, "#facets-panel summary").click()
+    table = browser.find_element(By.ID, "facet-gender")
+    assert shown(browser, table)
     rows = [
-        [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
-        for row in browser.find_elements(By.CSS_SELECTOR, "#facet-gender tr")
+        [cell.get_attribute("textContent") for cell in row.find_elements(By.TAG_NAME, "td")]
+        for row in table.find_elements(By.TAG_NAME, "tr")
     ]
     # Zelenskyy (3 quotes) and Turing (1) are male; Maduro's quote has no gender evidence.
     assert rows[1:] == [["female", "0", "0"], ["male", "4", "2"], ["unknown", "1", "1"]]
