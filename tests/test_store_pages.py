@@ -112,5 +112,7 @@ def test_a_profile_counts_its_undated_documents_and_picks_its_period(db: Store) 
         1,
         [1, 0, 0, 1, 0, 0, 1],
     )
+    years = db.corpus.profile("person:grace-hopper", CorpusFilters(), period="year")  # from the months kept
+    assert years is not None and [(p.period, p.documents) for p in years.timeline] == [("2026", 3)]
     copies = db.corpus.profile("person:grace-hopper", CorpusFilters(copies=True), period="year")
     assert copies is not None and copies.undated == 1 and [p.period for p in copies.timeline] == ["2026"]

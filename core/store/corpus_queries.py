@@ -319,10 +319,12 @@ class CorpusQueries:
                 (key, *day_params),
             )
         else:
-            # Kept on write per period: a row per week of the timeline, not one per day.
-            start = "day" if period == "day" else "start"
+            # Kept on write per period: a row per week of the timeline, not one per day. A year
+            # sums its months; ``auto`` chooses among all periods, so it reads the days.
+            stored: Period = "month" if period == "year" else "day" if period == "auto" else period
+            start = "day" if stored == "day" else "start"
             days = self._db.query(
-                f"SELECT {start}, documents, quotes FROM {PERIOD_TABLES[period]} WHERE key = ? AND documents > 0",
+                f"SELECT {start}, documents, quotes FROM {PERIOD_TABLES[stored]} WHERE key = ? AND documents > 0",
                 (key,),
             )
         if not filters.copies:
