@@ -217,9 +217,7 @@ def test_the_document_page_counts_outlets_and_links_each_copy_by_title_and_outle
 ) -> None:
     from selenium.webdriver.common.by import By
 
-    from presspipe.api import Settings, create_app
-
-    from .servers import serving
+    from presspipe.testing import serve
 
     rng = random.Random(5)
     body = paragraphs(rng)
@@ -232,7 +230,7 @@ def test_the_document_page_counts_outlets_and_links_each_copy_by_title_and_outle
     ):
         headline, copy = syndicated(rng, body, n + 1)
         store.put(news(id, f"{headline} ({id})", copy, "Alice Smith", outlet=f"{outlet}.example"))
-    with serving(create_app(Settings(store=str(path)), store=store)) as url:
+    with serve(store=store) as url:
         browser.set_window_size(1280, 900)
         browser.get(url + "/documents/wire")
         line = browser.find_element(By.ID, "copies")
