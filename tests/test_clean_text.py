@@ -307,6 +307,26 @@ def test_a_dateline_after_the_headline_is_cut_whole_and_the_lead_keeps_its_first
     assert document["text"].startswith("Democrats pledged on Tuesday")
 
 
+def test_a_dateline_under_a_headline_and_its_standfirst_is_cut() -> None:
+    document = clean(
+        "Leaders weigh plans for the bloc.\n\nAfter the vote, the bloc aims to rely less on others.\n\n"
+        f"BRUSSELS - European leaders gathered Friday to discuss the budget.\n\n{BODY}"
+    )
+    assert document["meta"]["title"] == "Leaders weigh plans for the bloc."
+    assert "European leaders gathered Friday" in document["text"]
+    assert "BRUSSELS" not in document["text"]
+    assert removed(document, "dateline") == ["BRUSSELS -"]
+
+
+def test_a_capitalised_line_after_the_lead_is_no_dateline() -> None:
+    lead = "The committee met on Tuesday to discuss the budget for the coming year. " * 3
+    for text in (
+        f"Budget stands\n\n{lead}\n\nWASHINGTON - the capital - voted again on Monday.\n\n{BODY}",
+        f"Budget stands\n\n{BODY}\n\nWASHINGTON - the capital - voted again on Monday.",
+    ):
+        assert removed(clean(text), "dateline") == [], text
+
+
 # --------------------------------------------------------------------------- headings
 
 

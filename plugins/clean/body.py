@@ -287,12 +287,20 @@ def _drop_link_list(blocks: list[Block], b: int, drop: set[tuple[int, int]], cle
 
 
 def _cut_agency_dateline(blocks: list[Block], rules: RuleSet, cleaned: Cleaned) -> None:
-    """Cut a dateline from the first body paragraph; a line that is only a dateline goes whole."""
-    body = next((block for block in blocks if not block.heading), None)
-    if body is None or not rules.on("agency_dateline"):
+    """Cut a dateline from the first body paragraph; a line that is only a dateline goes whole.
+
+    The first paragraph may still be a standfirst under a one-line headline ("Headline" / blank
+    / "Subhead" / blank / "BRUSSELS - ..."): a dateline may open the paragraph after a first one
+    that reads as a subhead, no later one."""
+    if not rules.on("agency_dateline"):
         return
-    match = _AGENCY_DATELINE.match(body.lines[0])
-    if match is None:
+    for body in [block for block in blocks if not block.heading][:2]:
+        match = _AGENCY_DATELINE.match(body.lines[0])
+        if match is not None:
+            break
+        if len(body.lines) > 1 or not _looks_like_subhead(body.lines[0]):
+            return
+    else:
         return
     cleaned.removed.append({"kind": "dateline", "text": match["dateline"].strip(), "rule": "agency_dateline"})
     rest = body.lines[0][match.end() :]
