@@ -118,6 +118,8 @@ def test_home_and_entity_pages_show_gender(server: tuple[str, Any], browser: Any
     assert rows[1:] == [["female", "0", "0"], ["male", "4", "2"], ["unknown", "1", "1"]]
     assert fits(browser)
     browser.save_screenshot(str(SHOTS / f"presspipe-corpus-gender-{width}.png"))
+    browser.get(base + "/?q=zebra")  # the table follows the filters, as the other facets do
+    assert browser.find_element(By.ID, "empty") and browser.find_elements(By.ID, "facet-gender") == []
     browser.get(f"{base}/entities/{ZELENSKYY}")
     assert browser.find_element(By.ID, "gender").text == "male"
     browser.get(f"{base}/entities/gpe:kyiv")
