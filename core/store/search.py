@@ -20,8 +20,10 @@ SEARCH_CHARS = 100_000
 MAX_WORD_CHARS = 200
 """Longer words are cut to this (a PostgreSQL lexeme holds at most 2,047 bytes)."""
 _WORD = re.compile(r"[^\W_]+")
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 """Soft hyphen, zero-width space, non-joiner, joiner, word joiner, BOM: dropped, not word breaks."""
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
+_ANY_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 
 
 def fold(text: str) -> str:
@@ -33,7 +35,10 @@ def fold(text: str) -> str:
     combining dot that would split its word; invisible characters inside a word are dropped.
     Accents stay: "muller" does not find "Müller".
     """
-    visible = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
+    # ``translate`` copies the text character by character: only when there is something to drop.
+    visible = unicodedata.normalize(
+        "NFKC", text.translate(_INVISIBLE) if _ANY_INVISIBLE.search(text) else text
+    )
     return unicodedata.normalize("NFKC", visible.casefold()).replace("i\u0307", "i")
 
 
