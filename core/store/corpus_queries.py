@@ -250,27 +250,37 @@ class CorpusQueries:
     def gender(self, filters: CorpusFilters) -> GenderCounts:
         """Quotes and distinct speakers by the speaker's gender, in all, per outlet and per month
         (quotes whose speaker is a PERSON of the corpus only)."""
-        where, params = self._quote_where(filters)
-        base = f"FROM pp_quotes AS q JOIN pp_corpus AS g ON g.key = q.key WHERE g.label = 'PERSON'{where}"
-        groups: dict[str, dict[str, GenderSplit]] = {}
-        for name, column in (("all", None), ("outlet", "q.outlet"), ("month", "substr(q.published, 1, 7)")):
-            found: dict[str, GenderSplit] = {}
-            by = f"{column}, {gender_of('g')}" if column else gender_of("g")
-            for value, gender, quotes, speakers in self._db.query(
-                f"SELECT {column or repr('')}, {gender_of('g')}, COUNT(*), COUNT(DISTINCT q.key) {base} GROUP BY {by}",
-                params,
-            ):
-                if value is None:
-                    continue
-                split = found.setdefault(str(value), GenderSplit())
-                split.quotes[str(gender)] = int(quotes)
-                split.speakers[str(gender)] = int(speakers)
-            groups[name] = found
+        where = self._quote_where(filters)
+        outlets = self._gender_by(where, "q.outlet")
         return GenderCounts(
-            total=groups["all"].get("", GenderSplit()),
-            outlets=sorted(groups["outlet"].items(), key=lambda kv: (-sum(kv[1].quotes.values()), kv[0])),
-            months=sorted(groups["month"].items()),
+            total=self._gender_by(where, None).get("", GenderSplit()),
+            outlets=sorted(outlets.items(), key=lambda kv: (-sum(kv[1].quotes.values()), kv[0])),
+            months=sorted(self._gender_by(where, "substr(q.published, 1, 7)").items()),
         )
+
+    def gender_total(self, filters: CorpusFilters) -> GenderSplit:
+        """``gender(filters).total`` alone (one query, as the home page needs it)."""
+        return self._gender_by(self._quote_where(filters), None).get("", GenderSplit())
+
+    def _gender_by(self, quote_where: tuple[str, list[Any]], column: str | None) -> dict[str, GenderSplit]:
+        """The gender split of each value of ``column`` (SQL over the quotes ``q``) among the quotes
+        ``quote_where`` (``_quote_where``) selects, or of them all under the key ``''`` when
+        ``column`` is None; quotes with no such value are left out."""
+        where, params = quote_where
+        by = f"{column}, {gender_of('g')}" if column else gender_of("g")
+        found: dict[str, GenderSplit] = {}
+        for value, gender, quotes, speakers in self._db.query(
+            f"SELECT {column or repr('')}, {gender_of('g')}, COUNT(*), COUNT(DISTINCT q.key) "
+            f"FROM pp_quotes AS q JOIN pp_corpus AS g ON g.key = q.key WHERE g.label = 'PERSON'{where} "
+            f"GROUP BY {by}",
+            params,
+        ):
+            if value is None:
+                continue
+            split = found.setdefault(str(value), GenderSplit())
+            split.quotes[str(gender)] = int(quotes)
+            split.speakers[str(gender)] = int(speakers)
+        return found
 
     def date_range(self) -> tuple[str | None, str | None]:
         """The first and last publication dates of the stored documents."""

@@ -72,7 +72,7 @@ def index_page(
             speakers=svc.store.corpus.speakers(facets, limit=FACETS).items,
             entities=svc.store.corpus.entities(facets, limit=FACETS).items,
             sort=sort,
-            gender=svc.store.corpus.gender(facets).total,
+            gender=svc.store.corpus.gender_total(facets),
             undated=svc.store.count(Filters(undated=True)),
         )
         return HTMLResponse(pages.render_index(page, values, overview=overview))
