@@ -25,9 +25,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from presspipe import RunContext, config_with_defaults
-from presspipe.document import Document, new_document
-from presspipe.registry import load_registry
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from headlines import run
 
 GOLD = Path(__file__).resolve().parent / "gold" / "polnear_dev_gender.tsv"
 
@@ -45,24 +44,6 @@ def read_gold(path: Path) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
         else:
             by_name[fields[0]] = fields[1]
     return by_name, by_article
-
-
-def run(texts: dict[str, str]) -> list[Document]:
-    registry = load_registry()
-    names = ["clean.text", "entities.spacy", "quotes.extract"]
-    steps = [
-        registry.steps[n].factory(config_with_defaults(registry.steps[n].config_schema, {})) for n in names
-    ]
-    context = RunContext()
-    out: list[Document] = []
-    items = list(texts.items())
-    for i in range(0, len(items), 16):
-        documents = [new_document(text=text, id=name) for name, text in items[i : i + 16]]
-        for step in steps:
-            documents = step(documents, context)
-        context.end_batch()
-        out.extend(documents)
-    return out
 
 
 def half(name: str) -> str:
@@ -83,7 +64,7 @@ def main() -> int:
     texts = {path.stem: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.txt"))}
     counts: dict[str, Counter[str]] = {"tune": Counter(), "held": Counter()}
     errors: list[str] = []
-    for document in run(texts):
+    for document in run(texts, with_entities=True):
         name = str(document["id"])
         entities = {e["id"]: e for e in document.get("entities", [])}
         speakers = {(q.get("speaker") or {}).get("entity") for q in document.get("quotes", [])}

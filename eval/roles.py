@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gender import run
+from headlines import run
 
 GOLD = Path(__file__).resolve().parent / "gold" / "polnear_dev_roles.tsv"
 
@@ -42,7 +42,7 @@ def main() -> int:
     texts = {path.stem: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.txt"))}
     speakers = with_role = judged = right = 0
     errors = []
-    for document in run(texts):
+    for document in run(texts, with_entities=True):
         entities = {e["id"]: e for e in document.get("entities", [])}
         for entity_id in sorted(
             {(q.get("speaker") or {}).get("entity") for q in document.get("quotes", [])} - {None}
