@@ -20,6 +20,16 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 
 
+PLAIN = "name: plain\nsteps:\n  - use: clean.text\n"
+
+
+def plain_pipeline(folder: Path) -> Path:
+    """Write the smallest pipeline (``plain``: ``clean.text`` alone) as FOLDER/plain.yaml; returns FOLDER."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "plain.yaml").write_text(PLAIN, encoding="utf-8")
+    return folder
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

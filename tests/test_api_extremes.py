@@ -19,12 +19,12 @@ from presspipe.api.catalogue import Catalogue, PipelineClash
 from presspipe.registry import load_registry
 
 from . import test_store
+from .servers import plain_pipeline
 from .test_store import make_document
 
 store_url = test_store.store_url  # the fixture: SQLite and PostgreSQL
 TOKEN = "s3cret"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-PLAIN = "name: plain\nsteps:\n  - use: clean.text\n"
 EXTREMES = [
     "",
     "-1",
@@ -52,9 +52,7 @@ EXTREMES = [
 
 @pytest.fixture
 def client(tmp_path: Path, store_url: str) -> Iterator[TestClient]:
-    pipelines = tmp_path / "pipelines"
-    pipelines.mkdir()
-    (pipelines / "plain.yaml").write_text(PLAIN, encoding="utf-8")
+    pipelines = plain_pipeline(tmp_path / "pipelines")
     settings = Settings(store=store_url, pipelines_dir=pipelines, token=TOKEN)
     with TestClient(create_app(settings), raise_server_exceptions=False) as test_client:
         test_client.app.state.services.store.put_many([make_document(n) for n in range(3)])  # type: ignore[attr-defined]
@@ -220,9 +218,7 @@ def test_healthz_under_reads_token_shows_no_count_without_the_token(tmp_path: Pa
 def test_pipelines_dir_reads_regular_files_inside_it_and_refuses_a_clash(tmp_path: Path) -> None:
     outside = tmp_path / "outside.yaml"
     outside.write_text("name: outside\nsteps:\n  - use: clean.text\n", encoding="utf-8")
-    folder = tmp_path / "pipelines"
-    folder.mkdir()
-    (folder / "plain.yaml").write_text(PLAIN, encoding="utf-8")
+    folder = plain_pipeline(tmp_path / "pipelines")
     (folder / "link.yaml").symlink_to(outside)
     (folder / "inside-link.yaml").symlink_to(folder / "plain.yaml")
     os.mkfifo(folder / "fifo.yaml")

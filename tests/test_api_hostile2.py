@@ -12,16 +12,13 @@ import httpx
 import pytest
 
 from . import test_store
-from .servers import presspipe_serve
-
-PLAIN = "name: plain\nsteps:\n  - use: clean.text\n"
+from .servers import plain_pipeline, presspipe_serve
 
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("hostile2")
-    (folder / "pipelines").mkdir()
-    (folder / "pipelines" / "plain.yaml").write_text(PLAIN, encoding="utf-8")
+    plain_pipeline(folder / "pipelines")
     return folder
 
 

@@ -21,11 +21,10 @@ from presspipe.store import open_store
 
 from . import test_store
 from .conftest import ROOT
-from .servers import free_port
+from .servers import free_port, plain_pipeline
 from .test_store import make_document
 
 store_url = test_store.store_url  # the fixture: SQLite and PostgreSQL
-PLAIN = "name: plain\nsteps:\n  - use: clean.text\n"
 POISON = "0001-01-01T00:00:00+01:00"
 """A date the store cannot keep; the API and the input readers refuse it before processing."""
 UNSTORABLE_ID = "a/b"
@@ -36,9 +35,7 @@ UNSTORABLE_TITLE = "x" * 2001
 
 @pytest.fixture
 def client(tmp_path: Path, store_url: str) -> Iterator[TestClient]:
-    pipelines = tmp_path / "pipelines"
-    pipelines.mkdir()
-    (pipelines / "plain.yaml").write_text(PLAIN, encoding="utf-8")
+    pipelines = plain_pipeline(tmp_path / "pipelines")
     with TestClient(create_app(Settings(store=store_url, pipelines_dir=pipelines))) as test_client:
         yield test_client
 
@@ -99,7 +96,7 @@ def test_run_store_records_the_bad_documents_and_stores_the_good(tmp_path: Path)
     ]
     (tmp_path / "rec.jsonl").write_text("\n".join(records) + "\n", encoding="utf-8")
     (tmp_path / "good.txt").write_text("A good file, said Charles Babbage.", encoding="utf-8")
-    (tmp_path / "plain.yaml").write_text(PLAIN, encoding="utf-8")
+    plain_pipeline(tmp_path)
     run = presspipe(
         "run", "plain.yaml", "rec.jsonl", "good.txt", "--store", "h2.db", "--out", "out.jsonl", cwd=tmp_path
     )

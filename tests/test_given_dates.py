@@ -17,9 +17,7 @@ import pytest
 from presspipe.given_dates import GivenDateError, normalise_date
 from presspipe.store import normalise_published, open_store
 
-from .servers import presspipe_serve
-
-PLAIN = "name: plain\nsteps:\n  - use: clean.text\n"
+from .servers import plain_pipeline, presspipe_serve
 
 NORMALISED = {
     "2026-03-02": "2026-03-02",
@@ -76,8 +74,7 @@ def test_null_is_no_date() -> None:
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("dates")
-    (folder / "pipelines").mkdir()
-    (folder / "pipelines" / "plain.yaml").write_text(PLAIN, encoding="utf-8")
+    plain_pipeline(folder / "pipelines")
     return folder
 
 
@@ -149,7 +146,7 @@ def test_jsonl_input_names_file_line_and_field_skips_that_record_and_runs_the_re
         {"text": "Fourth story, RFC 2822.", "meta": {"published": "02 Mar 2026 10:00 GMT"}},
     ]
     (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    (tmp_path / "plain.yaml").write_text(PLAIN, encoding="utf-8")
+    plain_pipeline(tmp_path)
     run = subprocess.run(
         [
             sys.executable,

@@ -22,10 +22,8 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pytest
 
-from .servers import free_port, presspipe_serve
+from .servers import free_port, plain_pipeline, presspipe_serve
 from .test_store import POSTGRES_URL, SKIP_POSTGRES, postgres_schema_url
-
-PLAIN = "name: plain\nsteps:\n  - use: clean.text\n"
 
 
 @pytest.fixture
@@ -71,9 +69,7 @@ def submit(base: str, *texts: str) -> dict[str, Any]:
 
 @pytest.fixture
 def pipelines(tmp_path: Path) -> Path:
-    folder = tmp_path / "pipelines"
-    folder.mkdir()
-    (folder / "plain.yaml").write_text(PLAIN, encoding="utf-8")
+    folder = plain_pipeline(tmp_path / "pipelines")
     return folder
 
 
